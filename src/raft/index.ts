@@ -1,0 +1,4 @@
+/** The pure Raft core: see README.md in this folder for how to drive it. */
+export { RaftNode, type RaftConfig, type Progress } from './node';
+export { KvStateMachine } from './kv';
+export * from './types';

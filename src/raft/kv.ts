@@ -1,0 +1,35 @@
+/**
+ * The replicated state machine: a small key–value map (§2, "replicated state
+ * machines"). A command `key=value` (non-empty key) sets a key; any other
+ * command is applied without changing the map. Deterministic and pure.
+ */
+export class KvStateMachine {
+  private readonly map = new Map<string, string>();
+
+  /** Applies one committed command. */
+  apply(command: string): void {
+    const eq = command.indexOf('=');
+    if (eq > 0) this.map.set(command.slice(0, eq), command.slice(eq + 1));
+  }
+
+  /** A structured-clonable copy of the whole state, for a snapshot (§7). */
+  snapshot(): Record<string, string> {
+    const data: Record<string, string> = {};
+    for (const [key, value] of this.map) data[key] = value;
+    return data;
+  }
+
+  /** Replaces the whole state with a snapshot's (§7, restart or InstallSnapshot). */
+  restore(data: Readonly<Record<string, string>>): void {
+    this.map.clear();
+    for (const key of Object.keys(data)) this.map.set(key, data[key] ?? '');
+  }
+
+  get(key: string): string | undefined {
+    return this.map.get(key);
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}

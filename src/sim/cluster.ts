@@ -1,0 +1,610 @@
+/**
+ * The headless cluster: n Raft nodes, one virtual clock, one seeded PRNG, one
+ * event queue and a faulty network. Every due event — a message delivery or
+ * a node's timer — is processed in (time, sequence) order, so the same seed
+ * and the same calls give the same history.
+ */
+import type { Message, NodeId } from '../raft';
+import { EventQueue, type Scheduled } from './heap';
+import { Network, type Delivery } from './network';
+import { createRandom, type Random } from './prng';
+import { InlineRuntime, nodeSeed, storedView, type NodeOutput, type NodeRuntime, type NodeSettings } from './runtime';
+import { MemoryStorage } from './storage';
+import type {
+  Cluster,
+  ClusterEvent,
+  ClusterStats,
+  InFlightMessage,
+  NetworkOptions,
+  NodeView,
+  StartResult,
+} from './types';
+import { checkInteger, checkRange, describe, mergeNetwork } from './validate';
+
+/** How many recent events `trace()` keeps. */
+export const TRACE_LIMIT = 50_000;
+
+export const DEFAULT_NETWORK: Required<NetworkOptions> = {
+  delayMs: [1, 10],
+  dropRate: 0,
+  duplicateRate: 0,
+  longDelayRate: 0,
+  longDelayMs: [200, 2200],
+};
+
+/** Creates a runtime for one node life; the worker transport supplies its own. */
+export type RuntimeFactory = (settings: NodeSettings, disk: MemoryStorage) => NodeRuntime;
+
+interface TimerItem extends Scheduled {
+  readonly kind: 'timer';
+  readonly node: NodeId;
+  readonly gen: number;
+}
+
+type QueueItem = Delivery | TimerItem;
+
+interface NodeSlot {
+  readonly id: NodeId;
+  /** The stored state: the inline node's disk, or the mirror of a worker's IndexedDB. */
+  readonly disk: MemoryStorage;
+  runtime: NodeRuntime | null;
+  incarnation: number;
+  /** Virtual ms of the queued timer item, Infinity if none. */
+  timerAt: number;
+  timerGen: number;
+  readonly applied: { index: number; command: string }[];
+}
+
+/** Validated, defaulted options. */
+export interface ResolvedOptions {
+  readonly nodes: number;
+  readonly seed: number;
+  readonly transport: 'inline' | 'worker';
+  readonly electionTimeoutMs: [number, number];
+  readonly heartbeatMs: number;
+  readonly network: Required<NetworkOptions>;
+  readonly snapshotThreshold: number;
+  readonly leaderNoop: boolean;
+}
+
+/** Checks every option before anything is built; throws naming the bad one. */
+export function resolveOptions(opts: unknown): ResolvedOptions {
+  if (typeof opts !== 'object' || opts === null) throw new Error(`options must be an object, got ${describe(opts)}`);
+  const o = opts as Record<string, unknown>;
+  const nodes = checkInteger('nodes', o.nodes, 1, 99);
+  const seed = o.seed === undefined ? 1 : checkInteger('seed', o.seed, 0, 0xffffffff);
+  const transport = o.transport ?? 'inline';
+  if (transport !== 'inline' && transport !== 'worker') {
+    throw new Error(`transport must be 'inline' or 'worker', got ${describe(transport)}`);
+  }
+  const electionTimeoutMs =
+    o.electionTimeoutMs === undefined ? ([150, 300] as [number, number]) : checkRange('electionTimeoutMs', o.electionTimeoutMs, 1);
+  const heartbeatMs = o.heartbeatMs === undefined ? 50 : checkInteger('heartbeatMs', o.heartbeatMs, 1);
+  const snapshotThreshold =
+    o.snapshotThreshold === undefined ? 0 : checkInteger('snapshotThreshold', o.snapshotThreshold, 0);
+  if (o.leaderNoop !== undefined && typeof o.leaderNoop !== 'boolean') {
+    throw new Error(`leaderNoop must be a boolean, got ${describe(o.leaderNoop)}`);
+  }
+  const network = mergeNetwork(DEFAULT_NETWORK, o.network);
+  return {
+    nodes,
+    seed,
+    transport,
+    electionTimeoutMs,
+    heartbeatMs,
+    network,
+    snapshotThreshold,
+    leaderNoop: o.leaderNoop === true,
+  };
+}
+
+export class SimCluster implements Cluster {
+  readonly ids: readonly NodeId[];
+  private readonly options: ResolvedOptions;
+  private readonly makeRuntime: RuntimeFactory;
+  private readonly random: Random;
+  private readonly queue = new EventQueue<QueueItem>();
+  private readonly net: Network;
+  private readonly slots: NodeSlot[] = [];
+  private clock = 0;
+  private readonly listeners = new Set<(e: ClusterEvent) => void>();
+  private readonly ring: (ClusterEvent | undefined)[] = [];
+  private ringHead = 0;
+  private listenerError: unknown = null;
+  private tail: Promise<unknown> = Promise.resolve();
+  private destroyed = false;
+
+  constructor(options: ResolvedOptions, makeRuntime: RuntimeFactory = inlineFactory) {
+    this.options = options;
+    this.makeRuntime = makeRuntime;
+    this.random = createRandom(options.seed);
+    this.ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
+    this.net = new Network(this.ids.length, options.network, this.random, {
+      emit: (e) => this.emit(e),
+      schedule: (d) => this.queue.push(d),
+      now: () => this.clock,
+    });
+    for (const id of this.ids) {
+      this.slots[id] = {
+        id,
+        disk: new MemoryStorage(),
+        runtime: null,
+        incarnation: 0,
+        timerAt: Infinity,
+        timerGen: 0,
+        applied: [],
+      };
+    }
+  }
+
+  /** Boots every node (the first life of each). Called once by the factory. */
+  boot(): void | Promise<void> {
+    const pending: Promise<void>[] = [];
+    for (const id of this.ids) {
+      const r = this.bootNode(this.slot(id));
+      if (r) pending.push(r);
+    }
+    if (pending.length > 0) return Promise.all(pending).then(() => undefined);
+  }
+
+  // ------------------------------------------------------------ reading
+
+  now(): number {
+    return this.clock;
+  }
+
+  node(id: NodeId): NodeView {
+    const slot = this.slot(this.checkId('id', id));
+    return slot.runtime ? slot.runtime.view() : storedView(id, slot.disk);
+  }
+
+  applied(id: NodeId): readonly { index: number; command: string }[] {
+    return this.slot(this.checkId('id', id)).applied;
+  }
+
+  inFlight(): readonly InFlightMessage[] {
+    const out: InFlightMessage[] = [];
+    for (const item of this.queue.all()) {
+      if (item.kind === 'deliver' && !item.cancelled) out.push(item);
+    }
+    out.sort((a, b) => a.id - b.id);
+    return out;
+  }
+
+  subscribe(listener: (e: ClusterEvent) => void): () => void {
+    if (typeof listener !== 'function') throw new Error(`listener must be a function, got ${describe(listener)}`);
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  trace(): readonly ClusterEvent[] {
+    const ring = this.ring;
+    if (ring.length < TRACE_LIMIT) return ring.slice() as ClusterEvent[];
+    return [...ring.slice(this.ringHead), ...ring.slice(0, this.ringHead)] as ClusterEvent[];
+  }
+
+  stats(): ClusterStats {
+    return this.net.stats();
+  }
+
+  network(): Required<NetworkOptions> {
+    return this.net.options;
+  }
+
+  linkUp(from: NodeId, to: NodeId): boolean {
+    return this.net.linkUp(this.checkId('from', from), this.checkId('to', to));
+  }
+
+  connected(id: NodeId): boolean {
+    return this.net.plugged(this.checkId('id', id));
+  }
+
+  // -------------------------------------------------------------- time
+
+  runFor(ms: number): Promise<void> {
+    return this.serial(
+      () => {
+        if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+          throw new Error(`ms must be a finite number >= 0, got ${describe(ms)}`);
+        }
+      },
+      async () => {
+        await this.runTo(this.clock + ms, null);
+      },
+    );
+  }
+
+  runUntil(pred: () => boolean, maxMs: number): Promise<boolean> {
+    return this.serial(
+      () => {
+        if (typeof pred !== 'function') throw new Error(`pred must be a function, got ${describe(pred)}`);
+        if (typeof maxMs !== 'number' || !Number.isFinite(maxMs) || maxMs < 0) {
+          throw new Error(`maxMs must be a finite number >= 0, got ${describe(maxMs)}`);
+        }
+      },
+      () => {
+        if (pred()) return true;
+        return this.runTo(this.clock + maxMs, pred);
+      },
+    );
+  }
+
+  step(): Promise<boolean> {
+    return this.serial(null, async () => {
+      for (;;) {
+        const item = this.queue.pop();
+        if (!item) return false;
+        this.clock = Math.max(this.clock, item.at);
+        const done = this.process(item);
+        if (done === false) continue; // stale timer or cancelled message: not an event
+        if (done !== true) await done;
+        this.rethrowListenerError();
+        return true;
+      }
+    });
+  }
+
+  /**
+   * Processes every event due up to `limit`, then sets the clock to `limit`.
+   * Stops early, at that event's time, once `pred` holds.
+   */
+  private runTo(limit: number, pred: (() => boolean) | null): boolean | Promise<boolean> {
+    for (;;) {
+      const next = this.queue.peek();
+      if (!next || next.at > limit) break;
+      this.queue.pop();
+      this.clock = next.at;
+      const done = this.process(next);
+      if (done === false) continue;
+      if (done !== true) return done.then(() => this.afterAsync(limit, pred));
+      this.rethrowListenerError();
+      if (pred && pred()) return true;
+    }
+    this.clock = limit;
+    return false;
+  }
+
+  private afterAsync(limit: number, pred: (() => boolean) | null): boolean | Promise<boolean> {
+    this.rethrowListenerError();
+    if (pred && pred()) return true;
+    return this.runTo(limit, pred);
+  }
+
+  /** Handles one queue item: true if handled synchronously, a promise if not, false if it was stale. */
+  private process(item: QueueItem): boolean | Promise<void> {
+    if (item.kind === 'timer') {
+      const slot = this.slot(item.node);
+      if (item.gen !== slot.timerGen || !slot.runtime) return false;
+      slot.timerAt = Infinity;
+      return this.absorb(slot, slot.runtime.tick(this.clock));
+    }
+    if (item.cancelled) return false;
+    item.cancelled = true; // no longer in flight
+    const slot = this.slot(item.to);
+    if (!this.net.passes(item.from, item.to)) {
+      this.emit({ kind: 'drop', at: this.clock, message: item, reason: 'link down' });
+      return true;
+    }
+    if (!slot.runtime) {
+      this.emit({ kind: 'drop', at: this.clock, message: item, reason: 'receiver crashed' });
+      return true;
+    }
+    this.emit({ kind: 'deliver', at: this.clock, message: item });
+    return this.absorb(slot, slot.runtime.deliver(item.payload, this.clock));
+  }
+
+  /**
+   * Takes a node's output: persist (mirror) first, then events, then release
+   * its messages to the network, then re-arm its timer.
+   */
+  private absorb(slot: NodeSlot, out: NodeOutput | Promise<NodeOutput>): true | Promise<void> {
+    if (out instanceof Promise) {
+      return out.then(
+        (o) => {
+          this.absorbNow(slot, o);
+        },
+        (err: unknown) => {
+          void this.fail(slot, err);
+        },
+      );
+    }
+    this.absorbNow(slot, out);
+    return true;
+  }
+
+  private absorbNow(slot: NodeSlot, out: NodeOutput): void {
+    const { ready } = out;
+    if (!slot.runtime) return; // crashed while the output was on its way
+    if (ready.persist.length > 0) {
+      slot.disk.apply(ready.persist);
+      const d = slot.disk;
+      this.emit({
+        kind: 'persist',
+        at: this.clock,
+        node: slot.id,
+        term: d.currentTerm,
+        votedFor: d.vote,
+        lastIndex: (d.storedSnapshot?.lastIncludedIndex ?? 0) + d.storedEntries.length,
+        snapshotIndex: d.storedSnapshot?.lastIncludedIndex ?? 0,
+      });
+    }
+    for (const e of ready.events) {
+      if (e.kind === 'apply') slot.applied.push({ index: e.index, command: e.command });
+      this.emit(e);
+    }
+    for (const m of ready.messages) this.net.send(m);
+    this.arm(slot, out.deadline);
+  }
+
+  private arm(slot: NodeSlot, deadline: number): void {
+    if (!(deadline < slot.timerAt)) return;
+    slot.timerAt = deadline;
+    slot.timerGen += 1;
+    this.queue.push({ kind: 'timer', at: Math.max(deadline, this.clock), seq: 0, node: slot.id, gen: slot.timerGen });
+  }
+
+  /** A runtime that failed (a worker that threw or stopped answering) is a crashed node. */
+  private fail(slot: NodeSlot, err: unknown): void | Promise<void> {
+    const message = err instanceof Error ? err.message : String(err);
+    this.emit({ kind: 'error', at: this.clock, node: slot.id, message });
+    if (slot.runtime) return this.kill(slot, `it failed: ${message}`);
+  }
+
+  // ------------------------------------------------------------ actions
+
+  start(id: NodeId, command: string): Promise<StartResult> {
+    return this.serial(
+      () => {
+        this.checkId('id', id);
+        if (typeof command !== 'string') throw new Error(`command must be a string, got ${describe(command)}`);
+      },
+      () => {
+        const slot = this.slot(id);
+        if (!slot.runtime) return { index: -1, term: slot.disk.currentTerm, isLeader: false };
+        const out = slot.runtime.propose(command, this.clock);
+        if (out instanceof Promise) {
+          return out.then((o) => {
+            this.absorbNow(slot, o);
+            this.rethrowListenerError();
+            return o.result;
+          });
+        }
+        this.absorbNow(slot, out);
+        this.rethrowListenerError();
+        return out.result;
+      },
+    );
+  }
+
+  timeout(id: NodeId): Promise<void> {
+    return this.serial(
+      () => this.checkId('id', id),
+      async () => {
+        const slot = this.slot(id);
+        if (!slot.runtime) return;
+        const r = this.absorb(slot, slot.runtime.timeout(this.clock));
+        if (r !== true) await r;
+        this.rethrowListenerError();
+      },
+    );
+  }
+
+  crash(id: NodeId): Promise<void> {
+    return this.serial(
+      () => this.checkId('id', id),
+      async () => {
+        const slot = this.slot(id);
+        if (slot.runtime) await this.kill(slot, 'crashed by the user');
+        this.rethrowListenerError();
+      },
+    );
+  }
+
+  restart(id: NodeId): Promise<void> {
+    return this.serial(
+      () => this.checkId('id', id),
+      async () => {
+        const slot = this.slot(id);
+        if (slot.runtime) await this.kill(slot, 'restarted by the user');
+        const r = this.bootNode(slot);
+        if (r) await r;
+        this.rethrowListenerError();
+      },
+    );
+  }
+
+  private bootNode(slot: NodeSlot): void | Promise<void> {
+    slot.incarnation += 1;
+    const o = this.options;
+    const runtime = this.makeRuntime(
+      {
+        id: slot.id,
+        nodes: this.ids,
+        electionTimeoutMs: o.electionTimeoutMs,
+        heartbeatMs: o.heartbeatMs,
+        snapshotThreshold: o.snapshotThreshold,
+        leaderNoop: o.leaderNoop,
+        seed: nodeSeed(o.seed, slot.id, slot.incarnation),
+      },
+      slot.disk,
+    );
+    slot.runtime = runtime;
+    if (slot.incarnation > 1) this.emit({ kind: 'restart', at: this.clock, node: slot.id });
+    const r = this.absorb(slot, runtime.boot(this.clock));
+    return r === true ? undefined : r;
+  }
+
+  private kill(slot: NodeSlot, reason: string): void | Promise<void> {
+    const runtime = slot.runtime;
+    if (!runtime) return;
+    slot.runtime = null;
+    slot.timerGen += 1; // its queued timer is now stale
+    slot.timerAt = Infinity;
+    // In-flight messages to it are lost with it.
+    const doomed: Delivery[] = [];
+    for (const item of this.queue.all()) {
+      if (item.kind === 'deliver' && !item.cancelled && item.to === slot.id) doomed.push(item);
+    }
+    doomed.sort((a, b) => a.id - b.id);
+    this.emit({ kind: 'crash', at: this.clock, node: slot.id, reason });
+    for (const d of doomed) {
+      d.cancelled = true;
+      this.emit({ kind: 'drop', at: this.clock, message: d, reason: 'receiver crashed' });
+    }
+    return runtime.terminate();
+  }
+
+  disconnect(id: NodeId): void {
+    this.guard();
+    this.net.setPlugged(this.checkId('id', id), false);
+    this.emit({ kind: 'network', at: this.clock, action: `unplugged node ${id}` });
+  }
+
+  connect(id: NodeId): void {
+    this.guard();
+    this.net.setPlugged(this.checkId('id', id), true);
+    this.emit({ kind: 'network', at: this.clock, action: `plugged node ${id} back in` });
+  }
+
+  setLink(from: NodeId, to: NodeId, up: boolean): void {
+    this.guard();
+    this.checkId('from', from);
+    this.checkId('to', to);
+    if (typeof up !== 'boolean') throw new Error(`up must be a boolean, got ${describe(up)}`);
+    this.net.setLink(from, to, up);
+    this.emit({ kind: 'network', at: this.clock, action: `link ${from}→${to} ${up ? 'up' : 'down'}` });
+  }
+
+  partition(groups: NodeId[][]): void {
+    this.guard();
+    if (!Array.isArray(groups)) throw new Error(`groups must be an array of arrays of node ids, got ${describe(groups)}`);
+    const groupOf = new Map<NodeId, number>();
+    groups.forEach((group, g) => {
+      if (!Array.isArray(group)) throw new Error(`groups[${g}] must be an array of node ids, got ${describe(group)}`);
+      for (const id of group) {
+        this.checkId(`groups[${g}]`, id);
+        if (groupOf.has(id)) throw new Error(`groups: node ${id} appears in more than one group`);
+        groupOf.set(id, g);
+      }
+    });
+    for (const a of this.ids) {
+      for (const b of this.ids) {
+        if (a === b) continue;
+        const ga = groupOf.get(a);
+        this.net.setLink(a, b, ga !== undefined && ga === groupOf.get(b));
+      }
+    }
+    this.emit({ kind: 'network', at: this.clock, action: `partition ${groups.map((g) => `{${g.join(',')}}`).join(' | ')}` });
+  }
+
+  heal(): void {
+    this.guard();
+    for (const a of this.ids) for (const b of this.ids) if (a !== b) this.net.setLink(a, b, true);
+    this.emit({ kind: 'network', at: this.clock, action: 'healed every link' });
+  }
+
+  setNetwork(opts: NetworkOptions): void {
+    this.guard();
+    this.net.options = mergeNetwork(this.net.options, opts, 'opts');
+    this.emit({ kind: 'network', at: this.clock, action: `network settings ${JSON.stringify(opts)}` });
+  }
+
+  dropMessage(id: number): boolean {
+    this.guard();
+    checkInteger('id', id, 0);
+    for (const item of this.queue.all()) {
+      if (item.kind === 'deliver' && item.id === id && !item.cancelled) {
+        item.cancelled = true;
+        this.emit({ kind: 'drop', at: this.clock, message: item, reason: 'by user' });
+        return true;
+      }
+    }
+    return false;
+  }
+
+  destroy(): Promise<void> {
+    return this.serial(null, async () => {
+      const pending: Promise<void>[] = [];
+      for (const id of this.ids) {
+        const slot = this.slot(id);
+        const r = slot.runtime?.terminate();
+        if (r) pending.push(r);
+        slot.runtime = null;
+      }
+      await Promise.all(pending);
+      this.queue.clear();
+      this.listeners.clear();
+      this.destroyed = true;
+    });
+  }
+
+  // ------------------------------------------------------------ plumbing
+
+  private emit(e: ClusterEvent): void {
+    if (this.ring.length < TRACE_LIMIT) this.ring.push(e);
+    else {
+      this.ring[this.ringHead] = e;
+      this.ringHead = (this.ringHead + 1) % TRACE_LIMIT;
+    }
+    for (const listener of this.listeners) {
+      try {
+        listener(e);
+      } catch (err) {
+        // A listener's error must not leave the cluster half-way through an
+        // event: remember it and throw once the event is fully processed.
+        this.listenerError ??= err;
+      }
+    }
+  }
+
+  private rethrowListenerError(): void {
+    const err = this.listenerError;
+    if (err !== null) {
+      this.listenerError = null;
+      throw err instanceof Error ? err : new Error(describe(err));
+    }
+  }
+
+  /**
+   * Runs `check` now (so bad arguments reject at once, changing nothing),
+   * then `fn` after every earlier call has finished: overlapping calls apply
+   * in call order.
+   */
+  private serial<T>(check: (() => unknown) | null, fn: () => T | Promise<T>): Promise<T> {
+    try {
+      this.guard();
+      check?.();
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    const result = this.tail.then(() => {
+      this.guard();
+      return fn();
+    });
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  private guard(): void {
+    if (this.destroyed) throw new Error('cluster has been destroyed');
+  }
+
+  private checkId(name: string, id: unknown): NodeId {
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 1 || id > this.ids.length) {
+      throw new Error(`${name} must be a node id in 1..${this.ids.length}, got ${describe(id)}`);
+    }
+    return id;
+  }
+
+  private slot(id: NodeId): NodeSlot {
+    const slot = this.slots[id];
+    if (!slot) throw new Error(`id must be a node id in 1..${this.ids.length}, got ${id}`);
+    return slot;
+  }
+}
+
+const inlineFactory: RuntimeFactory = (settings, disk) => new InlineRuntime(settings, disk);
+
+export type { Message };

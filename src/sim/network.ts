@@ -1,0 +1,129 @@
+/**
+ * The simulated network: cables (one per node), directed links, and a lossy,
+ * duplicating, reordering wire. It is the one place that knows what is in
+ * flight. Every random choice comes from the cluster's seeded PRNG.
+ */
+import type { Message, NodeId } from '../raft';
+import type { Scheduled } from './heap';
+import { randomInt, type Random } from './prng';
+import type { ClusterEvent, ClusterStats, InFlightMessage, NetworkOptions } from './types';
+
+/** A message on the wire; also the event-queue item of its delivery. */
+export class Delivery implements InFlightMessage, Scheduled {
+  readonly kind = 'deliver' as const;
+  readonly type: Message['type'];
+  readonly from: NodeId;
+  readonly to: NodeId;
+  seq = 0;
+  /** Delivered, dropped, or lost with a crashed receiver. */
+  cancelled = false;
+
+  constructor(
+    readonly id: number,
+    readonly payload: Message,
+    readonly sentAt: number,
+    readonly deliverAt: number,
+    readonly duplicate: boolean,
+  ) {
+    this.type = payload.type;
+    this.from = payload.from;
+    this.to = payload.to;
+  }
+
+  get at(): number {
+    return this.deliverAt;
+  }
+}
+
+export interface NetworkHost {
+  emit(e: ClusterEvent): void;
+  schedule(d: Delivery): void;
+  now(): number;
+}
+
+export class Network {
+  options: Required<NetworkOptions>;
+  private readonly n: number;
+  /** linkDown[from * (n + 1) + to] = 1 when the directed link is cut. */
+  private readonly linkDown: Uint8Array;
+  private readonly unplugged: Uint8Array;
+  private nextId = 1;
+  private messages = 0;
+  private bytes = 0;
+  private readonly byType: Record<string, number> = {};
+
+  constructor(
+    n: number,
+    options: Required<NetworkOptions>,
+    private readonly random: Random,
+    private readonly host: NetworkHost,
+  ) {
+    this.n = n;
+    this.options = options;
+    this.linkDown = new Uint8Array((n + 1) * (n + 1));
+    this.unplugged = new Uint8Array(n + 1);
+  }
+
+  /** Both ends plugged in and the directed link up. */
+  passes(from: NodeId, to: NodeId): boolean {
+    return this.unplugged[from] === 0 && this.unplugged[to] === 0 && this.linkDown[from * (this.n + 1) + to] === 0;
+  }
+
+  linkUp(from: NodeId, to: NodeId): boolean {
+    return this.linkDown[from * (this.n + 1) + to] === 0;
+  }
+
+  plugged(id: NodeId): boolean {
+    return this.unplugged[id] === 0;
+  }
+
+  setLink(from: NodeId, to: NodeId, up: boolean): void {
+    this.linkDown[from * (this.n + 1) + to] = up ? 0 : 1;
+  }
+
+  setPlugged(id: NodeId, plugged: boolean): void {
+    this.unplugged[id] = plugged ? 0 : 1;
+  }
+
+  /** A node hands a message to the wire. */
+  send(m: Message): void {
+    const now = this.host.now();
+    this.messages += 1;
+    this.bytes += JSON.stringify(m).length;
+    this.byType[m.type] = (this.byType[m.type] ?? 0) + 1;
+    const o = this.options;
+    if (!this.passes(m.from, m.to)) {
+      const d = new Delivery(this.nextId++, m, now, now, false);
+      this.host.emit({ kind: 'send', at: now, message: d });
+      this.host.emit({ kind: 'drop', at: now, message: d, reason: 'link down' });
+      return;
+    }
+    if (o.dropRate > 0 && this.random() < o.dropRate) {
+      const d = new Delivery(this.nextId++, m, now, now, false);
+      this.host.emit({ kind: 'send', at: now, message: d });
+      this.host.emit({ kind: 'drop', at: now, message: d, reason: 'lost' });
+      return;
+    }
+    const d = new Delivery(this.nextId++, m, now, now + this.delay(), false);
+    this.host.emit({ kind: 'send', at: now, message: d });
+    this.host.schedule(d);
+    if (o.duplicateRate > 0 && this.random() < o.duplicateRate) {
+      const copy = new Delivery(this.nextId++, m, now, now + this.delay(), true);
+      this.host.emit({ kind: 'duplicate', at: now, message: copy });
+      this.host.schedule(copy);
+    }
+  }
+
+  stats(): ClusterStats {
+    return { messages: this.messages, bytes: this.bytes, byType: { ...this.byType } };
+  }
+
+  private delay(): number {
+    const o = this.options;
+    if (o.longDelayRate > 0 && this.random() < o.longDelayRate) {
+      return randomInt(this.random, o.longDelayMs[0], o.longDelayMs[1]);
+    }
+    const [min, max] = o.delayMs;
+    return min === max ? min : randomInt(this.random, min, max);
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * A node's "process" as the cluster sees it: something that takes inputs at
+ * a virtual time and answers with what the Raft core produced. The inline
+ * runtime calls the core directly; the worker runtime (src/worker) forwards
+ * the same inputs to a Web Worker. Either way the cluster makes the output's
+ * persist ops durable-or-mirrored, then releases its messages.
+ */
+import { RaftNode, type Message, type NodeId, type Ready } from '../raft';
+import { createRandom, deriveSeed } from './prng';
+import { MemoryStorage } from './storage';
+import type { NodeView, StartResult } from './types';
+
+/** What a node produced in answer to one input. */
+export interface NodeOutput {
+  readonly ready: Ready;
+  /** When the node next needs a tick, virtual ms. */
+  readonly deadline: number;
+}
+
+export interface ProposeOutput extends NodeOutput {
+  readonly result: StartResult;
+}
+
+/** Settings a node process is started with. */
+export interface NodeSettings {
+  readonly id: NodeId;
+  readonly nodes: readonly NodeId[];
+  readonly electionTimeoutMs: readonly [number, number];
+  readonly heartbeatMs: number;
+  readonly snapshotThreshold: number;
+  readonly leaderNoop: boolean;
+  /** Seed of this node life's PRNG: derived from the cluster seed, the id and the incarnation. */
+  readonly seed: number;
+}
+
+export interface NodeRuntime {
+  /** Resolves with what the node restored from disk (e.g. a 'restored' snapshot event). */
+  boot(now: number): NodeOutput | Promise<NodeOutput>;
+  tick(now: number): NodeOutput | Promise<NodeOutput>;
+  deliver(message: Message, now: number): NodeOutput | Promise<NodeOutput>;
+  propose(command: string, now: number): ProposeOutput | Promise<ProposeOutput>;
+  timeout(now: number): NodeOutput | Promise<NodeOutput>;
+  /** The node's live state (durable fields from `disk`). */
+  view(): NodeView;
+  /** Kills the process: all volatile state is gone. */
+  terminate(): void | Promise<void>;
+}
+
+/** The seed of one node life, shared by every transport. */
+export function nodeSeed(clusterSeed: number, id: NodeId, incarnation: number): number {
+  return deriveSeed(clusterSeed, id, incarnation);
+}
+
+/** Runs the core on this thread; its disk is a MemoryStorage owned by the cluster. */
+export class InlineRuntime implements NodeRuntime {
+  private node: RaftNode | null = null;
+
+  constructor(
+    private readonly settings: NodeSettings,
+    private readonly disk: MemoryStorage,
+  ) {}
+
+  boot(now: number): NodeOutput {
+    const s = this.settings;
+    this.node = new RaftNode(
+      {
+        id: s.id,
+        nodes: s.nodes,
+        electionTimeoutMs: s.electionTimeoutMs,
+        heartbeatMs: s.heartbeatMs,
+        snapshotThreshold: s.snapshotThreshold,
+        leaderNoop: s.leaderNoop,
+        random: createRandom(s.seed),
+      },
+      this.disk.load(),
+      now,
+    );
+    return this.output();
+  }
+
+  tick(now: number): NodeOutput {
+    this.core().tick(now);
+    return this.output();
+  }
+
+  deliver(message: Message, now: number): NodeOutput {
+    this.core().step(message, now);
+    return this.output();
+  }
+
+  propose(command: string, now: number): ProposeOutput {
+    const core = this.core();
+    const result = core.propose(command, now);
+    return { result, ready: core.takeReady(), deadline: core.nextDeadline() };
+  }
+
+  timeout(now: number): NodeOutput {
+    this.core().timeout(now);
+    return this.output();
+  }
+
+  view(): NodeView {
+    return coreView(this.core());
+  }
+
+  terminate(): void {
+    this.node = null;
+  }
+
+  private core(): RaftNode {
+    if (!this.node) throw new Error(`node ${this.settings.id} is not running`);
+    return this.node;
+  }
+
+  private output(): NodeOutput {
+    const core = this.core();
+    return { ready: core.takeReady(), deadline: core.nextDeadline() };
+  }
+}
+
+/** A NodeView of a live core. */
+export function coreView(core: RaftNode): NodeView {
+  let nextIndex: Record<number, number> | undefined;
+  let matchIndex: Record<number, number> | undefined;
+  if (core.role === 'leader') {
+    nextIndex = {};
+    matchIndex = {};
+    for (const [peer, pr] of core.progress) {
+      nextIndex[peer] = pr.nextIndex;
+      matchIndex[peer] = pr.matchIndex;
+    }
+  }
+  return {
+    id: core.id,
+    alive: true,
+    role: core.role,
+    term: core.term,
+    votedFor: core.votedFor,
+    commitIndex: core.commitIndex,
+    lastApplied: core.lastApplied,
+    log: core.entries.slice(),
+    snapshotIndex: core.snapshotIndex,
+    snapshotTerm: core.snapshotTerm,
+    leader: core.leader,
+    ...(nextIndex ? { nextIndex, matchIndex } : {}),
+    votes: core.role === 'candidate' ? core.votesGranted : [],
+    electionDeadline: core.electionDeadline,
+    electionTimeout: core.electionTimeout,
+    kv: core.stateMachine.snapshot(),
+  };
+}
+
+/** A NodeView of a crashed node: what is on its disk. */
+export function storedView(id: NodeId, disk: MemoryStorage): NodeView {
+  const snapshot = disk.storedSnapshot;
+  const snapshotIndex = snapshot?.lastIncludedIndex ?? 0;
+  return {
+    id,
+    alive: false,
+    role: 'follower',
+    term: disk.currentTerm,
+    votedFor: disk.vote,
+    commitIndex: snapshotIndex,
+    lastApplied: snapshotIndex,
+    log: disk.storedEntries.slice(),
+    snapshotIndex,
+    snapshotTerm: snapshot?.lastIncludedTerm ?? 0,
+    leader: 0,
+    votes: [],
+    electionDeadline: Infinity,
+    electionTimeout: 0,
+    kv: snapshot ? { ...snapshot.data } : {},
+  };
+}

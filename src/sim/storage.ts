@@ -1,0 +1,105 @@
+/**
+ * A node's disk. The core hands the host `PersistOp`s (src/raft/types.ts);
+ * a Storage makes them durable and gives the whole state back after a crash.
+ */
+import type { Entry, PersistOp, PersistentState, Snapshot } from '../raft';
+
+/** A node's stable storage. `apply` is durable when it returns (or resolves). */
+export interface Storage {
+  load(): PersistentState | Promise<PersistentState>;
+  apply(ops: readonly PersistOp[]): void | Promise<void>;
+  /** Erases everything (a new disk). */
+  wipe(): void | Promise<void>;
+}
+
+export const EMPTY_STATE: PersistentState = {
+  hardState: { term: 0, votedFor: 0 },
+  snapshot: null,
+  entries: [],
+};
+
+/**
+ * Storage in memory: the inline transport's disk (it survives `crash`,
+ * which only drops the node object), and the main thread's mirror of what a
+ * worker node has written to IndexedDB.
+ */
+export class MemoryStorage implements Storage {
+  private term = 0;
+  private votedFor = 0;
+  private snapshot: Snapshot | null = null;
+  private entries: Entry[] = [];
+
+  load(): PersistentState {
+    return this.state();
+  }
+
+  /** The stored state (entries copied, so later writes do not show through). */
+  state(): PersistentState {
+    return {
+      hardState: { term: this.term, votedFor: this.votedFor },
+      snapshot: this.snapshot,
+      entries: this.entries.slice(),
+    };
+  }
+
+  get currentTerm(): number {
+    return this.term;
+  }
+  get vote(): number {
+    return this.votedFor;
+  }
+  get storedSnapshot(): Snapshot | null {
+    return this.snapshot;
+  }
+  /** Stored entries after the snapshot; read-only. */
+  get storedEntries(): readonly Entry[] {
+    return this.entries;
+  }
+
+  apply(ops: readonly PersistOp[]): void {
+    for (const op of ops) applyOp(this, op);
+  }
+
+  wipe(): void {
+    this.term = 0;
+    this.votedFor = 0;
+    this.snapshot = null;
+    this.entries = [];
+  }
+
+  /** @internal */
+  setHardState(term: number, votedFor: number): void {
+    this.term = term;
+    this.votedFor = votedFor;
+  }
+  /** @internal */
+  replaceEntries(fromIndex: number, entries: readonly Entry[]): void {
+    const base = this.snapshot?.lastIncludedIndex ?? 0;
+    const keep = fromIndex - base - 1;
+    if (keep < 0 || keep > this.entries.length) {
+      throw new Error(`storage: cannot write entries from index ${fromIndex} (have ${base + 1}..${base + this.entries.length})`);
+    }
+    this.entries.length = keep;
+    for (const e of entries) this.entries.push(e);
+  }
+  /** @internal */
+  setSnapshot(snapshot: Snapshot, discardLog: boolean): void {
+    const base = this.snapshot?.lastIncludedIndex ?? 0;
+    this.entries = discardLog ? [] : this.entries.slice(Math.max(0, snapshot.lastIncludedIndex - base));
+    this.snapshot = snapshot;
+  }
+}
+
+function applyOp(storage: MemoryStorage, op: PersistOp): void {
+  switch (op.kind) {
+    case 'hardState':
+      storage.setHardState(op.hardState.term, op.hardState.votedFor);
+      return;
+    case 'entries':
+      storage.replaceEntries(op.fromIndex, op.entries);
+      return;
+    case 'snapshot':
+      storage.setSnapshot(op.snapshot, op.discardLog);
+      return;
+  }
+}

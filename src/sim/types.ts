@@ -1,0 +1,173 @@
+/**
+ * The public surface of the headless cluster. This is a contract: tests, the
+ * UI store, lessons and benchmarks rely on these names.
+ */
+import type { CoreEvent, Entry, Message, MessageType, NodeId, Role } from '../raft';
+
+export interface NetworkOptions {
+  /** One-way delay of each message, virtual ms, uniform in [min, max]. Default [1, 10]. */
+  delayMs?: [number, number];
+  /** Probability that a message is lost, 0..1. Default 0. */
+  dropRate?: number;
+  /** Probability that a message is delivered twice, 0..1. Default 0. */
+  duplicateRate?: number;
+  /** Fraction of messages held back much longer (the MIT lab's "long reordering"), 0..1. Default 0. */
+  longDelayRate?: number;
+  /** Delay of those, virtual ms, uniform in [min, max]. Default [200, 2200]. */
+  longDelayMs?: [number, number];
+}
+
+export interface ClusterOptions {
+  /** Cluster size; node ids are 1..nodes. */
+  nodes: number;
+  /** Same seed + same calls ⇒ identical history. Default 1. */
+  seed?: number;
+  /** Where nodes run: 'inline' (this thread) or 'worker' (one Web Worker each). */
+  transport?: 'inline' | 'worker';
+  /** Election timeout range, virtual ms. Default [150, 300]. */
+  electionTimeoutMs?: [number, number];
+  /** Leader heartbeat interval, virtual ms. Default 50. */
+  heartbeatMs?: number;
+  network?: NetworkOptions;
+  /** Compact a node's log once it holds more than this many entries past the snapshot. Default: never. */
+  snapshotThreshold?: number;
+  /** Append a no-op entry when a leader is elected (§8). Default false. */
+  leaderNoop?: boolean;
+}
+
+/** What one node looks like now (a crashed node: what is on its disk). */
+export interface NodeView {
+  readonly id: NodeId;
+  readonly alive: boolean;
+  readonly role: Role;
+  readonly term: number;
+  /** 0 when it has not voted in this term. */
+  readonly votedFor: NodeId;
+  readonly commitIndex: number;
+  readonly lastApplied: number;
+  /** Entries after the snapshot. */
+  readonly log: readonly Entry[];
+  readonly snapshotIndex: number;
+  readonly snapshotTerm: number;
+  /** The leader whose AppendEntries it last accepted this term (0: none known). */
+  readonly leader: NodeId;
+  /** Leader only: next index to send to each follower (Figure 2). */
+  readonly nextIndex?: Readonly<Record<number, number>>;
+  /** Leader only: highest index known replicated on each follower (Figure 2). */
+  readonly matchIndex?: Readonly<Record<number, number>>;
+  /** Candidate only: who has granted it a vote this term, itself included. */
+  readonly votes: readonly NodeId[];
+  /** Virtual ms when its election timer fires (Infinity for a leader or a crashed node). */
+  readonly electionDeadline: number;
+  /** Length of its current randomized election timeout, virtual ms. */
+  readonly electionTimeout: number;
+  /** The replicated key–value state (what it has applied). */
+  readonly kv: Readonly<Record<string, string>>;
+}
+
+/** A message the network holds, from send until delivery or drop. */
+export interface InFlightMessage {
+  /** Unique per cluster, increasing in send order. */
+  readonly id: number;
+  readonly from: NodeId;
+  readonly to: NodeId;
+  readonly type: MessageType;
+  /** Virtual ms it was sent. */
+  readonly sentAt: number;
+  /** Virtual ms it will be delivered (if nothing drops it first). */
+  readonly deliverAt: number;
+  readonly payload: Message;
+  /** True for the extra copy made by the network's duplication. */
+  readonly duplicate: boolean;
+}
+
+export type DropReason = 'lost' | 'link down' | 'receiver crashed' | 'by user';
+
+/** Events of the network and of node lifecycles; `at` is virtual ms. */
+export type NetworkEvent =
+  | { readonly kind: 'send'; readonly at: number; readonly message: InFlightMessage }
+  | { readonly kind: 'duplicate'; readonly at: number; readonly message: InFlightMessage }
+  | { readonly kind: 'deliver'; readonly at: number; readonly message: InFlightMessage }
+  | { readonly kind: 'drop'; readonly at: number; readonly message: InFlightMessage; readonly reason: DropReason }
+  | { readonly kind: 'crash'; readonly at: number; readonly node: NodeId; readonly reason: string }
+  | { readonly kind: 'restart'; readonly at: number; readonly node: NodeId }
+  /** The node's hard state or log reached its disk before anything that depends on it was sent. */
+  | {
+      readonly kind: 'persist';
+      readonly at: number;
+      readonly node: NodeId;
+      readonly term: number;
+      readonly votedFor: NodeId;
+      readonly lastIndex: number;
+      readonly snapshotIndex: number;
+    }
+  /** A user action on the network (cable, link, partition, settings). */
+  | { readonly kind: 'network'; readonly at: number; readonly action: string }
+  /** Something went wrong at the edge (bad worker message, worker exception). */
+  | { readonly kind: 'error'; readonly at: number; readonly node: NodeId | null; readonly message: string };
+
+/** Everything that happens in a cluster, in order. */
+export type ClusterEvent = CoreEvent | NetworkEvent;
+
+export interface ClusterStats {
+  /** Messages sent by nodes (requests and replies); duplicates and drops are not extra sends. */
+  messages: number;
+  /** Sum of their JSON sizes. */
+  bytes: number;
+  /** Messages sent, by type. */
+  byType: Record<string, number>;
+}
+
+export interface StartResult {
+  index: number;
+  term: number;
+  isLeader: boolean;
+}
+
+export interface Cluster {
+  readonly ids: readonly NodeId[];
+  /** Virtual ms since creation. */
+  now(): number;
+  /** Advances virtual time by `ms`, processing every due event. */
+  runFor(ms: number): Promise<void>;
+  /** Runs until `pred()` holds (checked after each event) or `maxMs` pass; resolves whether it held. */
+  runUntil(pred: () => boolean, maxMs: number): Promise<boolean>;
+  /** Processes the next due event only (advancing the clock to it); resolves false when nothing is queued. */
+  step(): Promise<boolean>;
+  /** Like the MIT lab's Start(): proposes `command` at node `id`; no virtual time passes. */
+  start(id: NodeId, command: string): Promise<StartResult>;
+  /** Fires the node's election timer now (no effect on a leader or a crashed node). */
+  timeout(id: NodeId): Promise<void>;
+  /** Volatile state lost; in-flight messages to it dropped. */
+  crash(id: NodeId): Promise<void>;
+  /** A fresh node from its stored state (a live node is crashed first); links unchanged. */
+  restart(id: NodeId): Promise<void>;
+  /** Unplugs the node's network cable. */
+  disconnect(id: NodeId): void;
+  /** Plugs it back in. */
+  connect(id: NodeId): void;
+  /** Sets one direction of one link. */
+  setLink(from: NodeId, to: NodeId, up: boolean): void;
+  /** Cuts every link between different groups and restores links within each group; unlisted nodes are cut off. */
+  partition(groups: NodeId[][]): void;
+  /** All links up (cables unchanged). */
+  heal(): void;
+  setNetwork(opts: NetworkOptions): void;
+  /** The current network settings. */
+  network(): Required<NetworkOptions>;
+  /** Is the directed link from → to up? (Cables not considered.) */
+  linkUp(from: NodeId, to: NodeId): boolean;
+  /** Is the node's cable plugged in? */
+  connected(id: NodeId): boolean;
+  /** Drops one in-flight message by id (the UI's click); false if it is no longer in flight. */
+  dropMessage(id: number): boolean;
+  node(id: NodeId): NodeView;
+  /** Every apply since creation, across restarts. */
+  applied(id: NodeId): readonly { index: number; command: string }[];
+  inFlight(): readonly InFlightMessage[];
+  subscribe(listener: (e: ClusterEvent) => void): () => void;
+  /** The most recent events, at most TRACE_LIMIT of them. */
+  trace(): readonly ClusterEvent[];
+  stats(): ClusterStats;
+  destroy(): Promise<void>;
+}
