@@ -1,0 +1,23 @@
+/**
+ * `npm run bench`: the engine figures (Node), then the wall time of the
+ * MIT-style suite. Medians; absolute numbers depend on the machine.
+ */
+import { execFileSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { benchEngine } from './engine';
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+console.log('# Engine (5 nodes, one command every 5 virtual ms, 20 virtual s, median of 5 runs)');
+for (const f of await benchEngine()) {
+  console.log(
+    `${f.label.padEnd(58)} ${fmt(f.deliveredPerSec).padStart(9)} delivered msgs/wall-s   ${f.virtualSecPerSec.toFixed(1).padStart(6)} virtual-s/wall-s   (${fmt(f.delivered)} delivered, ${fmt(f.committed)} committed)`,
+  );
+}
+
+if (!process.argv.includes('--engine-only')) {
+  console.log('\n# MIT-style suite (test/mit, every seed), wall time');
+  const t0 = performance.now();
+  execFileSync('npx', ['vitest', 'run', 'test/mit', '--reporter=dot'], { stdio: 'inherit' });
+  console.log(`MIT-style suite: ${((performance.now() - t0) / 1000).toFixed(1)} s wall (including vitest start-up)`);
+}
