@@ -65,6 +65,8 @@ export interface ResolvedOptions {
   readonly network: Required<NetworkOptions>;
   readonly snapshotThreshold: number;
   readonly leaderNoop: boolean;
+  /** '' when not given. */
+  readonly storageKey: string;
 }
 
 /** Checks every option before anything is built; throws naming the bad one. */
@@ -86,6 +88,9 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
     throw new Error(`leaderNoop must be a boolean, got ${describe(o.leaderNoop)}`);
   }
   const network = mergeNetwork(DEFAULT_NETWORK, o.network);
+  if (o.storageKey !== undefined && (typeof o.storageKey !== 'string' || !/^[\w.-]{1,64}$/.test(o.storageKey))) {
+    throw new Error(`storageKey must be 1–64 letters, digits, '_', '.' or '-', got ${describe(o.storageKey)}`);
+  }
   return {
     nodes,
     seed,
@@ -95,6 +100,7 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
     network,
     snapshotThreshold,
     leaderNoop: o.leaderNoop === true,
+    storageKey: typeof o.storageKey === 'string' ? o.storageKey : '',
   };
 }
 
@@ -114,7 +120,11 @@ export class SimCluster implements Cluster {
   private tail: Promise<unknown> = Promise.resolve();
   private destroyed = false;
 
-  constructor(options: ResolvedOptions, makeRuntime: RuntimeFactory = inlineFactory) {
+  constructor(
+    options: ResolvedOptions,
+    makeRuntime: RuntimeFactory = inlineFactory,
+    private readonly onDestroy: (() => Promise<void>) | null = null,
+  ) {
     this.options = options;
     this.makeRuntime = makeRuntime;
     this.random = createRandom(options.seed);
@@ -137,14 +147,33 @@ export class SimCluster implements Cluster {
     }
   }
 
-  /** Boots every node (the first life of each). Called once by the factory. */
-  boot(): void | Promise<void> {
-    const pending: Promise<void>[] = [];
-    for (const id of this.ids) {
-      const r = this.bootNode(this.slot(id));
-      if (r) pending.push(r);
+  /**
+   * Boots every node (the first life of each); called once by createCluster.
+   * Runtimes start in parallel but their outputs are taken in id order, so
+   * the history does not depend on which worker answers first. Later calls
+   * wait for the boot to finish.
+   */
+  boot(): void {
+    const outputs = this.ids.map((id) => this.launch(this.slot(id)));
+    if (outputs.every((o) => !(o instanceof Promise))) {
+      outputs.forEach((o, i) => this.absorbNow(this.slot(this.ids[i]!), o as NodeOutput));
+      return;
     }
-    if (pending.length > 0) return Promise.all(pending).then(() => undefined);
+    this.tail = (async () => {
+      for (let i = 0; i < outputs.length; i++) {
+        const slot = this.slot(this.ids[i]!);
+        try {
+          this.absorbNow(slot, await outputs[i]!);
+        } catch (err) {
+          await this.fail(slot, err);
+        }
+      }
+    })();
+  }
+
+  /** Resolves when every earlier call (and the boot) has finished. */
+  ready(): Promise<void> {
+    return this.serial(null, () => undefined);
   }
 
   // ------------------------------------------------------------ reading
@@ -416,6 +445,12 @@ export class SimCluster implements Cluster {
   }
 
   private bootNode(slot: NodeSlot): void | Promise<void> {
+    const r = this.absorb(slot, this.launch(slot));
+    return r === true ? undefined : r;
+  }
+
+  /** Starts a new life of the node: a fresh runtime recovering from its disk. */
+  private launch(slot: NodeSlot): NodeOutput | Promise<NodeOutput> {
     slot.incarnation += 1;
     const o = this.options;
     const runtime = this.makeRuntime(
@@ -427,13 +462,16 @@ export class SimCluster implements Cluster {
         snapshotThreshold: o.snapshotThreshold,
         leaderNoop: o.leaderNoop,
         seed: nodeSeed(o.seed, slot.id, slot.incarnation),
+        storageKey: o.storageKey,
       },
       slot.disk,
     );
     slot.runtime = runtime;
+    runtime.onFault?.((reason) => {
+      if (slot.runtime === runtime) void this.fail(slot, new Error(reason));
+    });
     if (slot.incarnation > 1) this.emit({ kind: 'restart', at: this.clock, node: slot.id });
-    const r = this.absorb(slot, runtime.boot(this.clock));
-    return r === true ? undefined : r;
+    return runtime.boot(this.clock);
   }
 
   private kill(slot: NodeSlot, reason: string): void | Promise<void> {
@@ -534,6 +572,7 @@ export class SimCluster implements Cluster {
         slot.runtime = null;
       }
       await Promise.all(pending);
+      if (this.onDestroy) await this.onDestroy();
       this.queue.clear();
       this.listeners.clear();
       this.destroyed = true;

@@ -2,6 +2,7 @@
  * The headless cluster API (a contract: see README.md, "Headless API").
  */
 import { SimCluster, resolveOptions } from './cluster';
+import { transportFactory } from './transports';
 import type { Cluster, ClusterOptions } from './types';
 
 export type {
@@ -17,6 +18,7 @@ export type {
   StartResult,
 } from './types';
 export { TRACE_LIMIT, DEFAULT_NETWORK, SimCluster, resolveOptions, type RuntimeFactory } from './cluster';
+export { registerTransport, type Transport, type TransportFactory } from './transports';
 export { MemoryStorage, EMPTY_STATE, type Storage } from './storage';
 export { createRandom, deriveSeed } from './prng';
 export type { NodeRuntime, NodeOutput, NodeSettings, ProposeOutput } from './runtime';
@@ -28,11 +30,19 @@ export { InlineRuntime, coreView, storedView, nodeSeed } from './runtime';
  * Throws an Error naming the bad option, before anything is built.
  */
 export function createCluster(opts: ClusterOptions): Cluster {
-  const options = resolveOptions(opts);
+  let options = resolveOptions(opts);
+  let cluster: SimCluster;
   if (options.transport === 'worker') {
-    throw new Error("transport 'worker' is not available in this build yet; use 'inline'");
+    const factory = transportFactory('worker');
+    if (!factory) {
+      throw new Error("transport 'worker' is not registered: import src/worker (it registers itself) before createCluster");
+    }
+    const transport = factory(options);
+    if (transport.storageKey !== undefined) options = { ...options, storageKey: transport.storageKey };
+    cluster = new SimCluster(options, transport.makeRuntime, transport.dispose ?? null);
+  } else {
+    cluster = new SimCluster(options);
   }
-  const cluster = new SimCluster(options);
-  void cluster.boot();
+  cluster.boot();
   return cluster;
 }

@@ -31,6 +31,8 @@ export interface NodeSettings {
   readonly leaderNoop: boolean;
   /** Seed of this node life's PRNG: derived from the cluster seed, the id and the incarnation. */
   readonly seed: number;
+  /** Names this cluster's disks (the worker transport's IndexedDB databases). */
+  readonly storageKey: string;
 }
 
 export interface NodeRuntime {
@@ -44,6 +46,11 @@ export interface NodeRuntime {
   view(): NodeView;
   /** Kills the process: all volatile state is gone. */
   terminate(): void | Promise<void>;
+  /**
+   * Called by the cluster with a handler for faults the runtime notices
+   * between inputs (a worker's uncaught exception): the node is then crashed.
+   */
+  onFault?(handler: (reason: string) => void): void;
 }
 
 /** The seed of one node life, shared by every transport. */

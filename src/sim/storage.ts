@@ -60,6 +60,14 @@ export class MemoryStorage implements Storage {
     for (const op of ops) applyOp(this, op);
   }
 
+  /** Replaces everything with `state` (a worker reported what it recovered from its disk). */
+  replace(state: PersistentState): void {
+    this.term = state.hardState.term;
+    this.votedFor = state.hardState.votedFor;
+    this.snapshot = state.snapshot;
+    this.entries = state.entries.slice();
+  }
+
   wipe(): void {
     this.term = 0;
     this.votedFor = 0;

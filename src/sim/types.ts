@@ -33,6 +33,12 @@ export interface ClusterOptions {
   snapshotThreshold?: number;
   /** Append a no-op entry when a leader is elected (§8). Default false. */
   leaderNoop?: boolean;
+  /**
+   * Worker transport: names the cluster's IndexedDB databases. A cluster made
+   * with the key of an earlier one resumes from its disks (page reload). If
+   * omitted, fresh databases are used and deleted by destroy().
+   */
+  storageKey?: string;
 }
 
 /** What one node looks like now (a crashed node: what is on its disk). */

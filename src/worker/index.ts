@@ -1,0 +1,46 @@
+/**
+ * The worker transport: each node in its own Web Worker with its disk on
+ * IndexedDB. Importing this module registers `transport: 'worker'` with
+ * createCluster (src/sim stays free of upward imports).
+ */
+import { registerTransport, type Transport, type TransportFactory } from '../sim';
+import { databaseName, deleteDatabase } from './idb-storage';
+import type { NodePort } from './runtime';
+import { WorkerRuntime } from './runtime';
+import { spawnNodeWorker } from './spawn';
+
+export { IdbStorage, databaseName, deleteDatabase } from './idb-storage';
+export { WorkerRuntime, DEFAULT_ANSWER_TIMEOUT_MS, type NodePort } from './runtime';
+export { createLoopbackPort } from './loopback';
+export { createNodeHost } from './host';
+export * from './protocol';
+
+/** A fresh storage key, unique across tabs and page loads. */
+export function freshStorageKey(): string {
+  const random = globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  return `c-${random}`;
+}
+
+/** Deletes every node database of the cluster stored under `storageKey` ("Reset cluster"). */
+export async function deleteClusterStorage(storageKey: string, nodes: number): Promise<void> {
+  await Promise.all(Array.from({ length: nodes }, (_, i) => deleteDatabase(databaseName(storageKey, i + 1))));
+}
+
+/**
+ * Makes a worker transport from a port factory: real workers by default; the
+ * loopback port in Node tests. A cluster with no storageKey gets fresh
+ * databases, deleted again by destroy().
+ */
+export function workerTransport(makePort: (name: string) => NodePort = spawnNodeWorker): TransportFactory {
+  return (options): Transport => {
+    const ephemeral = options.storageKey === '';
+    const storageKey = ephemeral ? freshStorageKey() : options.storageKey;
+    return {
+      storageKey,
+      makeRuntime: (settings, disk) => new WorkerRuntime(settings, disk, makePort(`raft node ${settings.id}`)),
+      dispose: ephemeral ? () => deleteClusterStorage(storageKey, options.nodes) : undefined,
+    };
+  };
+}
+
+registerTransport('worker', workerTransport());

@@ -1,0 +1,45 @@
+/**
+ * An in-process stand-in for a Web Worker: the same host code, the same
+ * protocol, structured-cloned messages, answers delivered asynchronously.
+ * Used by Node tests (with fake-indexeddb) where real workers do not exist;
+ * the browser tests use real workers.
+ */
+import type { Storage } from '../sim';
+import { createNodeHost } from './host';
+import type { NodePort } from './runtime';
+import type { FromWorker } from './protocol';
+
+export interface LoopbackOptions {
+  openStorage(dbName: string): Promise<Storage>;
+  /** Replace the host's messages on their way out (to test validation). */
+  tamper?: (message: FromWorker) => unknown;
+}
+
+export function createLoopbackPort(options: LoopbackOptions): NodePort {
+  let alive = true;
+  const port: NodePort = {
+    postMessage: (message) => {
+      if (!alive) return;
+      const copy = structuredClone(message);
+      queueMicrotask(() => {
+        if (alive) receive(copy);
+      });
+    },
+    onmessage: null,
+    onerror: null,
+    terminate: () => {
+      alive = false;
+    },
+  };
+  const receive = createNodeHost({
+    post: (message) => {
+      const out = options.tamper ? options.tamper(message) : message;
+      const copy: unknown = structuredClone(out);
+      queueMicrotask(() => {
+        if (alive) port.onmessage?.(copy);
+      });
+    },
+    openStorage: (dbName) => options.openStorage(dbName),
+  });
+  return port;
+}

@@ -1,0 +1,200 @@
+/**
+ * The main thread's side of a node that runs in a Web Worker. It forwards
+ * each input, waits (with a bound) for the matching output, validates it,
+ * and keeps a mirror of what the node has made durable, so the cluster can
+ * show the node's state — even after the worker is gone — without asking it.
+ */
+import { KvStateMachine, type Message } from '../raft';
+import type { MemoryStorage, NodeOutput, NodeRuntime, NodeSettings, NodeView, ProposeOutput } from '../sim';
+import { databaseName } from './idb-storage';
+import {
+  describeMessage,
+  invalidFromWorker,
+  PROTOCOL_VERSION,
+  type FromWorker,
+  type ToWorker,
+  type VolatileState,
+} from './protocol';
+
+/** The transport-level view of a worker (a real Worker, or an in-process loopback in tests). */
+export interface NodePort {
+  postMessage(message: ToWorker): void;
+  /** Set by the runtime: called with each message the worker posts. */
+  onmessage: ((data: unknown) => void) | null;
+  /** Set by the runtime: called when the worker throws outside a request. */
+  onerror: ((message: string) => void) | null;
+  terminate(): void;
+}
+
+type Output = Extract<FromWorker, { type: 'output' }>;
+
+interface Pending {
+  seq: number;
+  what: string;
+  resolve: (o: Output) => void;
+  reject: (e: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** How long a worker may take to answer one input before it is declared dead, wall ms. */
+export const DEFAULT_ANSWER_TIMEOUT_MS = 10_000;
+
+export class WorkerRuntime implements NodeRuntime {
+  private seq = 0;
+  private pending: Pending | null = null;
+  private state: VolatileState | null = null;
+  private readonly kv = new KvStateMachine();
+  private faultHandler: ((reason: string) => void) | null = null;
+  private dead = false;
+
+  constructor(
+    private readonly settings: NodeSettings,
+    private readonly disk: MemoryStorage,
+    private readonly port: NodePort,
+    private readonly answerTimeoutMs = DEFAULT_ANSWER_TIMEOUT_MS,
+  ) {
+    port.onmessage = (data) => this.receive(data);
+    port.onerror = (message) => this.fault(`node ${settings.id}'s worker threw: ${message}`);
+  }
+
+  onFault(handler: (reason: string) => void): void {
+    this.faultHandler = handler;
+  }
+
+  async boot(now: number): Promise<NodeOutput> {
+    const s = this.settings;
+    const out = await this.request({
+      v: PROTOCOL_VERSION,
+      type: 'init',
+      seq: ++this.seq,
+      now,
+      settings: {
+        id: s.id,
+        nodes: [...s.nodes],
+        electionTimeoutMs: [s.electionTimeoutMs[0], s.electionTimeoutMs[1]],
+        heartbeatMs: s.heartbeatMs,
+        snapshotThreshold: s.snapshotThreshold,
+        leaderNoop: s.leaderNoop,
+        seed: s.seed,
+        dbName: databaseName(s.storageKey, s.id),
+      },
+    });
+    if (out.recovered) {
+      // The disk is the truth after a reload: mirror what the worker found.
+      this.disk.replace(out.recovered);
+      this.kv.restore(out.recovered.snapshot?.data ?? {});
+    }
+    return this.toOutput(out);
+  }
+
+  async tick(now: number): Promise<NodeOutput> {
+    return this.toOutput(await this.request({ v: PROTOCOL_VERSION, type: 'tick', seq: ++this.seq, now }));
+  }
+
+  async deliver(message: Message, now: number): Promise<NodeOutput> {
+    return this.toOutput(await this.request({ v: PROTOCOL_VERSION, type: 'deliver', seq: ++this.seq, now, message }));
+  }
+
+  async propose(command: string, now: number): Promise<ProposeOutput> {
+    const out = await this.request({ v: PROTOCOL_VERSION, type: 'propose', seq: ++this.seq, now, command });
+    if (!out.result) throw new Error(`node ${this.settings.id} answered a proposal without a result`);
+    return { ...this.toOutput(out), result: out.result };
+  }
+
+  async timeout(now: number): Promise<NodeOutput> {
+    return this.toOutput(await this.request({ v: PROTOCOL_VERSION, type: 'timeout', seq: ++this.seq, now }));
+  }
+
+  view(): NodeView {
+    const d = this.disk;
+    const snapshot = d.storedSnapshot;
+    const st = this.state;
+    const snapshotIndex = snapshot?.lastIncludedIndex ?? 0;
+    return {
+      id: this.settings.id,
+      alive: true,
+      role: st?.role ?? 'follower',
+      term: d.currentTerm,
+      votedFor: d.vote,
+      commitIndex: st?.commitIndex ?? snapshotIndex,
+      lastApplied: st?.lastApplied ?? snapshotIndex,
+      log: d.storedEntries.slice(),
+      snapshotIndex,
+      snapshotTerm: snapshot?.lastIncludedTerm ?? 0,
+      leader: st?.leader ?? 0,
+      ...(st?.nextIndex && st.matchIndex ? { nextIndex: { ...st.nextIndex }, matchIndex: { ...st.matchIndex } } : {}),
+      votes: st ? [...st.votes] : [],
+      electionDeadline: st?.electionDeadline ?? Infinity,
+      electionTimeout: st?.electionTimeout ?? 0,
+      kv: this.kv.snapshot(),
+    };
+  }
+
+  terminate(): void {
+    this.dead = true;
+    this.port.onmessage = null;
+    this.port.onerror = null;
+    this.port.terminate();
+    this.settle(new Error(`node ${this.settings.id} was terminated`));
+  }
+
+  private request(msg: ToWorker): Promise<Output> {
+    if (this.dead) return Promise.reject(new Error(`node ${this.settings.id} is not running`));
+    if (this.pending) return Promise.reject(new Error(`node ${this.settings.id} is still busy with ${this.pending.what}`));
+    return new Promise<Output>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.settle(new Error(`node ${this.settings.id} did not answer ${msg.type} within ${this.answerTimeoutMs} ms`));
+      }, this.answerTimeoutMs);
+      this.pending = { seq: msg.seq, what: msg.type, resolve, reject, timer };
+      try {
+        this.port.postMessage(msg);
+      } catch (err) {
+        this.settle(new Error(`could not post ${msg.type} to node ${this.settings.id}: ${String(err)}`));
+      }
+    });
+  }
+
+  private receive(data: unknown): void {
+    const problem = invalidFromWorker(data);
+    if (problem) {
+      this.fault(`node ${this.settings.id} sent a malformed message (${problem}): ${describeMessage(data)}`);
+      return;
+    }
+    const msg = data as FromWorker;
+    if (msg.type === 'error') {
+      this.fault(`node ${this.settings.id} failed: ${msg.message}`);
+      return;
+    }
+    const p = this.pending;
+    if (!p || p.seq !== msg.seq) {
+      this.fault(`node ${this.settings.id} sent an unexpected output (seq ${msg.seq}, waiting for ${p ? p.seq : 'nothing'})`);
+      return;
+    }
+    clearTimeout(p.timer);
+    this.pending = null;
+    p.resolve(msg);
+  }
+
+  /** Rejects the request in flight, or, between requests, reports the fault to the cluster. */
+  private fault(reason: string): void {
+    if (this.pending) this.settle(new Error(reason));
+    else this.faultHandler?.(reason);
+  }
+
+  private settle(err: Error): void {
+    const p = this.pending;
+    if (!p) return;
+    clearTimeout(p.timer);
+    this.pending = null;
+    p.reject(err);
+  }
+
+  /** Takes an output: updates the volatile view and the mirrored state machine. */
+  private toOutput(out: Output): NodeOutput {
+    this.state = out.state;
+    for (const e of out.events) if (e.kind === 'apply') this.kv.apply(e.command);
+    // A snapshot's data is the state after every apply that preceded it in this output.
+    for (const op of out.persist) if (op.kind === 'snapshot') this.kv.restore(op.snapshot.data);
+    return { ready: { persist: out.persist, messages: out.messages, events: out.events }, deadline: out.deadline };
+  }
+}

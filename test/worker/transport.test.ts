@@ -1,0 +1,174 @@
+// The worker transport in Node: the same host code and protocol as a real
+// Web Worker, over an in-process loopback port, with fake-indexeddb as the
+// disk. (Real workers and real IndexedDB are tested in Chromium: test/browser.)
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCluster, registerTransport, type Cluster, type ClusterEvent } from '../../src/sim';
+import {
+  createLoopbackPort,
+  IdbStorage,
+  workerTransport,
+  type FromWorker,
+} from '../../src/worker';
+
+let tamper: ((m: FromWorker) => unknown) | undefined;
+registerTransport(
+  'worker',
+  workerTransport(() => createLoopbackPort({ openStorage: (name) => IdbStorage.open(name), tamper: (m) => (tamper ? tamper(m) : m) })),
+);
+
+const clusters: Cluster[] = [];
+function make(opts: Parameters<typeof createCluster>[0]): Cluster {
+  const c = createCluster(opts);
+  clusters.push(c);
+  return c;
+}
+afterEach(async () => {
+  tamper = undefined;
+  for (const c of clusters.splice(0)) await c.destroy().catch(() => undefined);
+});
+
+const leaderOf = (c: Cluster) => c.ids.find((id) => c.node(id).role === 'leader');
+
+/** A script of user actions with faults, run identically on any cluster. */
+async function script(c: Cluster): Promise<void> {
+  await c.runFor(600);
+  let leader = leaderOf(c);
+  expect(leader).toBeDefined();
+  for (let i = 0; i < 5; i++) await c.start(leader!, `x${i}=${i}`);
+  await c.runFor(200);
+  await c.crash(leader!);
+  c.setNetwork({ dropRate: 0.1, duplicateRate: 0.1 });
+  await c.runFor(800);
+  leader = leaderOf(c);
+  if (leader) for (let i = 5; i < 10; i++) await c.start(leader, `x${i}=${i}`);
+  c.partition([[1, 2, 3], [4, 5]]);
+  await c.runFor(500);
+  c.heal();
+  await c.restart(1);
+  await c.timeout(2);
+  await c.runFor(1500);
+}
+
+const comparable = (events: readonly ClusterEvent[]) => JSON.stringify(events);
+
+describe('worker transport (loopback port + fake-indexeddb)', () => {
+  it('gives the same history as the inline transport for the same seed and actions', async () => {
+    for (const seed of [1, 7]) {
+      const inline = make({ nodes: 5, seed, snapshotThreshold: 4 });
+      const worker = make({ nodes: 5, seed, snapshotThreshold: 4, transport: 'worker' });
+      await Promise.all([script(inline), script(worker)]);
+      const a = inline.trace();
+      const b = worker.trace();
+      expect(b.length).toBeGreaterThan(100);
+      expect(comparable(b)).toBe(comparable(a));
+      for (const id of inline.ids) expect(worker.node(id)).toEqual(inline.node(id));
+    }
+  });
+
+  it('recovers a crashed node from its IndexedDB disk, losing nothing committed', async () => {
+    const c = make({ nodes: 3, seed: 3, transport: 'worker' });
+    await c.runFor(600);
+    const leader = leaderOf(c)!;
+    for (let i = 0; i < 4; i++) await c.start(leader, `k${i}=v${i}`);
+    await c.runFor(300);
+    const follower = c.ids.find((id) => id !== leader)!;
+    const before = c.node(follower);
+    expect(before.commitIndex).toBe(4);
+    await c.crash(follower);
+    const crashed = c.node(follower);
+    expect(crashed.alive).toBe(false);
+    expect(crashed.log.map((e) => e.command)).toEqual(['k0=v0', 'k1=v1', 'k2=v2', 'k3=v3']);
+    await c.restart(follower);
+    await c.runFor(300);
+    const after = c.node(follower);
+    expect(after.alive).toBe(true);
+    expect(after.term).toBe(before.term);
+    expect(after.log).toEqual(before.log);
+    expect(after.kv).toEqual({ k0: 'v0', k1: 'v1', k2: 'v2', k3: 'v3' });
+  });
+
+  it('resumes a whole cluster from disk under the same storageKey (a page reload)', async () => {
+    const storageKey = 'reload-test';
+    const first = createCluster({ nodes: 3, seed: 5, transport: 'worker', storageKey });
+    await first.runFor(600);
+    const leader = leaderOf(first)!;
+    for (let i = 0; i < 3; i++) await first.start(leader, `r${i}=${i}`);
+    await first.runFor(300);
+    const logs = first.ids.map((id) => first.node(id).log);
+    const terms = first.ids.map((id) => first.node(id).term);
+    await first.destroy(); // a power failure: workers gone, disks kept
+
+    const second = make({ nodes: 3, seed: 5, transport: 'worker', storageKey });
+    await second.runFor(0);
+    expect(second.ids.map((id) => second.node(id).log)).toEqual(logs);
+    expect(second.ids.map((id) => second.node(id).term)).toEqual(terms);
+    await second.runFor(1000);
+    const newLeader = leaderOf(second)!;
+    expect(second.node(newLeader).term).toBeGreaterThan(terms[0]!);
+    // Everything committed before the "reload" is committed again and applied.
+    await second.start(newLeader, 'after=1');
+    await second.runFor(300);
+    for (const id of second.ids) expect(second.node(id).kv).toEqual({ r0: '0', r1: '1', r2: '2', after: '1' });
+  });
+
+  it('a malformed message from a worker is an error event naming the node, and that node is crashed', async () => {
+    const c = make({ nodes: 3, seed: 2, transport: 'worker' });
+    await c.runFor(600);
+    const events: ClusterEvent[] = [];
+    c.subscribe((e) => events.push(e));
+    const victim = c.ids.find((id) => c.node(id).role !== 'leader')!;
+    tamper = (m) => (m.type === 'output' && m.state.role === 'follower' ? { ...m, deadline: 'soon' } : m);
+    await c.runFor(200);
+    tamper = undefined;
+    const error = events.find((e) => e.kind === 'error');
+    expect(error).toBeDefined();
+    expect(error && error.kind === 'error' ? error.message : '').toMatch(/node \d sent a malformed message \(field "deadline"/);
+    expect(events.some((e) => e.kind === 'crash')).toBe(true);
+    expect(c.ids.some((id) => !c.node(id).alive)).toBe(true);
+    // The rest of the cluster keeps running, and the node can come back.
+    for (const id of c.ids) if (!c.node(id).alive) await c.restart(id);
+    await c.runFor(1000);
+    expect(c.ids.every((id) => c.node(id).alive)).toBe(true);
+    expect(leaderOf(c)).toBeDefined();
+    void victim;
+  });
+
+  it('an exception inside the worker marks the node crashed with the reason', async () => {
+    const c = make({ nodes: 3, seed: 4, transport: 'worker' });
+    await c.runFor(600);
+    const events: ClusterEvent[] = [];
+    c.subscribe((e) => events.push(e));
+    tamper = (m) => (m.type === 'output' && m.seq > 0 && m.events.some((e) => e.kind === 'vote') ? { v: 1, type: 'error', seq: m.seq, message: 'boom' } : m);
+    const follower = c.ids.find((id) => c.node(id).role === 'follower')!;
+    await c.timeout(follower);
+    await c.runFor(100);
+    const error = events.find((e) => e.kind === 'error');
+    expect(error && error.kind === 'error' ? error.message : '').toMatch(/failed: boom/);
+    const crash = events.find((e) => e.kind === 'crash');
+    expect(crash && crash.kind === 'crash' ? crash.reason : '').toMatch(/boom/);
+  });
+});
+
+describe('IdbStorage', () => {
+  it('persists hard state, entries with truncation, and snapshots, and reloads them', async () => {
+    const s = await IdbStorage.open('unit-a');
+    await s.apply([
+      { kind: 'hardState', hardState: { term: 3, votedFor: 2 } },
+      { kind: 'entries', fromIndex: 1, entries: [1, 2, 3, 4].map((i) => ({ index: i, term: 1, command: `c${i}` })) },
+    ]);
+    await s.apply([{ kind: 'entries', fromIndex: 3, entries: [{ index: 3, term: 3, command: 'new' }] }]);
+    let state = await s.load();
+    expect(state.hardState).toEqual({ term: 3, votedFor: 2 });
+    expect(state.entries.map((e) => e.command)).toEqual(['c1', 'c2', 'new']);
+    await s.apply([{ kind: 'snapshot', snapshot: { lastIncludedIndex: 2, lastIncludedTerm: 1, data: { a: '1' } }, discardLog: false }]);
+    s.close();
+    const again = await IdbStorage.open('unit-a');
+    state = await again.load();
+    expect(state.snapshot).toEqual({ lastIncludedIndex: 2, lastIncludedTerm: 1, data: { a: '1' } });
+    expect(state.entries.map((e) => e.index)).toEqual([3]);
+    await again.wipe();
+    expect(await again.load()).toEqual({ hardState: { term: 0, votedFor: 0 }, snapshot: null, entries: [] });
+    again.close();
+  });
+});
