@@ -1,5 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { exposeApi } from './expose';
+
+exposeApi();
 
 function Placeholder() {
   return (

@@ -21,3 +21,11 @@ export function spawnNodeWorker(name: string): NodePort {
   };
   return port;
 }
+
+/**
+ * A worker that echoes every message back: the raw postMessage round trip
+ * the worker transport is benchmarked against (`npm run bench`).
+ */
+export function spawnEchoWorker(): Worker {
+  return new Worker(new URL('./echo.worker.ts', import.meta.url), { type: 'module', name: 'echo' });
+}
