@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { benchBrowser } from './browser';
 import { benchEngine } from './engine';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -20,4 +21,9 @@ if (!process.argv.includes('--engine-only')) {
   const t0 = performance.now();
   execFileSync('npx', ['vitest', 'run', 'test/mit', '--reporter=dot'], { stdio: 'inherit' });
   console.log(`MIT-style suite: ${((performance.now() - t0) / 1000).toFixed(1)} s wall (including vitest start-up)`);
+}
+
+if (!process.argv.includes('--engine-only') && !process.argv.includes('--no-browser')) {
+  console.log('');
+  await benchBrowser();
 }

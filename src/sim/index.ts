@@ -39,7 +39,7 @@ export function createCluster(opts: ClusterOptions): Cluster {
     }
     const transport = factory(options);
     if (transport.storageKey !== undefined) options = { ...options, storageKey: transport.storageKey };
-    cluster = new SimCluster(options, transport.makeRuntime, transport.dispose ?? null);
+    cluster = new SimCluster(options, transport.makeRuntime, transport.dispose ?? null, true);
   } else {
     cluster = new SimCluster(options);
   }

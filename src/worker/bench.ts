@@ -7,17 +7,21 @@ import { createCluster } from '../sim';
 import { spawnEchoWorker } from './spawn';
 
 export interface TransportBench {
-  /** Messages delivered per wall-second by the worker transport under client load. */
+  /** Messages delivered per wall-second by the worker transport, no client load (heartbeats: nothing to persist). */
+  workerIdleDeliveredPerSec: number;
+  /** Messages delivered per wall-second by the worker transport under client load (every append persisted to IndexedDB). */
   workerDeliveredPerSec: number;
   /** Messages delivered per wall-second by the inline transport, same load. */
   inlineDeliveredPerSec: number;
   /** Lock-step postMessage round trips per wall-second to an echo worker. */
   rawRoundTripsPerSec: number;
+  /** workerIdleDeliveredPerSec / rawRoundTripsPerSec. */
+  idleRatio: number;
   /** workerDeliveredPerSec / rawRoundTripsPerSec. */
   ratio: number;
 }
 
-async function deliveredPerSec(transport: 'inline' | 'worker', virtualMs: number): Promise<number> {
+async function deliveredPerSec(transport: 'inline' | 'worker', virtualMs: number, load = true): Promise<number> {
   const cluster = createCluster({ nodes: 5, seed: 11, transport });
   let delivered = 0;
   cluster.subscribe((e) => {
@@ -28,7 +32,7 @@ async function deliveredPerSec(transport: 'inline' | 'worker', virtualMs: number
   delivered = 0;
   const t0 = performance.now();
   for (let t = 0, n = 0; t < virtualMs; t += 5, n++) {
-    await cluster.start(leader, `k${n % 50}=${n}`);
+    if (load) await cluster.start(leader, `k${n % 50}=${n}`);
     await cluster.runFor(5);
   }
   const seconds = (performance.now() - t0) / 1000;
@@ -54,9 +58,12 @@ async function rawRoundTrips(count: number): Promise<number> {
 
 export async function benchTransport(virtualMs = 2000): Promise<TransportBench> {
   const rawRoundTripsPerSec = await rawRoundTrips(5000);
+  const workerIdleDeliveredPerSec = await deliveredPerSec('worker', virtualMs * 10, false);
   const workerDeliveredPerSec = await deliveredPerSec('worker', virtualMs);
   const inlineDeliveredPerSec = await deliveredPerSec('inline', virtualMs * 5);
   return {
+    workerIdleDeliveredPerSec,
+    idleRatio: workerIdleDeliveredPerSec / rawRoundTripsPerSec,
     workerDeliveredPerSec,
     inlineDeliveredPerSec,
     rawRoundTripsPerSec,

@@ -62,7 +62,10 @@ export class IdbStorage implements Storage {
 
   async apply(ops: readonly PersistOp[]): Promise<void> {
     if (ops.length === 0) return;
-    const tx = this.db.transaction([META, LOG], 'readwrite');
+    // 'relaxed': committed to the browser's storage before `complete` (it
+    // survives the worker's termination and a page reload), without waiting
+    // for an OS-level flush; a whole-machine power cut is not simulated.
+    const tx = this.db.transaction([META, LOG], 'readwrite', { durability: 'relaxed' });
     const meta = tx.objectStore(META);
     const log = tx.objectStore(LOG);
     for (const op of ops) {
