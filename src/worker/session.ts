@@ -1,0 +1,86 @@
+/**
+ * Which cluster this tab owns, so a page reload resumes it from IndexedDB.
+ *
+ * The choice (storage key, size, seed) lives in sessionStorage: it survives a
+ * reload but belongs to one tab. A duplicated tab inherits a copy of it, so
+ * ownership is also claimed with a Web Lock held for the page's lifetime: a
+ * tab that cannot take the lock starts a fresh cluster instead of writing to
+ * another tab's databases.
+ */
+import { deleteClusterStorage, freshStorageKey } from './index';
+
+export interface SessionInfo {
+  storageKey: string;
+  nodes: number;
+  seed: number;
+}
+
+const ITEM = 'raftlab.session';
+
+/** The session saved in this tab, or null if none (or if what is saved is malformed). */
+export function loadSession(store: Pick<globalThis.Storage, 'getItem'> | undefined = globalThis.sessionStorage): SessionInfo | null {
+  try {
+    const raw = store?.getItem(ITEM);
+    if (!raw) return null;
+    const v = JSON.parse(raw) as Partial<SessionInfo>;
+    if (typeof v.storageKey !== 'string' || !/^[\w.-]{1,64}$/.test(v.storageKey)) return null;
+    if (typeof v.nodes !== 'number' || !Number.isInteger(v.nodes) || v.nodes < 1 || v.nodes > 9) return null;
+    if (typeof v.seed !== 'number' || !Number.isInteger(v.seed) || v.seed < 0 || v.seed > 0xffffffff) return null;
+    return { storageKey: v.storageKey, nodes: v.nodes, seed: v.seed };
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession(info: SessionInfo, store: Pick<globalThis.Storage, 'setItem'> | undefined = globalThis.sessionStorage): void {
+  try {
+    store?.setItem(ITEM, JSON.stringify(info));
+  } catch {
+    // Private mode or a full quota: the cluster still runs, it just will not resume.
+  }
+}
+
+const held = new Set<string>();
+
+/**
+ * Takes the Web Lock of `storageKey` for the rest of the page's life.
+ * Resolves false if another tab holds it. Without Web Locks, assumes true.
+ */
+export function claim(storageKey: string): Promise<boolean> {
+  if (held.has(storageKey)) return Promise.resolve(true);
+  const locks = globalThis.navigator?.locks;
+  if (!locks) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    void locks.request(`raftlab:${storageKey}`, { ifAvailable: true }, (lock) => {
+      if (!lock) {
+        resolve(false);
+        return undefined;
+      }
+      held.add(storageKey);
+      resolve(true);
+      return new Promise<void>(() => undefined); // held until the page goes away
+    });
+  });
+}
+
+/**
+ * The session to run: the saved one if this tab can own it (resumed: true),
+ * otherwise a fresh one with the given size and seed.
+ */
+export async function openSession(defaults: { nodes: number; seed: number }): Promise<SessionInfo & { resumed: boolean }> {
+  const saved = loadSession();
+  if (saved && (await claim(saved.storageKey))) return { ...saved, resumed: true };
+  const fresh = { storageKey: freshStorageKey(), nodes: defaults.nodes, seed: defaults.seed };
+  await claim(fresh.storageKey);
+  saveSession(fresh);
+  return { ...fresh, resumed: false };
+}
+
+/** "Reset cluster": wipes the old disks and starts a new session with these settings. */
+export async function resetSession(old: SessionInfo | null, next: { nodes: number; seed: number }): Promise<SessionInfo> {
+  if (old) await deleteClusterStorage(old.storageKey, old.nodes);
+  const fresh = { storageKey: freshStorageKey(), nodes: next.nodes, seed: next.seed };
+  await claim(fresh.storageKey);
+  saveSession(fresh);
+  return fresh;
+}
