@@ -7,6 +7,7 @@
  * passes a seeded `random`.
  */
 import { KvStateMachine } from './kv';
+import { RaftLog } from './log';
 import {
   NONE,
   type AppendEntries,
@@ -74,11 +75,8 @@ export class RaftNode {
   // Persistent state on all servers (Figure 2).
   private currentTerm: number;
   private votedForId: NodeId;
-  /** Entries after the snapshot: log[i] has index snapshotIndex + 1 + i. */
-  private log: Entry[];
-  private snap: Snapshot | null;
-  private snapIndex: number;
-  private snapTerm: number;
+  /** The log and the snapshot it starts after. */
+  private readonly log: RaftLog;
 
   // Volatile state on all servers (Figure 2).
   private roleValue: Role = 'follower';
@@ -120,20 +118,17 @@ export class RaftNode {
     this.maxEntries = config.maxEntriesPerMessage ?? 64;
     this.currentTerm = stored.hardState.term;
     this.votedForId = stored.hardState.votedFor;
-    this.snap = stored.snapshot;
-    this.snapIndex = stored.snapshot?.lastIncludedIndex ?? 0;
-    this.snapTerm = stored.snapshot?.lastIncludedTerm ?? 0;
-    this.log = stored.entries.slice();
-    this.commit = this.snapIndex;
-    this.applied = this.snapIndex;
+    this.log = new RaftLog(stored.snapshot, stored.entries);
+    this.commit = this.log.snapshotIndex;
+    this.applied = this.log.snapshotIndex;
     if (stored.snapshot) {
       this.sm.restore(stored.snapshot.data);
       this.eventsOut.push({
         at: this.nowMs,
         kind: 'snapshot',
         node: this.id,
-        lastIncludedIndex: this.snapIndex,
-        lastIncludedTerm: this.snapTerm,
+        lastIncludedIndex: this.log.snapshotIndex,
+        lastIncludedTerm: this.log.snapshotTerm,
         reason: 'restored',
       });
     }
@@ -161,24 +156,23 @@ export class RaftNode {
     return this.applied;
   }
   get snapshotIndex(): number {
-    return this.snapIndex;
+    return this.log.snapshotIndex;
   }
   get snapshotTerm(): number {
-    return this.snapTerm;
+    return this.log.snapshotTerm;
   }
   get snapshot(): Snapshot | null {
-    return this.snap;
+    return this.log.snapshot;
   }
   /** Entries after the snapshot. Read-only view: do not mutate. */
   get entries(): readonly Entry[] {
-    return this.log;
+    return this.log.tail;
   }
   get lastIndex(): number {
-    return this.snapIndex + this.log.length;
+    return this.log.lastIndex;
   }
   get lastTerm(): number {
-    const last = this.log[this.log.length - 1];
-    return last ? last.term : this.snapTerm;
+    return this.log.lastTerm;
   }
   /** The candidate's granted votes (itself included); empty unless a candidate. */
   get votesGranted(): readonly NodeId[] {
@@ -208,9 +202,7 @@ export class RaftNode {
 
   /** Term of the entry at `index`, or -1 if this node does not know it. */
   termAt(index: number): number {
-    if (index === this.snapIndex) return this.snapTerm;
-    if (index < this.snapIndex || index > this.lastIndex) return -1;
-    return this.entryAt(index).term;
+    return this.log.termAt(index);
   }
 
   // ----------------------------------------------------------------- inputs
@@ -434,7 +426,7 @@ export class RaftNode {
 
   private appendOwn(command: string): Entry {
     const entry: Entry = { index: this.lastIndex + 1, term: this.currentTerm, command };
-    this.log.push(entry);
+    this.log.append(entry);
     this.persistOut.push({ kind: 'entries', fromIndex: entry.index, entries: [entry] });
     this.eventsOut.push({
         at: this.nowMs,
@@ -465,20 +457,19 @@ export class RaftNode {
 
   /** Sends the entries from nextIndex on, or the snapshot if they were compacted (§7). */
   private sendAppend(peer: NodeId, pr: Progress): void {
-    if (pr.nextIndex <= this.snapIndex) {
+    if (pr.nextIndex <= this.log.snapshotIndex) {
       this.sendSnapshot(peer, pr);
       return;
     }
     const prevLogIndex = pr.nextIndex - 1;
-    const start = pr.nextIndex - this.snapIndex - 1;
-    const entries = this.log.slice(start, start + this.maxEntries);
+    const entries = this.log.slice(pr.nextIndex, this.maxEntries);
     this.sendAppendAt(peer, prevLogIndex, entries);
     if (pr.mode === 'replicate') pr.nextIndex += entries.length;
     else pr.paused = true;
   }
 
   private sendAppendAt(peer: NodeId, prevLogIndex: number, entries: readonly Entry[]): void {
-    if (prevLogIndex < this.snapIndex) {
+    if (prevLogIndex < this.log.snapshotIndex) {
       const pr = this.progressOf.get(peer);
       if (pr) this.sendSnapshot(peer, pr);
       return;
@@ -497,7 +488,7 @@ export class RaftNode {
   }
 
   private sendSnapshot(peer: NodeId, pr: Progress): void {
-    const snapshot = this.snap;
+    const snapshot = this.log.snapshot;
     if (!snapshot) return;
     pr.mode = 'probe';
     pr.paused = true;
@@ -522,16 +513,17 @@ export class RaftNode {
 
     let prevLogIndex = m.prevLogIndex;
     let entries = m.entries;
-    if (prevLogIndex < this.snapIndex) {
+    const snapIndex = this.log.snapshotIndex;
+    if (prevLogIndex < snapIndex) {
       // The prefix up to the snapshot is committed, so it matches the leader's
       // log (§5.4.3, Leader Completeness): skip the entries it covers.
-      const skip = this.snapIndex - prevLogIndex;
+      const skip = snapIndex - prevLogIndex;
       if (skip >= entries.length) {
         this.acceptAppend(m, prevLogIndex + entries.length);
         return;
       }
       entries = entries.slice(skip);
-      prevLogIndex = this.snapIndex;
+      prevLogIndex = snapIndex;
     } else if (prevLogIndex > this.lastIndex) {
       // Figure 2, AppendEntries receiver 2 (log doesn't contain prevLogIndex).
       this.rejectAppend(m, `it has no entry at index ${prevLogIndex}`, this.lastIndex + 1, 0);
@@ -541,8 +533,7 @@ export class RaftNode {
       if (localTerm !== m.prevLogTerm) {
         // Figure 2, receiver 2 (term mismatch); §5.3 fast backtracking hint:
         // the conflicting term and the first index this node stores for it.
-        let first = prevLogIndex;
-        while (first - 1 > this.snapIndex && this.termAt(first - 1) === localTerm) first--;
+        const first = this.log.firstIndexOfTermAt(prevLogIndex);
         this.rejectAppend(
           m,
           `its entry at index ${prevLogIndex} has term ${localTerm}, not ${m.prevLogTerm}`,
@@ -567,14 +558,14 @@ export class RaftNode {
           throw new Error(`node ${this.id}: refusing to truncate committed entry ${entry.index} (safety violated)`);
         }
         truncatedFrom = entry.index;
-        this.log.length = entry.index - this.snapIndex - 1;
+        this.log.truncateFrom(entry.index);
         appendFrom = i;
         break;
       }
     }
     if (appendFrom >= 0) {
       const fresh = appendFrom === 0 ? entries : entries.slice(appendFrom);
-      for (const entry of fresh) this.log.push(entry);
+      for (const entry of fresh) this.log.append(entry);
       const fromIndex = fresh[0]!.index;
       this.persistOut.push({ kind: 'entries', fromIndex, entries: fresh });
       this.eventsOut.push({ at: this.nowMs, kind: 'append', node: this.id, term: this.currentTerm, fromIndex, entries: fresh, truncatedFrom });
@@ -638,7 +629,7 @@ export class RaftNode {
     // §5.3 fast backtracking: skip the whole conflicting term in one round trip.
     let next = m.conflictIndex;
     if (m.conflictTerm > 0) {
-      const last = this.lastIndexOfTerm(m.conflictTerm);
+      const last = this.log.lastIndexOfTerm(m.conflictTerm);
       if (last > 0) next = last + 1;
     }
     next = Math.min(next, m.prevLogIndex); // must move back
@@ -646,16 +637,6 @@ export class RaftNode {
     pr.mode = 'probe';
     pr.paused = false;
     this.sendAppend(m.from, pr);
-  }
-
-  /** The last index of an entry with `term` in this node's log, or 0. */
-  private lastIndexOfTerm(term: number): number {
-    for (let i = this.log.length - 1; i >= 0; i--) {
-      const t = this.log[i]!.term;
-      if (t === term) return this.log[i]!.index;
-      if (t < term) return 0;
-    }
-    return this.snapTerm === term ? this.snapIndex : 0;
   }
 
   /**
@@ -677,7 +658,7 @@ export class RaftNode {
     // lastApplied, apply log[lastApplied] to state machine" — in order, once.
     while (this.applied < this.commit) {
       this.applied += 1;
-      const entry = this.entryAt(this.applied);
+      const entry = this.log.at(this.applied);
       this.sm.apply(entry.command);
       this.eventsOut.push({ at: this.nowMs, kind: 'apply', node: this.id, index: entry.index, term: entry.term, command: entry.command });
     }
@@ -689,14 +670,11 @@ export class RaftNode {
   /** §7: once the log holds more than snapshotThreshold entries, snapshot what is applied. */
   private maybeCompact(): void {
     if (this.snapshotThreshold <= 0 || this.log.length <= this.snapshotThreshold) return;
-    if (this.applied <= this.snapIndex) return;
+    if (this.applied <= this.log.snapshotIndex) return;
     const lastIncludedIndex = this.applied;
     const lastIncludedTerm = this.termAt(lastIncludedIndex);
     const snapshot: Snapshot = { lastIncludedIndex, lastIncludedTerm, data: this.sm.snapshot() };
-    this.log = this.log.slice(lastIncludedIndex - this.snapIndex);
-    this.snap = snapshot;
-    this.snapIndex = lastIncludedIndex;
-    this.snapTerm = lastIncludedTerm;
+    this.log.setSnapshot(snapshot, true);
     this.persistOut.push({ kind: 'snapshot', snapshot, discardLog: false });
     this.eventsOut.push({ at: this.nowMs, kind: 'snapshot', node: this.id, lastIncludedIndex, lastIncludedTerm, reason: 'compacted' });
   }
@@ -725,10 +703,7 @@ export class RaftNode {
       // Figure 13, receiver 6–7: keep the entries after the snapshot if the
       // log has its last entry; otherwise discard the whole log.
       const keep = this.termAt(s.lastIncludedIndex) === s.lastIncludedTerm;
-      this.log = keep ? this.log.slice(s.lastIncludedIndex - this.snapIndex) : [];
-      this.snap = s;
-      this.snapIndex = s.lastIncludedIndex;
-      this.snapTerm = s.lastIncludedTerm;
+      this.log.setSnapshot(s, keep);
       // Figure 13, receiver 8: reset the state machine using the snapshot.
       this.sm.restore(s.data);
       this.commit = s.lastIncludedIndex;
@@ -758,11 +733,5 @@ export class RaftNode {
     pr.paused = false;
     this.maybeCommit();
     if (pr.nextIndex <= this.lastIndex) this.sendAppend(m.from, pr);
-  }
-
-  private entryAt(index: number): Entry {
-    const entry = this.log[index - this.snapIndex - 1];
-    if (!entry) throw new Error(`node ${this.id}: no entry at index ${index}`);
-    return entry;
   }
 }

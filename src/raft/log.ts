@@ -1,0 +1,107 @@
+/**
+ * A node's log: the entries after the latest snapshot, and that snapshot
+ * (§7: "the snapshot replaces the committed entries in the log"). Indexes are
+ * the paper's: the first entry is 1; index 0 (or the snapshot's last included
+ * index) is the always-matching base. Entries are never mutated.
+ */
+import type { Entry, Snapshot } from './types';
+
+export class RaftLog {
+  private entries: Entry[];
+  private snap: Snapshot | null;
+  private base: number;
+  private baseTerm: number;
+
+  constructor(snapshot: Snapshot | null, entries: readonly Entry[]) {
+    this.snap = snapshot;
+    this.base = snapshot?.lastIncludedIndex ?? 0;
+    this.baseTerm = snapshot?.lastIncludedTerm ?? 0;
+    this.entries = entries.slice();
+  }
+
+  /** The latest snapshot, or null. */
+  get snapshot(): Snapshot | null {
+    return this.snap;
+  }
+  /** Last index the snapshot covers (0 without one). */
+  get snapshotIndex(): number {
+    return this.base;
+  }
+  get snapshotTerm(): number {
+    return this.baseTerm;
+  }
+  /** Entries after the snapshot; read-only view. */
+  get tail(): readonly Entry[] {
+    return this.entries;
+  }
+  /** How many entries are held past the snapshot. */
+  get length(): number {
+    return this.entries.length;
+  }
+  get lastIndex(): number {
+    return this.base + this.entries.length;
+  }
+  get lastTerm(): number {
+    const last = this.entries[this.entries.length - 1];
+    return last ? last.term : this.baseTerm;
+  }
+
+  /** Term of the entry at `index`, or -1 if unknown (compacted away or past the end). */
+  termAt(index: number): number {
+    if (index === this.base) return this.baseTerm;
+    if (index < this.base || index > this.lastIndex) return -1;
+    return this.at(index).term;
+  }
+
+  /** The entry at `index` (must be held). */
+  at(index: number): Entry {
+    const entry = this.entries[index - this.base - 1];
+    if (!entry) throw new Error(`no entry at index ${index} (log holds ${this.base + 1}..${this.lastIndex})`);
+    return entry;
+  }
+
+  /** Up to `max` entries starting at `from` (> snapshotIndex). */
+  slice(from: number, max: number): Entry[] {
+    const start = from - this.base - 1;
+    return this.entries.slice(start, start + max);
+  }
+
+  append(entry: Entry): void {
+    this.entries.push(entry);
+  }
+
+  /** Drops every entry at index >= `from` (§5.3: a conflicting entry "and all that follow it"). */
+  truncateFrom(from: number): void {
+    this.entries.length = Math.max(0, from - this.base - 1);
+  }
+
+  /** The first index of the run of `term` that contains `index`, not below the snapshot. */
+  firstIndexOfTermAt(index: number): number {
+    const term = this.termAt(index);
+    let first = index;
+    while (first - 1 > this.base && this.termAt(first - 1) === term) first--;
+    return first;
+  }
+
+  /** The last index holding an entry of `term`, or 0 if none is known. */
+  lastIndexOfTerm(term: number): number {
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const e = this.entries[i]!;
+      if (e.term === term) return e.index;
+      if (e.term < term) return 0;
+    }
+    return this.baseTerm === term ? this.base : 0;
+  }
+
+  /**
+   * Installs `snapshot` as the new base. With `keepTail`, entries after its
+   * last included index are kept (§7 compaction; Figure 13 receiver step 6),
+   * otherwise the whole log is discarded (Figure 13 step 7).
+   */
+  setSnapshot(snapshot: Snapshot, keepTail: boolean): void {
+    this.entries = keepTail ? this.entries.slice(snapshot.lastIncludedIndex - this.base) : [];
+    this.snap = snapshot;
+    this.base = snapshot.lastIncludedIndex;
+    this.baseTerm = snapshot.lastIncludedTerm;
+  }
+}
