@@ -12,6 +12,7 @@ import { InlineRuntime, nodeSeed, storedView, type NodeOutput, type NodeRuntime,
 import { MemoryStorage } from './storage';
 import type {
   Cluster,
+  ClusterAction,
   ClusterEvent,
   ClusterStats,
   InFlightMessage,
@@ -119,6 +120,7 @@ export class SimCluster implements Cluster {
   private listenerError: unknown = null;
   private tail: Promise<unknown> = Promise.resolve();
   private destroyed = false;
+  private readonly actionLog: ClusterAction[] = [];
 
   constructor(
     options: ResolvedOptions,
@@ -218,6 +220,14 @@ export class SimCluster implements Cluster {
 
   stats(): ClusterStats {
     return this.net.stats();
+  }
+
+  actions(): readonly ClusterAction[] {
+    return this.actionLog.slice();
+  }
+
+  private record(action: ClusterAction): void {
+    this.actionLog.push(action);
   }
 
   network(): Required<NetworkOptions> {
@@ -456,6 +466,7 @@ export class SimCluster implements Cluster {
       },
       () => {
         const slot = this.slot(id);
+        this.record({ at: this.clock, kind: 'start', id, command });
         if (!slot.runtime) return { index: -1, term: slot.disk.currentTerm, isLeader: false };
         const out = slot.runtime.propose(command, this.clock);
         if (out instanceof Promise) {
@@ -477,6 +488,7 @@ export class SimCluster implements Cluster {
       () => this.checkId('id', id),
       async () => {
         const slot = this.slot(id);
+        this.record({ at: this.clock, kind: 'timeout', id });
         if (!slot.runtime) return;
         const r = this.absorb(slot, slot.runtime.timeout(this.clock));
         if (r !== true) await r;
@@ -490,6 +502,7 @@ export class SimCluster implements Cluster {
       () => this.checkId('id', id),
       async () => {
         const slot = this.slot(id);
+        this.record({ at: this.clock, kind: 'crash', id });
         if (slot.runtime) await this.kill(slot, 'crashed by the user');
         this.rethrowListenerError();
       },
@@ -501,6 +514,7 @@ export class SimCluster implements Cluster {
       () => this.checkId('id', id),
       async () => {
         const slot = this.slot(id);
+        this.record({ at: this.clock, kind: 'restart', id });
         if (slot.runtime) await this.kill(slot, 'restarted by the user');
         const r = this.bootNode(slot);
         if (r) await r;
@@ -562,12 +576,14 @@ export class SimCluster implements Cluster {
   disconnect(id: NodeId): void {
     this.guard();
     this.net.setPlugged(this.checkId('id', id), false);
+    this.record({ at: this.clock, kind: 'disconnect', id });
     this.emit({ kind: 'network', at: this.clock, action: `unplugged node ${id}` });
   }
 
   connect(id: NodeId): void {
     this.guard();
     this.net.setPlugged(this.checkId('id', id), true);
+    this.record({ at: this.clock, kind: 'connect', id });
     this.emit({ kind: 'network', at: this.clock, action: `plugged node ${id} back in` });
   }
 
@@ -577,6 +593,7 @@ export class SimCluster implements Cluster {
     this.checkId('to', to);
     if (typeof up !== 'boolean') throw new Error(`up must be a boolean, got ${describe(up)}`);
     this.net.setLink(from, to, up);
+    this.record({ at: this.clock, kind: 'setLink', from, to, up });
     this.emit({ kind: 'network', at: this.clock, action: `link ${from}→${to} ${up ? 'up' : 'down'}` });
   }
 
@@ -592,6 +609,7 @@ export class SimCluster implements Cluster {
         groupOf.set(id, g);
       }
     });
+    this.record({ at: this.clock, kind: 'partition', groups: groups.map((g) => g.slice()) });
     for (const a of this.ids) {
       for (const b of this.ids) {
         if (a === b) continue;
@@ -605,12 +623,14 @@ export class SimCluster implements Cluster {
   heal(): void {
     this.guard();
     for (const a of this.ids) for (const b of this.ids) if (a !== b) this.net.setLink(a, b, true);
+    this.record({ at: this.clock, kind: 'heal' });
     this.emit({ kind: 'network', at: this.clock, action: 'healed every link' });
   }
 
   setNetwork(opts: NetworkOptions): void {
     this.guard();
     this.net.options = mergeNetwork(this.net.options, opts, 'opts');
+    this.record({ at: this.clock, kind: 'setNetwork', opts: structuredClone(opts) });
     this.emit({ kind: 'network', at: this.clock, action: `network settings ${JSON.stringify(opts)}` });
   }
 
@@ -620,6 +640,7 @@ export class SimCluster implements Cluster {
     for (const item of this.queue.all()) {
       if (item.kind === 'deliver' && item.id === id && !item.cancelled) {
         item.cancelled = true;
+        this.record({ at: this.clock, kind: 'dropMessage', id });
         this.emit({ kind: 'drop', at: this.clock, message: item, reason: 'by user' });
         return true;
       }

@@ -7,6 +7,7 @@ import type { Cluster, ClusterOptions } from './types';
 
 export type {
   Cluster,
+  ClusterAction,
   ClusterEvent,
   ClusterOptions,
   ClusterStats,
@@ -21,6 +22,7 @@ export { TRACE_LIMIT, DEFAULT_NETWORK, SimCluster, resolveOptions, type RuntimeF
 export { registerTransport, type Transport, type TransportFactory } from './transports';
 export { MemoryStorage, EMPTY_STATE, type Storage } from './storage';
 export { createRandom, deriveSeed } from './prng';
+export { replayActions, applyAction } from './replay';
 export type { NodeRuntime, NodeOutput, NodeSettings, ProposeOutput } from './runtime';
 export { InlineRuntime, coreView, storedView, nodeSeed } from './runtime';
 

@@ -115,6 +115,19 @@ export type NetworkEvent =
 /** Everything that happens in a cluster, in order. */
 export type ClusterEvent = CoreEvent | NetworkEvent;
 
+/**
+ * A user action, stamped with the virtual time it took effect. The seed, the
+ * options and this log determine a run completely: `replayActions` rebuilds it.
+ */
+export type ClusterAction =
+  | { readonly at: number; readonly kind: 'start'; readonly id: NodeId; readonly command: string }
+  | { readonly at: number; readonly kind: 'timeout' | 'crash' | 'restart' | 'disconnect' | 'connect'; readonly id: NodeId }
+  | { readonly at: number; readonly kind: 'setLink'; readonly from: NodeId; readonly to: NodeId; readonly up: boolean }
+  | { readonly at: number; readonly kind: 'partition'; readonly groups: readonly (readonly NodeId[])[] }
+  | { readonly at: number; readonly kind: 'heal' }
+  | { readonly at: number; readonly kind: 'setNetwork'; readonly opts: NetworkOptions }
+  | { readonly at: number; readonly kind: 'dropMessage'; readonly id: number };
+
 export interface ClusterStats {
   /** Messages sent by nodes (requests and replies); duplicates and drops are not extra sends. */
   messages: number;
@@ -175,5 +188,7 @@ export interface Cluster {
   /** The most recent events, at most TRACE_LIMIT of them. */
   trace(): readonly ClusterEvent[];
   stats(): ClusterStats;
+  /** Every user action so far, in order, with its virtual time (for replay and sharing). */
+  actions(): readonly ClusterAction[];
   destroy(): Promise<void>;
 }
