@@ -172,3 +172,31 @@ describe('IdbStorage', () => {
     again.close();
   });
 });
+
+describe('a worker that stops answering', () => {
+  it('is declared crashed after the answer bound, with the reason, and the cluster goes on', async () => {
+    // Node 3's "worker" swallows everything after init: a hung process.
+    const { SimCluster, resolveOptions } = await import('../../src/sim');
+    const { WorkerRuntime } = await import('../../src/worker');
+    let inits = 0;
+    const cluster = new SimCluster(resolveOptions({ nodes: 3, seed: 9, storageKey: 'hang-test' }), (settings, disk) => {
+      const port = createLoopbackPort({ openStorage: (name) => IdbStorage.open(name) });
+      if (settings.id === 3) {
+        const post = port.postMessage.bind(port);
+        port.postMessage = (m) => {
+          if (m.type === 'init' && inits++ === 0) post(m);
+        };
+      }
+      return new WorkerRuntime(settings, disk, port, 50);
+    }, null, true);
+    clusters.push(cluster);
+    cluster.boot();
+    const events: ClusterEvent[] = [];
+    cluster.subscribe((e) => events.push(e));
+    await cluster.runFor(1500);
+    const error = events.find((e) => e.kind === 'error');
+    expect(error && error.kind === 'error' ? `${error.node}: ${error.message}` : '').toMatch(/^3: node 3 did not answer \w+ within 50 ms/);
+    expect(cluster.node(3).alive).toBe(false);
+    expect(cluster.ids.some((id) => cluster.node(id).role === 'leader')).toBe(true);
+  });
+});
