@@ -46,20 +46,23 @@ export interface RaftConfig {
   readonly random: () => number;
 }
 
-/** A leader's view of one follower (Figure 2, "volatile state on leaders"). */
+/**
+ * A leader's view of one follower (Figure 2, "volatile state on leaders"),
+ * plus flow control: at most one AppendEntries or InstallSnapshot carrying
+ * news is outstanding per follower (etcd's inflight window of 1). New entries
+ * wait and travel together in the next one. So appends never overtake each
+ * other on a reordering network, and a follower never refuses one merely
+ * because an earlier one is late.
+ */
 export interface Progress {
-  /** Index of the next entry to send to that server. */
+  /** Index of the next entry to send to that server. Moves only on replies. */
   nextIndex: number;
   /** Index of the highest entry known to be replicated on that server. */
   matchIndex: number;
-  /**
-   * 'probe': the follower's log position is unknown; one AppendEntries per
-   * heartbeat or reply. 'replicate': it is known; new entries are streamed and
-   * nextIndex advances optimistically as they are sent (as in etcd-io/raft).
-   */
-  mode: 'probe' | 'replicate';
-  /** In probe mode, a probe is in flight: wait for its reply or the next heartbeat. */
-  paused: boolean;
+  /** Virtual ms the outstanding message was sent, or null if none is outstanding. */
+  inflightAt: number | null;
+  /** The last index the outstanding message covers. */
+  inflightEnd: number;
 }
 
 const EMPTY: readonly Entry[] = [];
@@ -239,7 +242,7 @@ export class RaftNode {
     const entry = this.appendOwn(command);
     for (const peer of this.peers) {
       const pr = this.progressOf.get(peer);
-      if (pr && (pr.mode === 'replicate' || !pr.paused)) this.sendAppend(peer, pr);
+      if (pr && pr.inflightAt === null) this.sendAppend(peer, pr);
     }
     this.maybeCommit();
     return { index: entry.index, term: entry.term, isLeader: true };
@@ -359,7 +362,7 @@ export class RaftNode {
     // Figure 2: nextIndex initialized to leader last log index + 1, matchIndex to 0.
     const next = this.lastIndex + 1;
     for (const peer of this.peers) {
-      this.progressOf.set(peer, { nextIndex: next, matchIndex: 0, mode: 'probe', paused: false });
+      this.progressOf.set(peer, { nextIndex: next, matchIndex: 0, inflightAt: null, inflightEnd: 0 });
     }
     if (this.config.leaderNoop) this.appendOwn('');
     // §5.2: "Upon election: send initial empty AppendEntries RPCs (heartbeat)".
@@ -441,21 +444,27 @@ export class RaftNode {
   }
 
   private broadcastHeartbeat(): void {
+    const now = this.nowMs;
     for (const peer of this.peers) {
       const pr = this.progressOf.get(peer);
       if (!pr) continue;
-      if (pr.mode === 'probe') {
-        pr.paused = false;
-        this.sendAppend(peer, pr);
+      if (pr.inflightAt !== null && now - pr.inflightAt < this.config.heartbeatMs) {
+        // News is on its way: a bare heartbeat at the known match point. It
+        // keeps the follower's timer and commitIndex fresh and, since the
+        // follower is known to hold that entry, is never refused for a gap.
+        if (pr.matchIndex >= this.log.snapshotIndex) this.sendAppendAt(peer, pr.matchIndex, EMPTY);
       } else {
-        // Replicating: an empty AppendEntries at the optimistic nextIndex. If
-        // entries were lost, the follower rejects it and we fall back to probing.
-        this.sendAppendAt(peer, pr.nextIndex - 1, EMPTY);
+        // Nothing outstanding, or no answer for a whole heartbeat interval
+        // (presumed lost): (re)send everything from nextIndex, or probe.
+        this.sendAppend(peer, pr);
       }
     }
   }
 
-  /** Sends the entries from nextIndex on, or the snapshot if they were compacted (§7). */
+  /**
+   * Sends the entries from nextIndex on (none: a probe at nextIndex - 1), or
+   * the snapshot if they were compacted away (§7), and marks it outstanding.
+   */
   private sendAppend(peer: NodeId, pr: Progress): void {
     if (pr.nextIndex <= this.log.snapshotIndex) {
       this.sendSnapshot(peer, pr);
@@ -464,16 +473,11 @@ export class RaftNode {
     const prevLogIndex = pr.nextIndex - 1;
     const entries = this.log.slice(pr.nextIndex, this.maxEntries);
     this.sendAppendAt(peer, prevLogIndex, entries);
-    if (pr.mode === 'replicate') pr.nextIndex += entries.length;
-    else pr.paused = true;
+    pr.inflightAt = this.nowMs;
+    pr.inflightEnd = prevLogIndex + entries.length;
   }
 
   private sendAppendAt(peer: NodeId, prevLogIndex: number, entries: readonly Entry[]): void {
-    if (prevLogIndex < this.log.snapshotIndex) {
-      const pr = this.progressOf.get(peer);
-      if (pr) this.sendSnapshot(peer, pr);
-      return;
-    }
     const msg: AppendEntries = {
       type: 'AppendEntries',
       from: this.id,
@@ -490,8 +494,8 @@ export class RaftNode {
   private sendSnapshot(peer: NodeId, pr: Progress): void {
     const snapshot = this.log.snapshot;
     if (!snapshot) return;
-    pr.mode = 'probe';
-    pr.paused = true;
+    pr.inflightAt = this.nowMs;
+    pr.inflightEnd = snapshot.lastIncludedIndex;
     const msg: InstallSnapshot = { type: 'InstallSnapshot', from: this.id, to: peer, term: this.currentTerm, snapshot };
     this.messagesOut.push(msg);
   }
@@ -615,17 +619,15 @@ export class RaftNode {
     if (m.success) {
       if (m.matchIndex > pr.matchIndex) pr.matchIndex = m.matchIndex;
       if (pr.nextIndex < pr.matchIndex + 1) pr.nextIndex = pr.matchIndex + 1;
-      if (pr.mode === 'probe') {
-        pr.mode = 'replicate';
-        pr.paused = false;
-        pr.nextIndex = pr.matchIndex + 1;
-      }
+      if (pr.inflightAt !== null && pr.matchIndex >= pr.inflightEnd) pr.inflightAt = null;
       this.maybeCommit();
-      if (pr.nextIndex <= this.lastIndex) this.sendAppend(m.from, pr);
+      if (pr.inflightAt === null && pr.nextIndex <= this.lastIndex) this.sendAppend(m.from, pr);
       return;
     }
-    // A rejection. Ignore stale ones (a reply to an older request), as etcd does.
-    if (pr.mode === 'replicate' ? m.prevLogIndex <= pr.matchIndex : m.prevLogIndex !== pr.nextIndex - 1) return;
+    // A refusal. One for a stale term (conflictIndex 0) answered an older
+    // leader's request, not ours. Every append of ours carrying news has
+    // prevLogIndex = nextIndex - 1; a refusal of anything older is stale too.
+    if (m.conflictIndex === 0 || m.prevLogIndex !== pr.nextIndex - 1) return;
     // §5.3 fast backtracking: skip the whole conflicting term in one round trip.
     let next = m.conflictIndex;
     if (m.conflictTerm > 0) {
@@ -634,8 +636,7 @@ export class RaftNode {
     }
     next = Math.min(next, m.prevLogIndex); // must move back
     pr.nextIndex = Math.max(pr.matchIndex + 1, Math.min(next, this.lastIndex + 1));
-    pr.mode = 'probe';
-    pr.paused = false;
+    pr.inflightAt = null;
     this.sendAppend(m.from, pr);
   }
 
@@ -687,9 +688,11 @@ export class RaftNode {
       term: this.currentTerm,
       lastIncludedIndex: m.snapshot.lastIncludedIndex,
     };
-    // Figure 13, receiver 1: reply immediately if term < currentTerm.
+    // Figure 13, receiver 1: reply immediately if term < currentTerm. The
+    // reply acknowledges nothing (index 0): it carries this node's newer term,
+    // which a later leader of that very term must not read as an ack of its own.
     if (m.term < this.currentTerm) {
-      this.messagesOut.push(reply);
+      this.messagesOut.push({ ...reply, lastIncludedIndex: 0 });
       return;
     }
     if (this.roleValue === 'leader') return; // Impossible by Election Safety.
@@ -729,9 +732,8 @@ export class RaftNode {
     if (!pr) return;
     if (m.lastIncludedIndex > pr.matchIndex) pr.matchIndex = m.lastIncludedIndex;
     pr.nextIndex = Math.max(pr.nextIndex, pr.matchIndex + 1);
-    pr.mode = 'replicate';
-    pr.paused = false;
+    if (pr.inflightAt !== null && pr.matchIndex >= pr.inflightEnd) pr.inflightAt = null;
     this.maybeCommit();
-    if (pr.nextIndex <= this.lastIndex) this.sendAppend(m.from, pr);
+    if (pr.inflightAt === null && pr.nextIndex <= this.lastIndex) this.sendAppend(m.from, pr);
   }
 }

@@ -88,7 +88,8 @@ export interface AppendEntriesReply extends MessageBase {
    * On failure, the fast-backtracking hints (§5.3, "the follower can include
    * the term of the conflicting entry and the first index it stores for that
    * term"): conflictTerm is 0 when the follower has no entry at prevLogIndex,
-   * and conflictIndex is then its last index + 1.
+   * and conflictIndex is then its last index + 1. Both are 0 when the request
+   * was refused for a stale term.
    */
   readonly conflictIndex: number;
   readonly conflictTerm: number;
@@ -102,7 +103,10 @@ export interface InstallSnapshot extends MessageBase {
 
 export interface InstallSnapshotReply extends MessageBase {
   readonly type: 'InstallSnapshotReply';
-  /** The lastIncludedIndex of the snapshot being acknowledged. */
+  /**
+   * The lastIncludedIndex of the snapshot being acknowledged; 0 when it was
+   * refused for a stale term (the reply then only carries the newer term).
+   */
   readonly lastIncludedIndex: number;
 }
 
