@@ -21,18 +21,19 @@ const COMMAND_EVERY_MS = 5;
 async function runOnce(network: NetworkOptions, seed: number): Promise<{ wallMs: number; delivered: number; committed: number }> {
   const cluster: Cluster = createCluster({ nodes: 5, seed, network });
   let delivered = 0;
+  let leader = 0;
   cluster.subscribe((e) => {
     if (e.kind === 'deliver') delivered++;
+    else if (e.kind === 'role') {
+      if (e.role === 'leader') leader = e.node;
+      else if (e.node === leader) leader = 0;
+    } else if (e.kind === 'crash' && e.node === leader) leader = 0;
   });
   await cluster.runFor(1000); // elect a leader first
   delivered = 0;
   const start = performance.now();
-  let leader = 0;
   let n = 0;
   for (let t = 0; t < VIRTUAL_MS; t += COMMAND_EVERY_MS) {
-    if (leader === 0 || cluster.node(leader).role !== 'leader') {
-      leader = cluster.ids.find((id) => cluster.node(id).role === 'leader') ?? 0;
-    }
     if (leader !== 0) await cluster.start(leader, `k${n % 100}=${n++}`);
     await cluster.runFor(COMMAND_EVERY_MS);
   }

@@ -5,11 +5,22 @@
  */
 export class KvStateMachine {
   private readonly map = new Map<string, string>();
+  /** The last `view()`, dropped on any change. */
+  private cached: Readonly<Record<string, string>> | null = null;
 
   /** Applies one committed command. */
   apply(command: string): void {
     const eq = command.indexOf('=');
-    if (eq > 0) this.map.set(command.slice(0, eq), command.slice(eq + 1));
+    if (eq > 0) {
+      this.map.set(command.slice(0, eq), command.slice(eq + 1));
+      this.cached = null;
+    }
+  }
+
+  /** A read-only copy of the state; the same object until the state changes. */
+  view(): Readonly<Record<string, string>> {
+    this.cached ??= Object.freeze(this.snapshot());
+    return this.cached;
   }
 
   /** A structured-clonable copy of the whole state, for a snapshot (§7). */
@@ -21,6 +32,7 @@ export class KvStateMachine {
 
   /** Replaces the whole state with a snapshot's (§7, restart or InstallSnapshot). */
   restore(data: Readonly<Record<string, string>>): void {
+    this.cached = null;
     this.map.clear();
     for (const key of Object.keys(data)) this.map.set(key, data[key] ?? '');
   }

@@ -11,6 +11,8 @@ export class RaftLog {
   private snap: Snapshot | null;
   private base: number;
   private baseTerm: number;
+  /** A copy of `entries` handed out by `copyOfTail`, dropped on any change. */
+  private tailCopy: readonly Entry[] | null = null;
 
   constructor(snapshot: Snapshot | null, entries: readonly Entry[]) {
     this.snap = snapshot;
@@ -34,6 +36,15 @@ export class RaftLog {
   get tail(): readonly Entry[] {
     return this.entries;
   }
+  /**
+   * A copy of the tail that later changes do not affect. Repeated calls
+   * between changes return the same array (views read it every frame).
+   */
+  copyOfTail(): readonly Entry[] {
+    this.tailCopy ??= this.entries.slice();
+    return this.tailCopy;
+  }
+
   /** How many entries are held past the snapshot. */
   get length(): number {
     return this.entries.length;
@@ -67,11 +78,13 @@ export class RaftLog {
   }
 
   append(entry: Entry): void {
+    this.tailCopy = null;
     this.entries.push(entry);
   }
 
   /** Drops every entry at index >= `from` (§5.3: a conflicting entry "and all that follow it"). */
   truncateFrom(from: number): void {
+    this.tailCopy = null;
     this.entries.length = Math.max(0, from - this.base - 1);
   }
 
@@ -99,6 +112,7 @@ export class RaftLog {
    * otherwise the whole log is discarded (Figure 13 step 7).
    */
   setSnapshot(snapshot: Snapshot, keepTail: boolean): void {
+    this.tailCopy = null;
     this.entries = keepTail ? this.entries.slice(snapshot.lastIncludedIndex - this.base) : [];
     this.snap = snapshot;
     this.base = snapshot.lastIncludedIndex;

@@ -167,9 +167,13 @@ export class RaftNode {
   get snapshot(): Snapshot | null {
     return this.log.snapshot;
   }
-  /** Entries after the snapshot. Read-only view: do not mutate. */
+  /** Entries after the snapshot. Read-only view of the live log: do not mutate. */
   get entries(): readonly Entry[] {
     return this.log.tail;
+  }
+  /** A copy of the entries after the snapshot, unaffected by later changes (shared until the next change). */
+  entriesCopy(): readonly Entry[] {
+    return this.log.copyOfTail();
   }
   get lastIndex(): number {
     return this.log.lastIndex;

@@ -145,7 +145,7 @@ export function coreView(core: RaftNode): NodeView {
     votedFor: core.votedFor,
     commitIndex: core.commitIndex,
     lastApplied: core.lastApplied,
-    log: core.entries.slice(),
+    log: core.entriesCopy(),
     snapshotIndex: core.snapshotIndex,
     snapshotTerm: core.snapshotTerm,
     leader: core.leader,
@@ -153,7 +153,7 @@ export function coreView(core: RaftNode): NodeView {
     votes: core.role === 'candidate' ? core.votesGranted : [],
     electionDeadline: core.electionDeadline,
     electionTimeout: core.electionTimeout,
-    kv: core.stateMachine.snapshot(),
+    kv: core.stateMachine.view(),
   };
 }
 
@@ -169,7 +169,7 @@ export function storedView(id: NodeId, disk: MemoryStorage): NodeView {
     votedFor: disk.vote,
     commitIndex: snapshotIndex,
     lastApplied: snapshotIndex,
-    log: disk.storedEntries.slice(),
+    log: disk.copyOfEntries(),
     snapshotIndex,
     snapshotTerm: snapshot?.lastIncludedTerm ?? 0,
     leader: 0,

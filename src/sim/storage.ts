@@ -28,6 +28,7 @@ export class MemoryStorage implements Storage {
   private votedFor = 0;
   private snapshot: Snapshot | null = null;
   private entries: Entry[] = [];
+  private entriesCopy: readonly Entry[] | null = null;
 
   load(): PersistentState {
     return this.state();
@@ -55,13 +56,20 @@ export class MemoryStorage implements Storage {
   get storedEntries(): readonly Entry[] {
     return this.entries;
   }
+  /** A copy of the stored entries, unaffected by later writes (shared until the next write). */
+  copyOfEntries(): readonly Entry[] {
+    this.entriesCopy ??= this.entries.slice();
+    return this.entriesCopy;
+  }
 
   apply(ops: readonly PersistOp[]): void {
+    this.entriesCopy = null;
     for (const op of ops) applyOp(this, op);
   }
 
   /** Replaces everything with `state` (a worker reported what it recovered from its disk). */
   replace(state: PersistentState): void {
+    this.entriesCopy = null;
     this.term = state.hardState.term;
     this.votedFor = state.hardState.votedFor;
     this.snapshot = state.snapshot;
@@ -69,6 +77,7 @@ export class MemoryStorage implements Storage {
   }
 
   wipe(): void {
+    this.entriesCopy = null;
     this.term = 0;
     this.votedFor = 0;
     this.snapshot = null;

@@ -118,7 +118,7 @@ export class WorkerRuntime implements NodeRuntime {
       votedFor: d.vote,
       commitIndex: st?.commitIndex ?? snapshotIndex,
       lastApplied: st?.lastApplied ?? snapshotIndex,
-      log: d.storedEntries.slice(),
+      log: d.copyOfEntries(),
       snapshotIndex,
       snapshotTerm: snapshot?.lastIncludedTerm ?? 0,
       leader: st?.leader ?? 0,
@@ -126,7 +126,7 @@ export class WorkerRuntime implements NodeRuntime {
       votes: st ? [...st.votes] : [],
       electionDeadline: st?.electionDeadline ?? Infinity,
       electionTimeout: st?.electionTimeout ?? 0,
-      kv: this.kv.snapshot(),
+      kv: this.kv.view(),
     };
   }
 
