@@ -24,4 +24,4 @@ export { createRandom, deriveSeed } from './prng';
 export { replayActions, applyAction } from './replay';
 export type { NodeRuntime, NodeOutput, NodeSettings, ProposeOutput } from './runtime';
 export { InlineRuntime, coreView, storedView, nodeSeed } from './runtime';
-
+export * from './safety';
