@@ -1,0 +1,138 @@
+/**
+ * The playback driver: advances virtual time on requestAnimationFrame at the
+ * chosen speed, and tells per-frame listeners (message glyphs, timer arcs,
+ * the clock) the virtual time to draw, outside React renders.
+ *
+ * The cluster only runs whole virtual milliseconds (every delay and timeout
+ * is whole, so nothing happens in between); the fraction left over is
+ * carried to the next frame and added to the displayed time, which keeps
+ * slow speeds smooth. Calls never overlap: while one advance is running
+ * (a worker transport answers asynchronously) time accumulates for the next.
+ */
+import { MAX_FRAME_WALL_MS } from './defaults';
+import type { LabStore } from './labTypes';
+
+export type FrameListener = (nowMs: number) => void;
+
+/**
+ * Above this speed the store is synced at most every SYNC_INTERVAL_MS of wall
+ * time (events are many; logs and narration need not redraw 60 times a
+ * second). Glyphs and timer arcs still move every frame.
+ */
+const THROTTLE_ABOVE_SPEED = 0.2;
+const SYNC_INTERVAL_MS = 50;
+
+export class Driver {
+  private carryMs = 0;
+  private busy = false;
+  /** Virtual ms the advance in progress will reach, and on which cluster. */
+  private targetMs = 0;
+  private targetCluster: unknown = null;
+  private lastWallMs: number | null = null;
+  private lastSyncWallMs = -Infinity;
+  private handle: number | null = null;
+  private running = false;
+  private readonly listeners = new Set<FrameListener>();
+
+  /**
+   * @param mode 'raf': frames come from requestAnimationFrame once start()ed;
+   *   'manual': the caller calls frame(wallMs) (tests).
+   */
+  constructor(
+    private readonly store: LabStore,
+    readonly mode: 'raf' | 'manual' = 'raf',
+  ) {}
+
+  /** Starts the frame loop (idempotent). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.lastWallMs = null;
+    if (this.mode === 'raf') this.schedule();
+  }
+
+  /** Stops the frame loop (idempotent); the cluster keeps its state. */
+  stop(): void {
+    this.running = false;
+    if (this.handle !== null) {
+      if (typeof cancelAnimationFrame === 'function') cancelAnimationFrame(this.handle);
+      else clearTimeout(this.handle);
+    }
+    this.handle = null;
+  }
+
+  private schedule(): void {
+    if (typeof requestAnimationFrame === 'function') this.handle = requestAnimationFrame(this.loop);
+    else this.handle = setTimeout(() => this.loop(performance.now()), 16) as unknown as number;
+  }
+
+  private readonly loop = (wallMs: number): void => {
+    if (!this.running) return;
+    this.frame(wallMs);
+    this.schedule();
+  };
+
+  /** One frame at wall time `wallMs`: advance if playing, then notify listeners. */
+  frame(wallMs: number): void {
+    const elapsed = this.lastWallMs === null ? 0 : Math.min(Math.max(wallMs - this.lastWallMs, 0), MAX_FRAME_WALL_MS);
+    this.lastWallMs = wallMs;
+    const s = this.store.getState();
+    if (s.playing) {
+      this.carryMs += elapsed * s.speed;
+      if (!this.busy && this.carryMs >= 1) {
+        const whole = Math.floor(this.carryMs);
+        this.carryMs -= whole;
+        this.busy = true;
+        this.targetMs = s.cluster.now() + whole;
+        this.targetCluster = s.cluster;
+        void s.advance(whole, { sync: false }).finally(() => {
+          this.busy = false;
+          this.syncIfDue(wallMs);
+        });
+      }
+      // A transport slower than the clock must not build an endless backlog.
+      this.carryMs = Math.min(this.carryMs, Math.max(1, s.speed * MAX_FRAME_WALL_MS));
+    }
+    this.syncIfDue(wallMs);
+    this.emit();
+  }
+
+  private syncIfDue(wallMs: number): void {
+    const s = this.store.getState();
+    if (s.speed <= THROTTLE_ABOVE_SPEED || wallMs - this.lastSyncWallMs >= SYNC_INTERVAL_MS) {
+      s.sync(true);
+      this.lastSyncWallMs = wallMs;
+    }
+  }
+
+  /** The virtual time to draw: the cluster's clock plus the carried fraction. */
+  displayNow(): number {
+    const cluster = this.store.getState().cluster;
+    const now = cluster.now();
+    const base = this.busy && this.targetCluster === cluster ? Math.max(now, this.targetMs) : now;
+    return base + Math.min(this.carryMs, 0.999);
+  }
+
+  /** Pauses and processes exactly the next event (the Step button). */
+  async step(): Promise<void> {
+    const s = this.store.getState();
+    s.setPlaying(false);
+    this.carryMs = 0;
+    await s.stepOnce();
+    this.emit();
+  }
+
+  /** Calls `listener` with the virtual time on every frame; returns the unsubscribe. */
+  onFrame(listener: FrameListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** Notifies the listeners now (after a change made while paused). */
+  emit(): void {
+    const now = this.displayNow();
+    for (const listener of this.listeners) listener(now);
+  }
+}

@@ -1,0 +1,16 @@
+/** The lab's store layer: state, actions, the driver and selectors (no React). */
+export { createLab, type Lab, type LabOptions } from './lab';
+export type { LabState, LabStore } from './labTypes';
+export { Driver, type FrameListener } from './driver';
+export { CLUSTER_TRANSPORT, type ClusterConfig } from './clusterFactory';
+export * from './defaults';
+export * from './selectors';
+export * from './types';
+export { entryAt, lastIndex, liveLeader } from './snapshot';
+export { describeMessage, showCommand } from './narrate';
+export { parseClusterSize, parseSeed, parseSnapshotThreshold, parseCommand, checkNetworkDraft } from './validate';
+export type { NarrationFilter } from './settingsSlice';
+export type { NarrationBuffers } from './feed';
+/** The engine's types the view needs, so src/ui depends on the store alone. */
+export type { InFlightMessage, NetworkOptions } from '../sim';
+export type { Entry, Message } from '../raft';

@@ -1,0 +1,51 @@
+/**
+ * Module-level selectors: stable functions, so components re-render only
+ * when what they select changes. Per-node selectors are made once per id.
+ */
+import type { NodeId } from '../raft';
+import type { LabState } from './labTypes';
+import { liveLeader } from './snapshot';
+import type { NodeSnapshot } from './types';
+
+export const selectNodes = (s: LabState) => s.nodes;
+export const selectIds = (s: LabState) => s.cluster.ids;
+export const selectLinks = (s: LabState) => s.links;
+export const selectNetwork = (s: LabState) => s.network;
+export const selectConfig = (s: LabState) => s.config;
+export const selectGeneration = (s: LabState) => s.generation;
+export const selectSelectedNode = (s: LabState) => s.selectedNode;
+export const selectPlaying = (s: LabState) => s.playing;
+export const selectSpeed = (s: LabState) => s.speed;
+export const selectTheme = (s: LabState) => s.theme;
+export const selectPresenter = (s: LabState) => s.presenter;
+export const selectReducedMotion = (s: LabState) => s.reducedMotion;
+export const selectHelpOpen = (s: LabState) => s.helpOpen;
+export const selectNarration = (s: LabState) => s.narration;
+export const selectNarrationFilter = (s: LabState) => s.narrationFilter;
+export const selectPending = (s: LabState) => s.pending;
+export const selectNowMs = (s: LabState) => s.nowMs;
+export const selectLeader = (s: LabState): NodeSnapshot | undefined => liveLeader(s.nodes);
+/** The largest last index over all logs (how wide the log panel is). */
+export const selectMaxIndex = (s: LabState) => s.nodes.reduce((m, n) => Math.max(m, n.snapshotIndex + n.log.length), 0);
+
+const nodeSelectors = new Map<NodeId, (s: LabState) => NodeSnapshot | undefined>();
+/** The selector of one node's snapshot (the same function for the same id). */
+export function selectNode(id: NodeId): (s: LabState) => NodeSnapshot | undefined {
+  let sel = nodeSelectors.get(id);
+  if (!sel) {
+    sel = (s) => s.nodes[id - 1];
+    nodeSelectors.set(id, sel);
+  }
+  return sel;
+}
+
+const noticeSelectors = new Map<string, (s: LabState) => LabState['notices'][keyof LabState['notices']]>();
+/** The selector of one panel's notice. */
+export function selectNotice(area: keyof LabState['notices']) {
+  let sel = noticeSelectors.get(area);
+  if (!sel) {
+    sel = (s) => s.notices[area];
+    noticeSelectors.set(area, sel);
+  }
+  return sel;
+}

@@ -1,0 +1,80 @@
+/**
+ * Checks of what the user typed or slid. Each returns a value or a message
+ * that says what is wrong and what would be right; nothing is applied until
+ * everything checks out.
+ */
+import { MAX_COMMAND_LENGTH, MAX_DELAY_MS, MAX_NODES, MAX_SEED, MAX_SNAPSHOT_THRESHOLD, MIN_NODES } from './defaults';
+import type { NetworkDraft } from './types';
+
+export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+
+const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
+const fail = <T>(error: string): Checked<T> => ({ ok: false, error });
+
+function wholeNumber(text: string): number | null {
+  const t = text.trim();
+  return /^\d+$/.test(t) ? Number(t) : null;
+}
+
+export function parseClusterSize(text: string): Checked<number> {
+  const n = wholeNumber(text);
+  if (n === null || n < MIN_NODES || n > MAX_NODES) {
+    return fail(`Cluster size must be a whole number from ${MIN_NODES} to ${MAX_NODES}, not “${text.trim() || 'nothing'}”.`);
+  }
+  return ok(n);
+}
+
+export function parseSeed(text: string): Checked<number> {
+  const n = wholeNumber(text);
+  if (n === null || n > MAX_SEED) {
+    return fail(`Seed must be a whole number from 0 to ${MAX_SEED}, not “${text.trim() || 'nothing'}”.`);
+  }
+  return ok(n);
+}
+
+/** "0" or "" means never compact. */
+export function parseSnapshotThreshold(text: string): Checked<number> {
+  if (text.trim() === '') return ok(0);
+  const n = wholeNumber(text);
+  if (n === null || n > MAX_SNAPSHOT_THRESHOLD) {
+    return fail(`Compaction must be a whole number of entries from 0 (never) to ${MAX_SNAPSHOT_THRESHOLD}, not “${text.trim()}”.`);
+  }
+  return ok(n);
+}
+
+/** A client command: any short line of text; `key=value` sets a key in the replicated key–value store. */
+export function parseCommand(text: string): Checked<string> {
+  const command = text.trim();
+  if (command === '') return fail('Type a command first, for example x=1.');
+  if ([...command].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) return fail('A command cannot contain tabs, line breaks or other control characters.');
+  if (command.length > MAX_COMMAND_LENGTH) {
+    return fail(`That command is ${command.length} characters long; keep it to ${MAX_COMMAND_LENGTH} or fewer.`);
+  }
+  // The key–value store keeps its state in a plain object for snapshots,
+  // where this key would vanish (see the report on src/raft/kv.ts).
+  if (/^__proto__=/.test(command)) return fail('“__proto__” cannot be used as a key; choose another name.');
+  return ok(command);
+}
+
+function isRate(v: number): boolean {
+  return Number.isFinite(v) && v >= 0 && v <= 1;
+}
+
+function isDelay(v: number): boolean {
+  return Number.isFinite(v) && v >= 0 && v <= MAX_DELAY_MS;
+}
+
+/** The whole draft or nothing: a message if any part is out of range. */
+export function checkNetworkDraft(d: NetworkDraft): Checked<NetworkDraft> {
+  if (!isDelay(d.delayMinMs) || !isDelay(d.delayMaxMs)) {
+    return fail(`Delays must be between 0 and ${MAX_DELAY_MS} ms.`);
+  }
+  if (d.delayMinMs > d.delayMaxMs) {
+    return fail(
+      `The shortest delay (${d.delayMinMs} ms) is longer than the longest (${d.delayMaxMs} ms). Lower the first or raise the second; until then the network keeps its old settings.`,
+    );
+  }
+  if (!isRate(d.dropRate)) return fail('Drop rate must be between 0 % and 100 %.');
+  if (!isRate(d.duplicateRate)) return fail('Duplicate rate must be between 0 % and 100 %.');
+  return ok(d);
+}

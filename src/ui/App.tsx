@@ -1,0 +1,90 @@
+/**
+ * The whole lab: header, cluster drawing with the inspector, logs, and a
+ * sidebar with the client, cluster and network controls and the activity
+ * panel. Pass a `lab` (tests, main.tsx) or let App make one.
+ */
+import { useEffect, useState } from 'react';
+import { createLab, selectConfig, selectPresenter, selectTheme, type Lab } from '../store';
+import { ActivityPanel } from './ActivityPanel';
+import { browserDefaults, hashOf } from './browserDefaults';
+import { ClusterSettings } from './ClusterSettings';
+import { ClusterView } from './ClusterView';
+import { CommandBox } from './CommandBox';
+import { Inspector } from './Inspector';
+import { LabProvider, useLab, useLabApi } from './LabContext';
+import { LogsPanel } from './LogsPanel';
+import { NetworkPanel } from './NetworkPanel';
+import { handleShortcut, trackFocusOrigin } from './shortcuts';
+import { ShortcutsOverlay } from './ShortcutsOverlay';
+import { TopBar } from './TopBar';
+import './styles.css';
+
+function focusCommand(): void {
+  document.querySelector<HTMLInputElement>('[data-command-input]')?.focus();
+}
+
+function Shell() {
+  const lab = useLabApi();
+  const theme = useLab(selectTheme);
+  const presenter = useLab(selectPresenter);
+  const config = useLab(selectConfig);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (handleShortcut(e, lab, focusCommand)) e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    const untrack = trackFocusOrigin(window);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      untrack();
+    };
+  }, [lab]);
+
+  useEffect(() => {
+    if (typeof window.matchMedia !== 'function') return;
+    const query = window.matchMedia('(prefers-reduced-motion: reduce)');
+    const onChange = () => lab.store.getState().setReducedMotion(query.matches);
+    query.addEventListener?.('change', onChange);
+    return () => query.removeEventListener?.('change', onChange);
+  }, [lab]);
+
+  useEffect(() => {
+    // The seed lives in the URL, so a shared link replays the same run.
+    if (typeof history !== 'undefined' && location.hash !== hashOf(config)) history.replaceState(null, '', hashOf(config));
+  }, [config]);
+
+  return (
+    <div className={`lab theme-${theme}${presenter ? ' is-presenter' : ''}`}>
+      <TopBar />
+      <main className="layout">
+        <div className="stage">
+          <ClusterView />
+          <Inspector />
+        </div>
+        <LogsPanel />
+        <aside className="sidebar" aria-label="Controls">
+          <CommandBox />
+          <ClusterSettings />
+          <NetworkPanel />
+          <ActivityPanel />
+        </aside>
+      </main>
+      <ShortcutsOverlay />
+    </div>
+  );
+}
+
+export function App({ lab: given }: { lab?: Lab }) {
+  const [own] = useState(() => given ?? createLab(browserDefaults()));
+  const lab = given ?? own;
+  useEffect(() => {
+    lab.driver.start();
+    return () => lab.driver.stop();
+  }, [lab]);
+  return (
+    <LabProvider lab={lab}>
+      <Shell />
+    </LabProvider>
+  );
+}

@@ -1,0 +1,146 @@
+/**
+ * The selected node: its durable state (what survives a crash: term, vote,
+ * log, snapshot) beside its volatile state (role, commit index, last
+ * applied, the leader's nextIndex/matchIndex), and actions on it. A region
+ * named "Node N inspector".
+ */
+import type { ReactNode } from 'react';
+import { selectNode, selectSelectedNode, showCommand, type NodeSnapshot } from '../store';
+import { useLab, useLabApi } from './LabContext';
+import { LeaderProgress } from './LeaderProgress';
+import { LinkToggles } from './LinkToggles';
+import { NodesSummary } from './NodesSummary';
+import { NoticeLine } from './NoticeLine';
+import { ROLE_LETTER, roleWord } from './roles';
+import { TimerLeft } from './TimerLeft';
+
+function Field({ name, children }: { name: string; children: ReactNode }) {
+  return (
+    <div className="field">
+      <dt>{name}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+function Durable({ node }: { node: NodeSnapshot }) {
+  const last = node.log[node.log.length - 1];
+  return (
+    <div className="state-block durable">
+      <h3>
+        Durable <small>on disk, survives a crash</small>
+      </h3>
+      <dl>
+        <Field name="currentTerm">{node.term}</Field>
+        <Field name="votedFor">{node.votedFor === 0 ? 'nobody' : `node ${node.votedFor}`}</Field>
+        <Field name="log">
+          {node.log.length} {node.log.length === 1 ? 'entry' : 'entries'}
+          {last ? ` (last ${last.index}@t${last.term}: ${showCommand(last.command)})` : ''}
+        </Field>
+        <Field name="snapshot">{node.snapshotIndex === 0 ? 'none' : `entries 1–${node.snapshotIndex}, last term ${node.snapshotTerm}`}</Field>
+      </dl>
+    </div>
+  );
+}
+
+function Volatile({ node }: { node: NodeSnapshot }) {
+  const kv = Object.entries(node.kv);
+  return (
+    <div className="state-block volatile">
+      <h3>
+        Volatile <small>in memory, lost on a crash</small>
+      </h3>
+      {node.alive ? (
+        <dl>
+          <Field name="role">{node.role}</Field>
+          <Field name="commitIndex">{node.commitIndex}</Field>
+          <Field name="lastApplied">{node.lastApplied}</Field>
+          <Field name="knows leader">{node.leader === 0 ? 'none' : `node ${node.leader}`}</Field>
+          <Field name="election timer">
+            <TimerLeft deadline={node.electionDeadline} active={node.role !== 'leader'} />
+          </Field>
+          {node.role === 'candidate' && <Field name="votes from">{node.votes.join(', ')}</Field>}
+          <Field name="key–value">{kv.length === 0 ? 'empty' : kv.map(([k, v]) => `${k}=${v}`).join(', ')}</Field>
+        </dl>
+      ) : (
+        <p className="muted">Gone: the node is down. Restart it to rebuild this from its disk.</p>
+      )}
+    </div>
+  );
+}
+
+function Actions({ node }: { node: NodeSnapshot }) {
+  const lab = useLabApi();
+  const s = () => lab.store.getState();
+  const id = node.id;
+  return (
+    <div className="inspector-actions" role="group" aria-label={`Actions on node ${id}`}>
+      <button type="button" className="btn btn-danger" disabled={!node.alive} onClick={() => void s().crash(id)} aria-keyshortcuts="C" title="Crash (C): volatile state is lost" aria-label={`Crash node ${id}`}>
+        Crash
+      </button>
+      <button type="button" className="btn" onClick={() => void s().restart(id)} aria-keyshortcuts="R" title="Restart (R): recover from disk" aria-label={`Restart node ${id}`}>
+        Restart
+      </button>
+      <button type="button" className="btn" disabled={!node.connected} onClick={() => s().disconnect(id)} aria-keyshortcuts="D" title="Unplug its network cable (D)" aria-label={`Disconnect node ${id}`}>
+        Disconnect
+      </button>
+      <button type="button" className="btn" disabled={node.connected} onClick={() => s().reconnect(id)} aria-keyshortcuts="D" title="Plug its cable back in (D)" aria-label={`Reconnect node ${id}`}>
+        Reconnect
+      </button>
+      <button
+        type="button"
+        className="btn"
+        disabled={!node.alive || node.role === 'leader'}
+        onClick={() => void s().timeoutNode(id)}
+        aria-keyshortcuts="T"
+        title="Fire its election timer now (T)"
+       aria-label={`Time out node ${id}`}
+      >
+        Time out
+      </button>
+    </div>
+  );
+}
+
+export function Inspector() {
+  const lab = useLabApi();
+  const selected = useLab(selectSelectedNode);
+  const node = useLab(selectNode(selected ?? 0));
+  if (selected === null || !node) {
+    return (
+      <div className="panel inspector is-empty">
+        <NodesSummary />
+        <p className="muted inspector-hint">
+          Click a node (or press its number key) to see its durable and volatile state, and to crash, restart, disconnect or time it out.
+        </p>
+      </div>
+    );
+  }
+  const role = roleWord(node);
+  return (
+    <section className="panel inspector" aria-label={`Node ${node.id} inspector`}>
+      <div className="panel-head">
+        <h2>
+          <span className={`chip role-${role}`} aria-hidden="true">
+            {ROLE_LETTER[role]}
+          </span>{' '}
+          Node {node.id} <span className="muted">· {role} · term {node.term}</span>
+        </h2>
+        <button type="button" className="btn btn-quiet btn-close" onClick={() => lab.store.getState().selectNode(null)} aria-label="Close inspector" title="Close (Esc)">
+          ×
+        </button>
+      </div>
+      <p className="inspector-status">
+        {node.alive ? 'Running' : 'Crashed'} · {node.connected ? 'cable plugged in' : 'cable unplugged'}
+      </p>
+      <Actions node={node} />
+      <NoticeLine area="node" />
+      <div className="state-cols">
+        <Durable node={node} />
+        <Volatile node={node} />
+      </div>
+      {node.alive && node.role === 'leader' && <LeaderProgress node={node} />}
+      <LinkToggles id={node.id} />
+    </section>
+  );
+}

@@ -1,0 +1,68 @@
+/** One readable line per event, newest first, filtered by kind and node. */
+import { useId, useMemo } from 'react';
+import { NARRATION_CATEGORIES, selectIds, selectNarration, selectNarrationFilter, type NarrationCategory, type NarrationLine } from '../store';
+import { useLab, useLabApi } from './LabContext';
+
+const CATEGORY_LABEL: Record<NarrationCategory, string> = {
+  election: 'Elections',
+  replication: 'Replication',
+  fault: 'Faults',
+  message: 'Messages',
+  storage: 'Disk',
+};
+
+/** How many lines the panel shows at most. */
+const SHOWN = 150;
+
+export function NarrationPanel() {
+  const lab = useLabApi();
+  const narration = useLab(selectNarration);
+  const filter = useLab(selectNarrationFilter);
+  const ids = useLab(selectIds);
+  const id = useId();
+  const lines = useMemo(() => {
+    const chosen: NarrationLine[] = [];
+    for (const category of NARRATION_CATEGORIES) {
+      if (!filter.categories[category]) continue;
+      for (const line of narration[category]) if (filter.node === 0 || line.node === filter.node) chosen.push(line);
+    }
+    chosen.sort((a, b) => b.seq - a.seq);
+    return chosen.slice(0, SHOWN);
+  }, [narration, filter]);
+  const s = () => lab.store.getState();
+  return (
+    <div className="narration-panel">
+      <div className="narration-filter" role="group" aria-label="Which events to show">
+        {NARRATION_CATEGORIES.map((c) => (
+          <label key={c} className={`filter-chip cat-${c}`}>
+            <input type="checkbox" checked={filter.categories[c]} onChange={(e) => s().setNarrationCategory(c, e.currentTarget.checked)} />
+            {CATEGORY_LABEL[c]}
+          </label>
+        ))}
+        <label htmlFor={`${id}-node`} className="visually-hidden">
+          Events of node
+        </label>
+        <select id={`${id}-node`} value={filter.node} onChange={(e) => s().setNarrationNode(Number(e.currentTarget.value))}>
+          <option value={0}>All nodes</option>
+          {ids.map((n) => (
+            <option key={n} value={n}>
+              Node {n}
+            </option>
+          ))}
+        </select>
+      </div>
+      {lines.length === 0 ? (
+        <p className="muted narration-empty">No events of these kinds yet.</p>
+      ) : (
+        <ol className="narration" aria-label="Events, newest first">
+          {lines.map((l) => (
+            <li key={l.seq} className={`cat-${l.category}`}>
+              <span className="narr-time">{(l.at / 1000).toFixed(3)} s</span>
+              <span className="narr-text">{l.text}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}

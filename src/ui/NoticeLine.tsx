@@ -1,0 +1,25 @@
+/** A panel's notice (result of an action, or why it was refused), announced politely. */
+import { selectNotice, type NoticeArea } from '../store';
+import { useLab } from './LabContext';
+
+const ICON = { info: 'ℹ', success: '✓', error: '⚠' } as const;
+
+/**
+ * The live region is always there (so what appears in it is announced); the
+ * message inside is a status, or an alert for errors, only while it exists.
+ */
+export function NoticeLine({ area, className = '' }: { area: NoticeArea; className?: string }) {
+  const notice = useLab(selectNotice(area));
+  return (
+    <div className={`notice-region ${className}`} aria-live="polite">
+      {notice && (
+        <p key={notice.seq} className={`notice notice-${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'}>
+          <span className="notice-icon" aria-hidden="true">
+            {ICON[notice.tone]}
+          </span>{' '}
+          {notice.text}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,21 @@
+/** The header: title, playback, speed, clock, leader, view toggles. */
+import { LeaderSummary } from './LeaderSummary';
+import { PlaybackControls } from './PlaybackControls';
+import { SpeedControl } from './SpeedControl';
+import { ViewToggles } from './ViewToggles';
+import { VirtualClock } from './VirtualClock';
+
+export function TopBar() {
+  return (
+    <header className="topbar">
+      <h1 className="brand">
+        Raft <span>Lab</span>
+      </h1>
+      <PlaybackControls />
+      <SpeedControl />
+      <VirtualClock />
+      <LeaderSummary />
+      <ViewToggles />
+    </header>
+  );
+}

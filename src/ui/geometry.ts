@@ -1,0 +1,116 @@
+/**
+ * The view's math, and the only module that imports D3: scales, arc paths
+ * and interpolation. React renders what these compute (visx style).
+ */
+import { interpolateNumber } from 'd3-interpolate';
+import { scaleLinear } from 'd3-scale';
+import { arc } from 'd3-shape';
+
+export interface Point {
+  readonly x: number;
+  readonly y: number;
+}
+
+/** The cluster drawing's coordinate system (the SVG viewBox). */
+export const VIEW_WIDTH = 560;
+export const VIEW_HEIGHT = 420;
+
+/** Node radius by cluster size: big for few nodes, smaller for nine. */
+const nodeRadiusScale = scaleLinear().domain([1, 5, 9]).range([46, 40, 31]).clamp(true);
+
+export interface Label extends Point {
+  readonly anchor: 'start' | 'middle' | 'end';
+}
+
+export interface RingLayout {
+  readonly nodeRadius: number;
+  /** Centre of each node, index = id − 1. */
+  readonly centres: readonly Point[];
+  /** Where each node's name label goes (outside the ring). */
+  readonly labels: readonly Label[];
+  readonly centre: Point;
+}
+
+/** Nodes on a ring, node 1 at the top, clockwise. */
+export function ringLayout(n: number): RingLayout {
+  const nodeRadius = nodeRadiusScale(n);
+  const centre = { x: VIEW_WIDTH / 2, y: VIEW_HEIGHT / 2 + 4 };
+  const ringRadius = n === 1 ? 0 : Math.min(VIEW_WIDTH, VIEW_HEIGHT) / 2 - nodeRadius - 30;
+  const centres: Point[] = [];
+  const labels: Label[] = [];
+  for (let i = 0; i < n; i++) {
+    const angle = -Math.PI / 2 + (2 * Math.PI * i) / n;
+    const dx = Math.cos(angle);
+    const dy = Math.sin(angle);
+    centres.push({ x: centre.x + ringRadius * dx, y: centre.y + ringRadius * dy });
+    const x = centre.x + ringRadius * dx;
+    const y = centre.y + ringRadius * dy;
+    // Radially outside the ring, anchored away from the node.
+    if (n === 1) {
+      labels.push({ x, y: y - nodeRadius - 17, anchor: 'middle' });
+    } else {
+      const side = Math.abs(dx) > 0.35;
+      const d = nodeRadius + (side ? 17 : 14);
+      labels.push({
+        x: x + dx * d,
+        y: y + dy * d + (dy > 0.35 ? 14 : dy < -0.35 ? (side ? 8 : -8) : 8),
+        anchor: dx > 0.35 ? 'start' : dx < -0.35 ? 'end' : 'middle',
+      });
+    }
+  }
+  return { nodeRadius, centres, labels, centre };
+}
+
+/** The path a message from `a` to `b` travels: edge to edge, shifted sideways to its own lane. */
+export function lane(a: Point, b: Point, radius: number, offset: number): { from: Point; to: Point } {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const len = Math.hypot(dx, dy) || 1;
+  const ux = dx / len;
+  const uy = dy / len;
+  // Perpendicular to the right of the direction of travel.
+  const px = -uy * offset;
+  const py = ux * offset;
+  return {
+    from: { x: a.x + ux * (radius + 3) + px, y: a.y + uy * (radius + 3) + py },
+    to: { x: b.x - ux * (radius + 3) + px, y: b.y - uy * (radius + 3) + py },
+  };
+}
+
+/** The point a fraction `t` (0..1) along the segment. */
+export function along(from: Point, to: Point, t: number): Point {
+  return { x: interpolateNumber(from.x, to.x)(t), y: interpolateNumber(from.y, to.y)(t) };
+}
+
+/**
+ * How far a message has travelled: 0 when sent, 1 when due. With reduced
+ * motion it jumps between three positions instead of gliding.
+ */
+export function progress(nowMs: number, sentAt: number, deliverAt: number, reducedMotion: boolean): number {
+  const span = deliverAt - sentAt;
+  const t = span <= 0 ? 1 : Math.min(1, Math.max(0, (nowMs - sentAt) / span));
+  if (!reducedMotion) return t;
+  return t < 1 / 3 ? 1 / 6 : t < 2 / 3 ? 1 / 2 : 5 / 6;
+}
+
+const arcPath = arc<{ innerRadius: number; outerRadius: number; startAngle: number; endAngle: number }>();
+
+/** The election-timer arc: `fraction` of a full circle, clockwise from the top. */
+export function timerArc(fraction: number, innerRadius: number, outerRadius: number): string {
+  const f = Math.min(1, Math.max(0, fraction));
+  if (f <= 0) return '';
+  return arcPath({ innerRadius, outerRadius, startAngle: 0, endAngle: f * 2 * Math.PI }) ?? '';
+}
+
+/** Time left on an election timer as a fraction of its length. */
+export function timerFraction(nowMs: number, deadline: number, timeout: number, reducedMotion: boolean): number {
+  if (!Number.isFinite(deadline) || timeout <= 0) return 0;
+  const f = Math.min(1, Math.max(0, (deadline - nowMs) / timeout));
+  return reducedMotion ? Math.ceil(f * 8) / 8 : f;
+}
+
+/** Term colours cycle through this many colour-blind-safe classes (the term is also printed). */
+export const TERM_COLOURS = 8;
+export function termClass(term: number): string {
+  return `term-c${((term % TERM_COLOURS) + TERM_COLOURS) % TERM_COLOURS}`;
+}

@@ -1,0 +1,125 @@
+// The interactive view, as a new user would use it: everything is found by
+// role and accessible name (the contract in issue 4), nothing by CSS class.
+import { expect, test, type Locator, type Page } from '@playwright/test';
+
+const LEADER = /^Node (\d+), leader, term (\d+)/;
+const WAIT = { timeout: 30_000 };
+
+let errors: string[] = [];
+test.beforeEach(async ({ page }) => {
+  errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto('./');
+});
+test.afterEach(() => {
+  expect(errors, 'no errors in the page').toEqual([]);
+});
+
+const nodeButtons = (page: Page) => page.getByRole('button', { name: /^Node \d+,/ });
+
+/** The live leader with the highest term, once there is one. */
+async function leader(page: Page, above = 0): Promise<{ id: number; term: number }> {
+  let found = { id: 0, term: 0 };
+  await expect
+    .poll(async () => {
+      const names = await nodeButtons(page).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''));
+      const leaders = names.map((n) => LEADER.exec(n)).filter((m): m is RegExpExecArray => m !== null);
+      const best = leaders.map((m) => ({ id: Number(m[1]), term: Number(m[2]) })).sort((a, b) => b.term - a.term)[0];
+      found = best && best.term > above ? best : { id: 0, term: 0 };
+      return found.id;
+    }, WAIT)
+    .toBeGreaterThan(0);
+  return found;
+}
+
+const nodeButton = (page: Page, id: number) => page.getByRole('button', { name: new RegExp(`^Node ${id},`) });
+
+async function inspector(page: Page, id: number): Promise<Locator> {
+  await nodeButton(page, id).click();
+  const region = page.getByRole('region', { name: new RegExp(`^Node ${id}\\b`) });
+  await expect(region).toBeVisible();
+  return region;
+}
+
+async function submit(page: Page, command: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'Command' }).fill(command);
+  await page.getByRole('button', { name: 'Submit' }).click();
+}
+
+/** Node `id`'s log shows `command` as committed. */
+async function expectCommitted(page: Page, id: number, command: string): Promise<void> {
+  const log = page.getByRole('list', { name: `Log of node ${id}` });
+  await expect
+    .poll(async () => {
+      const labels = await log.getByRole('listitem').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+      return labels.some((l) => l.includes(command) && /\bcommitted\b/.test(l) && !/uncommitted/.test(l));
+    }, WAIT)
+    .toBe(true);
+}
+
+test('elect, replicate, survive a leader crash, catch up, and go on without a cut-off leader', async ({ page }, testInfo) => {
+  const nodes = await nodeButtons(page).count();
+  expect(nodes).toBe(5);
+
+  // A leader is elected by itself, without pressing Play.
+  const first = await leader(page);
+  await page.screenshot({ path: testInfo.outputPath('1-leader.png') });
+
+  // A command submitted like a client reaches every node's log, committed.
+  await submit(page, 'x=1');
+  for (let id = 1; id <= nodes; id++) await expectCommitted(page, id, 'x=1');
+  await page.screenshot({ path: testInfo.outputPath('2-committed.png') });
+
+  // Crash the leader: a new leader in a higher term.
+  const region = await inspector(page, first.id);
+  await region.getByRole('button', { name: /^Crash/ }).click();
+  await expect(nodeButton(page, first.id)).toHaveAccessibleName(/crashed/, WAIT);
+  const second = await leader(page, first.term);
+  expect(second.id).not.toBe(first.id);
+  await submit(page, 'y=2');
+  await page.screenshot({ path: testInfo.outputPath('3-new-leader.png') });
+
+  // Restart the old leader: it comes back and catches up.
+  const again = await inspector(page, first.id);
+  await again.getByRole('button', { name: /^Restart/ }).click();
+  await expect(nodeButton(page, first.id)).not.toHaveAccessibleName(/crashed/, WAIT);
+  await expectCommitted(page, first.id, 'y=2');
+
+  // Cut the current leader off: the majority goes on without it.
+  const third = await leader(page);
+  const cut = await inspector(page, third.id);
+  await cut.getByRole('button', { name: /^Disconnect/ }).click();
+  const fourth = await leader(page, third.term);
+  expect(fourth.id).not.toBe(third.id);
+  await submit(page, 'z=3');
+  for (let id = 1; id <= nodes; id++) if (id !== third.id) await expectCommitted(page, id, 'z=3');
+  await page.screenshot({ path: testInfo.outputPath('4-majority-goes-on.png') });
+
+  // Heal: the cut-off node reconnects and catches up.
+  const back = await inspector(page, third.id);
+  await back.getByRole('button', { name: /^Reconnect/ }).click();
+  await expectCommitted(page, third.id, 'z=3');
+  await page.screenshot({ path: testInfo.outputPath('5-healed.png') });
+});
+
+test('playback: Space pauses and resumes, → steps one event, and the ? overlay lists shortcuts', async ({ page }) => {
+  await leader(page);
+  await page.locator('body').press('Space');
+  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+  await page.getByRole('button', { name: 'Step' }).click();
+  await page.locator('body').press('ArrowRight');
+  await page.locator('body').press('Space');
+  await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+  await page.locator('body').press('?');
+  await expect(page.getByRole('dialog')).toBeVisible();
+});
+
+test('a command with no leader or bad input gets a clear message, and the page keeps running', async ({ page }) => {
+  await leader(page);
+  await submit(page, '');
+  await expect(page.getByRole('alert').or(page.getByRole('status')).first()).toBeVisible();
+  await expect(nodeButtons(page)).toHaveCount(5);
+});
