@@ -1,12 +1,29 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { exposeApi } from './expose';
-import { createLab } from './store';
+import { createLab, openDiskSession, workersAvailable, type LabOptions } from './store';
 import { App } from './ui/App';
 import { browserDefaults } from './ui/browserDefaults';
 
+/**
+ * Every node runs in its own Web Worker with its disk in IndexedDB; this tab's
+ * disks are resumed after a reload. Without workers or IndexedDB (some private
+ * modes) the lab runs the same cluster inline, in memory.
+ */
+async function labOptions(): Promise<LabOptions> {
+  const options = browserDefaults();
+  if (!workersAvailable()) return options;
+  try {
+    const session = await openDiskSession(options);
+    return { ...options, nodes: session.nodes, seed: session.seed, transport: 'worker', storage: session };
+  } catch (err) {
+    console.warn('Raft Lab: no durable disks, running in memory:', err);
+    return options;
+  }
+}
+
 // Made outside React so StrictMode's double render cannot make two clusters.
-const lab = createLab(browserDefaults());
+const lab = createLab(await labOptions());
 // window.raftLab: the headless API, plus the running lab for browser tests and the console.
 exposeApi({ lab });
 

@@ -160,19 +160,37 @@ export class SimCluster implements Cluster {
   boot(): void {
     const outputs = this.ids.map((id) => this.launch(this.slot(id)));
     if (outputs.every((o) => !(o instanceof Promise))) {
-      outputs.forEach((o, i) => this.absorbNow(this.slot(this.ids[i]!), o as NodeOutput));
+      outputs.forEach((o, i) => this.absorbBoot(this.slot(this.ids[i]!), o as NodeOutput));
       return;
     }
     this.tail = (async () => {
       for (let i = 0; i < outputs.length; i++) {
         const slot = this.slot(this.ids[i]!);
         try {
-          this.absorbNow(slot, await outputs[i]!);
+          this.absorbBoot(slot, await outputs[i]!);
         } catch (err) {
           await this.fail(slot, err);
         }
       }
     })();
+  }
+
+  /** Takes a first life's boot output, reporting what it recovered from a non-empty disk. */
+  private absorbBoot(slot: NodeSlot, out: NodeOutput): void {
+    const d = slot.disk;
+    const snapshotIndex = d.storedSnapshot?.lastIncludedIndex ?? 0;
+    if (d.currentTerm > 0 || snapshotIndex > 0 || d.storedEntries.length > 0) {
+      this.emit({
+        kind: 'recover',
+        at: this.clock,
+        node: slot.id,
+        term: d.currentTerm,
+        votedFor: d.vote,
+        lastIndex: snapshotIndex + d.storedEntries.length,
+        snapshotIndex,
+      });
+    }
+    this.absorbNow(slot, out);
   }
 
   /** Resolves when every earlier call (and the boot) has finished. */

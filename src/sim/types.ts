@@ -97,6 +97,16 @@ export type NetworkEvent =
   | { readonly kind: 'drop'; readonly at: number; readonly message: InFlightMessage; readonly reason: DropReason }
   | { readonly kind: 'crash'; readonly at: number; readonly node: NodeId; readonly reason: string }
   | { readonly kind: 'restart'; readonly at: number; readonly node: NodeId }
+  /** A node's first life in this page began from a disk that was not empty (a reload resumed it). */
+  | {
+      readonly kind: 'recover';
+      readonly at: number;
+      readonly node: NodeId;
+      readonly term: number;
+      readonly votedFor: NodeId;
+      readonly lastIndex: number;
+      readonly snapshotIndex: number;
+    }
   /** The node's hard state or log reached its disk before anything that depends on it was sent. */
   | {
       readonly kind: 'persist';

@@ -1,12 +1,12 @@
 /**
- * The one place the lab makes a cluster. The transport is a single setting:
- * switching the whole UI to one Web Worker per node is the one-line change
- * of CLUSTER_TRANSPORT to 'worker' (src/main.tsx already imports src/worker
- * through src/expose.ts, which registers that transport).
+ * The one place the lab makes a cluster. In the browser the app runs every
+ * node in its own Web Worker with its disk in IndexedDB (src/main.tsx sets
+ * `transport: 'worker'` and a storage key); tests and environments without
+ * workers use the inline transport, the default here.
  */
 import { createCluster, type Cluster, type NetworkOptions } from '../sim';
 
-/** Where the UI's nodes run. */
+/** Where the UI's nodes run unless the lab is told otherwise. */
 export const CLUSTER_TRANSPORT: 'inline' | 'worker' = 'inline';
 
 export interface ClusterConfig {
@@ -16,6 +16,22 @@ export interface ClusterConfig {
   readonly seed: number;
   /** Compact a log holding more than this many entries past its snapshot (§7); 0 = never. */
   readonly snapshotThreshold: number;
+  /** Where the nodes run (default CLUSTER_TRANSPORT). */
+  readonly transport?: 'inline' | 'worker';
+  /** Worker transport: names the IndexedDB disks; the same key resumes them. */
+  readonly storageKey?: string;
+}
+
+/**
+ * The lab's disks, when nodes run in workers: which ones this tab owns, and
+ * how to wipe them and get fresh ones ("Reset cluster").
+ */
+export interface LabStorage {
+  readonly storageKey: string;
+  /** True when the cluster was resumed from disks left by an earlier page load. */
+  readonly resumed: boolean;
+  /** Wipes the current disks and returns the key of fresh ones for `next`. */
+  reset(next: { nodes: number; seed: number }): Promise<string>;
 }
 
 /** Makes the lab's cluster; throws (naming the bad option) before anything is built. */
@@ -23,7 +39,8 @@ export function makeCluster(config: ClusterConfig, network: NetworkOptions): Clu
   return createCluster({
     nodes: config.nodes,
     seed: config.seed,
-    transport: CLUSTER_TRANSPORT,
+    transport: config.transport ?? CLUSTER_TRANSPORT,
+    ...(config.storageKey ? { storageKey: config.storageKey } : {}),
     network,
     snapshotThreshold: config.snapshotThreshold,
   });

@@ -6,7 +6,7 @@
  */
 import type { NodeId } from '../raft';
 import type { Cluster, NetworkOptions } from '../sim';
-import { makeCluster, type ClusterConfig } from './clusterFactory';
+import { makeCluster, type ClusterConfig, type LabStorage } from './clusterFactory';
 import { showCommand } from './narrate';
 import { ClusterFeed, EMPTY_NARRATION, type NarrationBuffers } from './feed';
 import { isolateGroups, minorityMajorityGroups } from './partitions';
@@ -92,7 +92,13 @@ function followPending(p: PendingCommand | null, nodes: readonly NodeSnapshot[])
   return p;
 }
 
-export function createClusterSlice(set: LabSet, get: LabGet, config: ClusterConfig, network: Required<NetworkOptions>): ClusterSlice {
+export function createClusterSlice(
+  set: LabSet,
+  get: LabGet,
+  config: ClusterConfig,
+  network: Required<NetworkOptions>,
+  storage: LabStorage | null = null,
+): ClusterSlice {
   const cluster = makeCluster(config, network);
   let feed = new ClusterFeed(cluster);
   let noticeSeq = 0;
@@ -305,9 +311,16 @@ export function createClusterSlice(set: LabSet, get: LabGet, config: ClusterConf
         notify('cluster', 'error', `${errors.join(' ')} The cluster was not reset.`);
         return false;
       }
-      const nextConfig: ClusterConfig = { nodes: size.value, seed: seed.value, snapshotThreshold: threshold.value };
+      let nextConfig: ClusterConfig = {
+        nodes: size.value,
+        seed: seed.value,
+        snapshotThreshold: threshold.value,
+        ...(old.config.transport ? { transport: old.config.transport } : {}),
+      };
       let next: Cluster;
       try {
+        // Workers: wipe the old disks (deleted once the old workers stop) and take fresh ones.
+        if (storage) nextConfig = { ...nextConfig, storageKey: await storage.reset(nextConfig) };
         next = makeCluster(nextConfig, old.network);
       } catch (err) {
         notify('cluster', 'error', `${errorText(err)} The cluster was not reset.`);

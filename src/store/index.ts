@@ -2,7 +2,8 @@
 export { createLab, type Lab, type LabOptions } from './lab';
 export type { LabState, LabStore } from './labTypes';
 export { Driver, type FrameListener } from './driver';
-export { CLUSTER_TRANSPORT, type ClusterConfig } from './clusterFactory';
+export { CLUSTER_TRANSPORT, type ClusterConfig, type LabStorage } from './clusterFactory';
+export { openDiskSession, workersAvailable, type DiskSession } from './diskSession';
 export * from './defaults';
 export * from './selectors';
 export * from './types';

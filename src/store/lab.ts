@@ -5,7 +5,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import { createClusterSlice } from './clusterSlice';
-import type { ClusterConfig } from './clusterFactory';
+import type { ClusterConfig, LabStorage } from './clusterFactory';
 import { DEFAULT_NODES, DEFAULT_SEED, DEFAULT_SNAPSHOT_THRESHOLD, UI_NETWORK } from './defaults';
 import { Driver } from './driver';
 import type { LabState, LabStore } from './labTypes';
@@ -21,6 +21,10 @@ export interface LabOptions extends SettingsInit {
   snapshotThreshold?: number | string;
   /** 'raf' (default) or 'manual' (tests call driver.frame). */
   clock?: 'raf' | 'manual';
+  /** Where nodes run; default 'inline'. The app uses 'worker' with `storage`. */
+  transport?: 'inline' | 'worker';
+  /** The tab's IndexedDB disks (worker transport). */
+  storage?: LabStorage;
 }
 
 export interface Lab {
@@ -40,10 +44,12 @@ export function createLab(options: LabOptions = {}): Lab {
     nodes: size.ok ? size.value : DEFAULT_NODES,
     seed: seed.ok ? seed.value : DEFAULT_SEED,
     snapshotThreshold: threshold.ok ? threshold.value : DEFAULT_SNAPSHOT_THRESHOLD,
+    ...(options.transport ? { transport: options.transport } : {}),
+    ...(options.storage ? { storageKey: options.storage.storageKey } : {}),
   };
 
   const store = createStore<LabState>()((set, get) => ({
-    ...createClusterSlice(set, get, config, UI_NETWORK),
+    ...createClusterSlice(set, get, config, UI_NETWORK, options.storage ?? null),
     ...createSelectionSlice(set, get),
     ...createSettingsSlice(set, options),
   }));
@@ -51,6 +57,12 @@ export function createLab(options: LabOptions = {}): Lab {
   state.sync();
   if (problems.length > 0) {
     state.notify('cluster', 'error', `${problems.join(' ')} Using ${config.nodes} nodes, seed ${config.seed}.`);
+  } else if (options.storage?.resumed) {
+    state.notify(
+      'cluster',
+      'info',
+      `Resumed this tab's cluster from disk (IndexedDB): every node is back with its term, vote, log and snapshot; what was only in memory — roles, commit indexes, messages in flight — is gone, as after a power cut. "Reset cluster" wipes the disks.`,
+    );
   }
   return { store, driver: new Driver(store, options.clock ?? 'raf') };
 }

@@ -151,6 +151,12 @@ export function narrate(e: ClusterEvent): Narration | null {
       };
     case 'restart':
       return { category: 'fault', node: e.node, text: `Node ${e.node} restarted from its disk as a follower` };
+    case 'recover':
+      return {
+        category: 'fault',
+        node: e.node,
+        text: `Node ${e.node} came back from its disk after a page reload: term ${e.term}, ${e.votedFor ? `voted for node ${e.votedFor}` : 'no vote'}, log up to index ${e.lastIndex}${e.snapshotIndex ? ` (snapshot to ${e.snapshotIndex})` : ''}`,
+      };
     case 'persist':
       return {
         category: 'storage',

@@ -67,8 +67,11 @@ export function ClusterSettings() {
       </form>
       <p id={`${id}-now`} className="hint">
         Running {config.nodes} node{config.nodes === 1 ? '' : 's'}, seed {config.seed},{' '}
-        {config.snapshotThreshold === 0 ? 'no compaction' : `compacting after ${config.snapshotThreshold} entries`}. The same seed and actions replay the
-        same run.
+        {config.snapshotThreshold === 0 ? 'no compaction' : `compacting after ${config.snapshotThreshold} entries`};{' '}
+        {config.transport === 'worker'
+          ? 'each node in its own Web Worker, its disk in IndexedDB (a reload resumes it).'
+          : 'in memory on this page.'}{' '}
+        The same seed and actions replay the same run.
       </p>
       <NoticeLine area="cluster" />
     </section>

@@ -101,6 +101,10 @@ describe('worker transport (loopback port + fake-indexeddb)', () => {
 
     const second = make({ nodes: 3, seed: 5, transport: 'worker', storageKey });
     await second.runFor(0);
+    const recovered = second.trace().filter((e) => e.kind === 'recover');
+    expect(recovered.map((e) => (e.kind === 'recover' ? [e.node, e.term, e.lastIndex] : []))).toEqual(
+      second.ids.map((id, i) => [id, terms[i], 3]),
+    );
     expect(second.ids.map((id) => second.node(id).log)).toEqual(logs);
     expect(second.ids.map((id) => second.node(id).term)).toEqual(terms);
     await second.runFor(1000);

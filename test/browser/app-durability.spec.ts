@@ -1,0 +1,92 @@
+// The app itself runs its nodes in real workers with IndexedDB disks: one
+// worker per node, crash = terminate, restart = a new worker from disk, a page
+// reload resumes the cluster, and "Reset cluster" wipes the disks.
+import { expect, test, type Page } from '@playwright/test';
+
+const WAIT = { timeout: 30_000 };
+const nodeWorkers = (page: Page) => page.workers().filter((w) => w.url().includes('node.worker'));
+const nodeButton = (page: Page, id: number) => page.getByRole('button', { name: new RegExp(`^Node ${id},`) });
+
+async function leaderId(page: Page): Promise<number> {
+  let id = 0;
+  await expect
+    .poll(async () => {
+      const names = await page.getByRole('button', { name: /^Node \d+, leader,/ }).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+      id = Number(/^Node (\d+)/.exec(names[0] ?? '')?.[1] ?? 0);
+      return id;
+    }, WAIT)
+    .toBeGreaterThan(0);
+  return id;
+}
+
+async function logLabels(page: Page, id: number): Promise<string[]> {
+  return page.getByRole('list', { name: `Log of node ${id}` }).getByRole('listitem').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+}
+
+async function submitAndCommit(page: Page, command: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'Command' }).fill(command);
+  await page.getByRole('button', { name: 'Submit' }).click();
+  for (let id = 1; id <= 5; id++) {
+    await expect.poll(async () => (await logLabels(page, id)).some((l) => l.includes(command) && !/uncommitted/.test(l)), WAIT).toBe(true);
+  }
+}
+
+let errors: string[] = [];
+test.beforeEach(async ({ page }) => {
+  errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto('./');
+});
+test.afterEach(() => {
+  expect(errors, 'no errors in the page').toEqual([]);
+});
+
+test('five nodes run in five real workers; Crash terminates one, Restart starts it again', async ({ page }) => {
+  await expect.poll(() => nodeWorkers(page).length, WAIT).toBe(5);
+  await expect(page.getByText(/each node in its own Web Worker/)).toBeVisible();
+  const leader = await leaderId(page);
+  const follower = leader === 1 ? 2 : 1;
+  await nodeButton(page, follower).click();
+  const inspector = page.getByRole('region', { name: new RegExp(`^Node ${follower}\\b`) });
+  await inspector.getByRole('button', { name: /^Crash/ }).click();
+  await expect.poll(() => nodeWorkers(page).length, WAIT).toBe(4);
+  await inspector.getByRole('button', { name: /^Restart/ }).click();
+  await expect.poll(() => nodeWorkers(page).length, WAIT).toBe(5);
+});
+
+test('a page reload resumes every node from its disk; Reset cluster wipes the disks', async ({ page }) => {
+  await leaderId(page);
+  await submitAndCommit(page, 'before=reload');
+  const before = await Promise.all([1, 2, 3, 4, 5].map((id) => nodeButton(page, id).getAttribute('aria-label')));
+  const terms = before.map((name) => Number(/term (\d+)/.exec(name ?? '')?.[1]));
+
+  await page.reload();
+  await expect(page.getByText(/Resumed this tab's cluster from disk/)).toBeVisible(WAIT);
+  // Durable state is back at once: every log still holds the command, every term is kept.
+  for (let id = 1; id <= 5; id++) {
+    expect((await logLabels(page, id)).some((l) => l.includes('before=reload'))).toBe(true);
+    const name = await nodeButton(page, id).getAttribute('aria-label');
+    expect(Number(/term (\d+)/.exec(name ?? '')?.[1])).toBeGreaterThanOrEqual(terms[id - 1]!);
+  }
+  await leaderId(page);
+  await submitAndCommit(page, 'after=reload');
+  for (let id = 1; id <= 5; id++) {
+    const labels = await logLabels(page, id);
+    expect(labels.some((l) => l.includes('before=reload') && !/uncommitted/.test(l))).toBe(true);
+  }
+
+  const databasesBefore = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''));
+  expect(databasesBefore.filter((n) => n.startsWith('raftlab:'))).toHaveLength(5);
+  await page.getByRole('button', { name: 'Reset cluster' }).click();
+  await expect(page.getByText(/New cluster: 5 nodes/)).toBeVisible(WAIT);
+  for (let id = 1; id <= 5; id++) await expect.poll(() => logLabels(page, id)).toEqual([]);
+  await expect
+    .poll(async () => {
+      const names = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''));
+      return names.filter((n) => databasesBefore.includes(n)).length;
+    }, WAIT)
+    .toBe(0);
+});
