@@ -12,7 +12,9 @@ import { browserDefaults } from './ui/browserDefaults';
  */
 async function labOptions(): Promise<LabOptions> {
   const options = browserDefaults();
-  if (!workersAvailable()) return options;
+  // `?transport=inline` runs the nodes on the page itself (for comparisons and debugging).
+  const inline = new URLSearchParams(location.search).get('transport') === 'inline';
+  if (inline || !workersAvailable()) return options;
   try {
     const session = await openDiskSession(options);
     return { ...options, nodes: session.nodes, seed: session.seed, transport: 'worker', storage: session };

@@ -1,6 +1,7 @@
 /**
- * The cluster drawing (SVG): links, then messages, then nodes, on a ring
- * laid out by geometry.ts. React owns every element; D3 only computes.
+ * The cluster drawing, three layers with one coordinate system: links (SVG),
+ * messages in flight (canvas), nodes (SVG), on a ring laid out by
+ * geometry.ts. React owns every element; D3 only computes.
  */
 import { useMemo, useState } from 'react';
 import { selectIds } from '../store';
@@ -8,7 +9,7 @@ import { VIEW_HEIGHT, VIEW_WIDTH, ringLayout } from './geometry';
 import { useLab, useLabApi } from './LabContext';
 import { Legend } from './Legend';
 import { LinkLine } from './LinkLine';
-import { MessageLayer, type Hover } from './MessageLayer';
+import { MessageCanvas, type Hover } from './MessageCanvas';
 import { MessageTooltip } from './MessageTooltip';
 import { NodeGlyph } from './NodeGlyph';
 
@@ -26,13 +27,15 @@ export function ClusterView() {
         Cluster
       </h2>
       <div className="cluster-view">
-        <svg viewBox={`0 0 ${VIEW_WIDTH} ${VIEW_HEIGHT}`} preserveAspectRatio="xMidYMid meet" role="group" aria-label="Nodes of the cluster">
+        <svg className="layer-links" viewBox={`0 0 ${VIEW_WIDTH} ${VIEW_HEIGHT}`} preserveAspectRatio="xMidYMid meet" role="group" aria-label="Links between the nodes">
           <g className="links">
             {pairs.map(([a, b]) => (
               <LinkLine key={`${a}-${b}`} a={a} b={b} ca={layout.centres[a - 1]!} cb={layout.centres[b - 1]!} radius={layout.nodeRadius} />
             ))}
           </g>
-          <MessageLayer layout={layout} onHover={setHover} hoveredId={hover?.id ?? null} />
+        </svg>
+        <MessageCanvas layout={layout} onHover={setHover} hoveredId={hover?.id ?? null} />
+        <svg className="layer-nodes" viewBox={`0 0 ${VIEW_WIDTH} ${VIEW_HEIGHT}`} preserveAspectRatio="xMidYMid meet" role="group" aria-label="Nodes of the cluster">
           <g className="nodes">
             {ids.map((id) => (
               <NodeGlyph

@@ -1,10 +1,10 @@
 /**
- * The shape of a message in flight, centred at (0, 0): the type by shape
+ * The glyph vocabulary of messages in flight (drawn on the canvas by
+ * MessageCanvas, and as SVG in the legend), centred at (0, 0): the type by shape
  * and colour (RequestVote ●, AppendEntries ■ with its entry count,
  * heartbeat ◆, InstallSnapshot ⬢); replies hollow, with ✓ (granted or
  * success) or ✕; a network duplicate ringed with dashes.
  */
-import { memo } from 'react';
 import type { Message } from '../store';
 
 export type GlyphKind = 'vote' | 'append' | 'heartbeat' | 'snapshot';
@@ -76,19 +76,3 @@ export function GlyphShape({ kind, reply, ok, count }: GlyphInfo) {
     </>
   );
 }
-
-interface Props {
-  message: Message;
-  duplicate: boolean;
-}
-
-/** A message's glyph with a larger invisible hit area (it is small and moving). */
-export const MessageGlyph = memo(function MessageGlyph({ message, duplicate }: Props) {
-  return (
-    <>
-      <circle className="glyph-hit" r={14} />
-      {duplicate && <circle className="glyph-dup" r={12.5} />}
-      <GlyphShape {...glyphOf(message)} />
-    </>
-  );
-});

@@ -123,3 +123,32 @@ test('a command with no leader or bad input gets a clear message, and the page k
   await expect(page.getByRole('alert').or(page.getByRole('status')).first()).toBeVisible();
   await expect(nodeButtons(page)).toHaveCount(5);
 });
+
+test('hovering a moving message shows its fields; clicking it drops it', async ({ page }) => {
+  await leader(page);
+  const canvas = page.locator('canvas.message-canvas');
+  await expect.poll(async () => Number(await canvas.getAttribute('data-count')), WAIT).toBeGreaterThan(0);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const centres: { x: number; y: number }[] = [];
+  for (let id = 1; id <= 5; id++) {
+    const box = await nodeButton(page, id).locator('circle').first().boundingBox();
+    if (box) centres.push({ x: box.x + box.width / 2, y: box.y + box.height / 2 });
+  }
+  let found = false;
+  for (let a = 0; a < centres.length && !found; a++) {
+    for (let b = a + 1; b < centres.length && !found; b++) {
+      const p = centres[a]!;
+      const q = centres[b]!;
+      const steps = Math.ceil(Math.hypot(q.x - p.x, q.y - p.y) / 4);
+      for (let i = 0; i <= steps && !found; i++) {
+        await page.mouse.move(p.x + ((q.x - p.x) * i) / steps, p.y + ((q.y - p.y) * i) / steps);
+        found = await page.getByRole('tooltip').isVisible();
+      }
+    }
+  }
+  expect(found, 'a message glyph was found by hovering along the links').toBe(true);
+  await expect(page.getByRole('tooltip')).toContainText(/term/);
+  await page.mouse.down();
+  await page.mouse.up();
+  await expect(page.getByText(/was dropped by you/).first()).toBeAttached();
+});

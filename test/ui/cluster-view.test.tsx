@@ -2,6 +2,8 @@
 // The cluster drawing and the inspector, through their accessible names
 // (a contract the browser tests and screen readers rely on).
 import '@testing-library/jest-dom/vitest';
+import { HIT_RADIUS, messageAt, placeMessages, viewTransform } from '../../src/ui/MessageCanvas';
+import { ringLayout } from '../../src/ui/geometry';
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { advance, renderLab, settle, untilLeader } from './helpers';
@@ -106,22 +108,37 @@ describe('cluster view', () => {
     expect(container.querySelectorAll('[data-link="1-2"] .link-line.is-cut')).toHaveLength(1);
   });
 
-  it('draws messages in flight; a click drops one', async () => {
+  it('draws messages in flight on the canvas layer, between links and nodes', async () => {
     const { lab, container } = renderLab();
     await act(async () => {
       await lab.store.getState().timeoutNode(1);
     });
     act(() => lab.driver.emit());
-    const glyphs = container.querySelectorAll('.messages .message');
-    expect(glyphs).toHaveLength(4); // RequestVote to each peer
-    expect(container.querySelectorAll('.messages .glyph-vote:not(.is-reply)')).toHaveLength(4);
-    expect(glyphs[0]).toHaveAttribute('transform', expect.stringMatching(/^translate\(/));
-    const inFlight = lab.store.getState().cluster.inFlight().length;
-    act(() => {
-      fireEvent.click(glyphs[0]!);
+    const canvas = container.querySelector('canvas.message-canvas');
+    expect(canvas).toHaveAttribute('aria-hidden', 'true');
+    expect(canvas).toHaveAttribute('data-count', '4'); // RequestVote to each peer
+    const layers = [...container.querySelectorAll('.cluster-view > *')].map((el) => el.getAttribute('class'));
+    expect(layers.slice(0, 3)).toEqual(['layer-links', 'message-canvas', 'layer-nodes']);
+  });
+
+  it('places each message by virtual time along its lane, and finds the one under the pointer', async () => {
+    const { lab } = renderLab();
+    await act(async () => {
+      await lab.store.getState().timeoutNode(1);
     });
-    expect(lab.store.getState().cluster.inFlight()).toHaveLength(inFlight - 1);
-    expect(lab.store.getState().narration.fault.at(-1)?.text).toMatch(/RequestVote 1 → \d was dropped by you/);
+    const list = lab.store.getState().cluster.inFlight();
+    const layout = ringLayout(5);
+    const m = list[0]!;
+    const atSend = placeMessages([m], layout, m.sentAt, false)[0]!;
+    const halfway = placeMessages([m], layout, (m.sentAt + m.deliverAt) / 2, false)[0]!;
+    const atDue = placeMessages([m], layout, m.deliverAt, false)[0]!;
+    expect(halfway.x).toBeCloseTo((atSend.x + atDue.x) / 2, 5);
+    expect(halfway.y).toBeCloseTo((atSend.y + atDue.y) / 2, 5);
+    const placed = placeMessages(list, layout, m.sentAt, false);
+    expect(messageAt(placed, atSend.x + 3, atSend.y - 3)?.id).toBeDefined();
+    expect(messageAt(placed, atSend.x + HIT_RADIUS + 30, atSend.y)).toBeNull();
+    // "meet" scaling: a 1120 × 420 box centres the 560 × 420 view horizontally.
+    expect(viewTransform(1120, 420)).toEqual({ scale: 1, ox: 280, oy: 0 });
   });
 
   it('the In flight tab lists messages with their fields and a Drop button each', async () => {

@@ -1,0 +1,231 @@
+/**
+ * Messages in flight, drawn every frame on a canvas that sits between the
+ * links and the nodes (hundreds of moving SVG elements cost a frame each
+ * in layout and paint; one canvas does not). Each glyph is placed by virtual
+ * time between sentAt and deliverAt, its shape and colour telling the type
+ * (RequestVote ●, AppendEntries ■ with its entry count, heartbeat ◆,
+ * InstallSnapshot ⬢; replies hollow with ✓ or ✕; network duplicates ringed).
+ * Hover shows a message's fields; a click drops it. The canvas is decorative
+ * for assistive technology: the "In flight" tab lists the same messages,
+ * each with a Drop button.
+ */
+import { useEffect, useRef } from 'react';
+import { selectReducedMotion, type InFlightMessage } from '../store';
+import { lane, progress, VIEW_HEIGHT, VIEW_WIDTH, type RingLayout } from './geometry';
+import { useFrame, useLab, useLabApi } from './LabContext';
+import { LANE_OFFSET } from './LinkLine';
+import { glyphOf } from './MessageGlyph';
+
+/** The message under the pointer, in the cluster view's pixel coordinates. */
+export interface Hover {
+  readonly id: number;
+  readonly x: number;
+  readonly y: number;
+  /** Width of the cluster view, to keep the tooltip inside it. */
+  readonly width: number;
+}
+
+/** A message and where it is now, in view (viewBox) coordinates. */
+export interface Placed {
+  readonly message: InFlightMessage;
+  readonly x: number;
+  readonly y: number;
+}
+
+/** Pointer slack around a glyph, view units. */
+export const HIT_RADIUS = 14;
+
+/** Where every message is at virtual time `now`. */
+export function placeMessages(list: readonly InFlightMessage[], layout: RingLayout, now: number, reducedMotion: boolean): Placed[] {
+  const out: Placed[] = [];
+  for (const message of list) {
+    const a = layout.centres[message.from - 1];
+    const b = layout.centres[message.to - 1];
+    if (!a || !b) continue;
+    const path = lane(a, b, layout.nodeRadius + 10, LANE_OFFSET);
+    const t = progress(now, message.sentAt, message.deliverAt, reducedMotion);
+    out.push({ message, x: path.from.x + (path.to.x - path.from.x) * t, y: path.from.y + (path.to.y - path.from.y) * t });
+  }
+  return out;
+}
+
+/** The topmost (last drawn) message within HIT_RADIUS of (x, y), view units. */
+export function messageAt(placed: readonly Placed[], x: number, y: number): InFlightMessage | null {
+  for (let i = placed.length - 1; i >= 0; i--) {
+    const p = placed[i]!;
+    if ((p.x - x) ** 2 + (p.y - y) ** 2 <= HIT_RADIUS ** 2) return p.message;
+  }
+  return null;
+}
+
+/** The viewBox → pixel mapping of an SVG with preserveAspectRatio "xMidYMid meet". */
+export function viewTransform(width: number, height: number): { scale: number; ox: number; oy: number } {
+  const scale = Math.max(1e-6, Math.min(width / VIEW_WIDTH, height / VIEW_HEIGHT));
+  return { scale, ox: (width - VIEW_WIDTH * scale) / 2, oy: (height - VIEW_HEIGHT * scale) / 2 };
+}
+
+const HEXAGON = Array.from({ length: 6 }, (_, i) => {
+  const a = (Math.PI / 3) * i + Math.PI / 6;
+  return [9.5 * Math.cos(a), 9.5 * Math.sin(a)] as const;
+});
+
+interface Palette {
+  vote: string;
+  append: string;
+  heartbeat: string;
+  snapshot: string;
+  panel: string;
+  text: string;
+  ok: string;
+  no: string;
+}
+
+function palette(el: Element): Palette {
+  const css = getComputedStyle(el);
+  const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
+  return {
+    vote: v('--msg-vote', '#e69f00'),
+    append: v('--msg-append', '#0072b2'),
+    heartbeat: v('--msg-heartbeat', '#56b4e9'),
+    snapshot: v('--msg-snapshot', '#cc79a7'),
+    panel: v('--panel', '#fff'),
+    text: v('--text', '#111'),
+    ok: v('--ok', '#009e73'),
+    no: v('--no', '#d55e00'),
+  };
+}
+
+function draw(ctx: CanvasRenderingContext2D, placed: readonly Placed[], colours: Palette, hoveredId: number | null): void {
+  ctx.lineWidth = 2;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  ctx.font = '800 11px system-ui, sans-serif';
+  for (const { message, x, y } of placed) {
+    const g = glyphOf(message.payload);
+    const colour = colours[g.kind];
+    ctx.beginPath();
+    switch (g.kind) {
+      case 'vote':
+        ctx.arc(x, y, 8.5, 0, 2 * Math.PI);
+        break;
+      case 'append':
+        ctx.rect(x - 8, y - 8, 16, 16);
+        break;
+      case 'heartbeat':
+        ctx.moveTo(x, y - 8.5);
+        ctx.lineTo(x + 8.5, y);
+        ctx.lineTo(x, y + 8.5);
+        ctx.lineTo(x - 8.5, y);
+        ctx.closePath();
+        break;
+      case 'snapshot':
+        HEXAGON.forEach(([hx, hy], i) => (i === 0 ? ctx.moveTo(x + hx, y + hy) : ctx.lineTo(x + hx, y + hy)));
+        ctx.closePath();
+        break;
+    }
+    ctx.fillStyle = g.reply ? colours.panel : colour;
+    ctx.fill();
+    ctx.strokeStyle = message.id === hoveredId ? colours.text : colour;
+    ctx.stroke();
+    if (g.reply && g.ok !== null) {
+      ctx.fillStyle = g.ok ? colours.ok : colours.no;
+      ctx.fillText(g.ok ? '✓' : '✕', x, y + 0.5);
+    } else if (!g.reply && g.count > 0) {
+      ctx.fillStyle = '#fff';
+      ctx.fillText(g.count > 9 ? '9+' : String(g.count), x, y + 0.5);
+    }
+    if (message.duplicate) {
+      ctx.save();
+      ctx.beginPath();
+      ctx.setLineDash([2, 2]);
+      ctx.lineWidth = 1.2;
+      ctx.strokeStyle = colours.text;
+      ctx.arc(x, y, 12.5, 0, 2 * Math.PI);
+      ctx.stroke();
+      ctx.restore();
+    }
+  }
+}
+
+interface Props {
+  layout: RingLayout;
+  hoveredId: number | null;
+  onHover: (hover: Hover | null) => void;
+}
+
+export function MessageCanvas({ layout, hoveredId, onHover }: Props) {
+  const lab = useLabApi();
+  const reducedMotion = useLab(selectReducedMotion);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const placed = useRef<Placed[]>([]);
+  const hovered = useRef(hoveredId);
+  hovered.current = hoveredId;
+  const onHoverRef = useRef(onHover);
+  onHoverRef.current = onHover;
+
+  useFrame((now) => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    const list = lab.store.getState().cluster.inFlight();
+    placed.current = placeMessages(list, layout, now, reducedMotion);
+    canvas.dataset.count = String(list.length);
+    if (hovered.current !== null && !list.some((m) => m.id === hovered.current)) onHoverRef.current(null);
+    const ctx = canvas.getContext?.('2d');
+    if (!ctx) return; // jsdom, or a browser without canvas: the In flight list still works
+    const dpr = window.devicePixelRatio || 1;
+    const width = canvas.clientWidth;
+    const height = canvas.clientHeight;
+    if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
+      canvas.width = Math.round(width * dpr);
+      canvas.height = Math.round(height * dpr);
+    }
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    const { scale, ox, oy } = viewTransform(width, height);
+    ctx.setTransform(dpr * scale, 0, 0, dpr * scale, dpr * ox, dpr * oy);
+    draw(ctx, placed.current, palette(canvas), hovered.current);
+  });
+
+  // Pointer handling on the whole cluster view: a message under the pointer
+  // wins over the link beneath it (capture phase).
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    const view = canvas?.parentElement;
+    if (!canvas || !view) return;
+    const hit = (e: MouseEvent): { message: InFlightMessage | null; px: number; py: number; width: number } => {
+      const box = view.getBoundingClientRect();
+      const px = e.clientX - box.left;
+      const py = e.clientY - box.top;
+      const { scale, ox, oy } = viewTransform(box.width, box.height);
+      return { message: messageAt(placed.current, (px - ox) / scale, (py - oy) / scale), px, py, width: box.width };
+    };
+    const move = (e: PointerEvent) => {
+      const h = hit(e);
+      view.classList.toggle('is-over-message', h.message !== null);
+      if (h.message) onHoverRef.current({ id: h.message.id, x: h.px, y: h.py, width: h.width });
+      else if (hovered.current !== null) onHoverRef.current(null);
+    };
+    const leave = () => {
+      view.classList.remove('is-over-message');
+      onHoverRef.current(null);
+    };
+    const click = (e: MouseEvent) => {
+      const h = hit(e);
+      if (!h.message) return;
+      e.stopPropagation();
+      e.preventDefault();
+      onHoverRef.current(null);
+      lab.store.getState().dropMessage(h.message.id);
+    };
+    view.addEventListener('pointermove', move);
+    view.addEventListener('pointerleave', leave);
+    view.addEventListener('click', click, true);
+    return () => {
+      view.removeEventListener('pointermove', move);
+      view.removeEventListener('pointerleave', leave);
+      view.removeEventListener('click', click, true);
+    };
+  }, [lab]);
+
+  return <canvas ref={canvasRef} className="message-canvas" aria-hidden="true" data-count="0" />;
+}
