@@ -26,7 +26,11 @@ export class KvStateMachine {
   /** A structured-clonable copy of the whole state, for a snapshot (§7). */
   snapshot(): Record<string, string> {
     const data: Record<string, string> = {};
-    for (const [key, value] of this.map) data[key] = value;
+    // defineProperty, not assignment: a key such as `__proto__` must stay an
+    // ordinary own key, or a node restored from the snapshot would differ.
+    for (const [key, value] of this.map) {
+      Object.defineProperty(data, key, { value, enumerable: true, writable: true, configurable: true });
+    }
     return data;
   }
 
@@ -34,7 +38,7 @@ export class KvStateMachine {
   restore(data: Readonly<Record<string, string>>): void {
     this.cached = null;
     this.map.clear();
-    for (const key of Object.keys(data)) this.map.set(key, data[key] ?? '');
+    for (const key of Object.keys(data)) this.map.set(key, Object.getOwnPropertyDescriptor(data, key)?.value as string);
   }
 
   get(key: string): string | undefined {

@@ -60,7 +60,6 @@ describe('lab store', () => {
     ['   ', /Type a command first/],
     ['a'.repeat(41), /41 characters long; keep it to 40/],
     ['x=1\ny=2', /control characters/],
-    ['__proto__=1', /cannot be used as a key/],
   ])('refuses the bad command %j with a clear message and sends nothing', async (text, message) => {
     const lab = paused();
     await untilLeader(lab);
