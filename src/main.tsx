@@ -10,13 +10,13 @@ import { browserDefaults } from './ui/browserDefaults';
  * disks are resumed after a reload. Without workers or IndexedDB (some private
  * modes) the lab runs the same cluster inline, in memory.
  */
-async function labOptions(): Promise<LabOptions> {
+function labOptions(onLost: () => void): LabOptions {
   const options = browserDefaults();
   // `?transport=inline` runs the nodes on the page itself (for comparisons and debugging).
   const inline = new URLSearchParams(location.search).get('transport') === 'inline';
   if (inline || !workersAvailable()) return options;
   try {
-    const session = await openDiskSession(options);
+    const session = openDiskSession(options, onLost);
     return { ...options, nodes: session.nodes, seed: session.seed, transport: 'worker', storage: session };
   } catch (err) {
     console.warn('Raft Lab: no durable disks, running in memory:', err);
@@ -25,7 +25,15 @@ async function labOptions(): Promise<LabOptions> {
 }
 
 // Made outside React so StrictMode's double render cannot make two clusters.
-const lab = createLab(await labOptions());
+const lab = createLab(
+  labOptions(() => {
+    // A duplicated tab: the saved disks belong to the other tab. Start fresh here.
+    const state = lab.store.getState();
+    void state
+      .resetCluster(String(state.config.nodes), String(state.config.seed))
+      .then(() => state.notify('cluster', 'info', 'This tab is a copy of another that owns the saved cluster, so this one started fresh disks.'));
+  }),
+);
 // window.raftLab: the headless API, plus the running lab for browser tests and the console.
 exposeApi({ lab });
 

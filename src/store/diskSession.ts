@@ -22,10 +22,16 @@ export function workersAvailable(): boolean {
 
 /**
  * Resumes the tab's saved cluster if the requested size and seed (from the
- * URL, if any) match it and no other tab owns it; otherwise starts fresh disks
- * (wiping the tab's previous ones).
+ * URL, if any) match it; otherwise starts fresh disks. Synchronous, so the
+ * page renders at once; ownership is then confirmed with a Web Lock, and if
+ * another tab turns out to own the saved disks (a duplicated tab), `onLost`
+ * is called: the caller resets to fresh disks, and the other tab's are left
+ * alone. The tab's previous, unmatched disks are wiped once owned.
  */
-export async function openDiskSession(wanted: { nodes?: string | number; seed?: string | number }): Promise<DiskSession> {
+export function openDiskSession(
+  wanted: { nodes?: string | number; seed?: string | number },
+  onLost: () => void,
+): DiskSession {
   const size = parseClusterSize(String(wanted.nodes ?? DEFAULT_NODES));
   const seed = parseSeed(String(wanted.seed ?? DEFAULT_SEED));
   const nodes = size.ok ? size.value : DEFAULT_NODES;
@@ -35,28 +41,25 @@ export async function openDiskSession(wanted: { nodes?: string | number; seed?: 
     saved !== null &&
     (wanted.nodes === undefined || saved.nodes === nodes) &&
     (wanted.seed === undefined || saved.seed === seedValue);
-  let current: SessionInfo;
-  let resumed = false;
-  if (saved && (await claim(saved.storageKey))) {
-    if (sameRun) {
-      current = saved;
-      resumed = true;
-    } else {
-      await deleteClusterStorage(saved.storageKey, saved.nodes);
-      current = { storageKey: freshStorageKey(), nodes, seed: seedValue };
-    }
-  } else {
-    current = { storageKey: freshStorageKey(), nodes, seed: seedValue };
+  let current: SessionInfo | null = sameRun ? saved : { storageKey: freshStorageKey(), nodes, seed: seedValue };
+  const resumed = sameRun;
+  const first: SessionInfo = current ?? { storageKey: freshStorageKey(), nodes, seed: seedValue };
+  if (!sameRun) saveSession(first);
+  void claim(first.storageKey).then((owned) => {
+    if (owned || current !== first) return;
+    current = null; // not ours: never wipe it
+    onLost();
+  });
+  if (saved && !sameRun) {
+    void claim(saved.storageKey).then((owned) => (owned ? deleteClusterStorage(saved.storageKey, saved.nodes) : undefined));
   }
-  await claim(current.storageKey);
-  saveSession(current);
   return {
     get storageKey() {
-      return current.storageKey;
+      return current?.storageKey ?? first.storageKey;
     },
     resumed,
-    nodes: current.nodes,
-    seed: current.seed,
+    nodes: first.nodes,
+    seed: first.seed,
     async reset(next) {
       current = await resetSession(current, next);
       return current.storageKey;

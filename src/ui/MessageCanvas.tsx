@@ -199,11 +199,17 @@ export function MessageCanvas({ layout, hoveredId, onHover }: Props) {
       const { scale, ox, oy } = viewTransform(box.width, box.height);
       return { message: messageAt(placed.current, (px - ox) / scale, (py - oy) / scale), px, py, width: box.width };
     };
+    let shownId: number | null = null; // what this handler last reported (renders may lag)
     const move = (e: PointerEvent) => {
       const h = hit(e);
       view.classList.toggle('is-over-message', h.message !== null);
-      if (h.message) onHoverRef.current({ id: h.message.id, x: h.px, y: h.py, width: h.width });
-      else if (hovered.current !== null) onHoverRef.current(null);
+      if (h.message) {
+        shownId = h.message.id;
+        onHoverRef.current({ id: h.message.id, x: h.px, y: h.py, width: h.width });
+      } else if (shownId !== null || hovered.current !== null) {
+        shownId = null;
+        onHoverRef.current(null);
+      }
     };
     const leave = () => {
       view.classList.remove('is-over-message');

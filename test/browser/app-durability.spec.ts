@@ -90,3 +90,24 @@ test('a page reload resumes every node from its disk; Reset cluster wipes the di
     }, WAIT)
     .toBe(0);
 });
+
+test('a duplicated tab (same saved session) starts fresh disks and leaves the original tab alone', async ({ page, context }) => {
+  await leaderId(page);
+  await submitAndCommit(page, 'orig=1');
+  const saved = await page.evaluate(() => sessionStorage.getItem('raftlab.session'));
+  expect(saved).toMatch(/storageKey/);
+
+  const copy = await context.newPage();
+  await copy.goto('./');
+  await copy.evaluate((value) => sessionStorage.setItem('raftlab.session', value!), saved);
+  await copy.reload();
+  await expect(copy.getByText(/This tab is a copy of another/)).toBeVisible(WAIT);
+  for (let id = 1; id <= 5; id++) await expect.poll(() => logLabels(copy, id)).toEqual([]);
+  const copyKey = await copy.evaluate(() => sessionStorage.getItem('raftlab.session'));
+  expect(copyKey).not.toBe(saved);
+
+  // The original keeps its log and goes on committing.
+  await submitAndCommit(page, 'orig=2');
+  expect((await logLabels(page, 1)).some((l) => l.includes('orig=1'))).toBe(true);
+  await copy.close();
+});

@@ -61,8 +61,8 @@ async function expectCommitted(page: Page, id: number, command: string): Promise
 }
 
 test('elect, replicate, survive a leader crash, catch up, and go on without a cut-off leader', async ({ page }, testInfo) => {
-  const nodes = await nodeButtons(page).count();
-  expect(nodes).toBe(5);
+  await expect(nodeButtons(page)).toHaveCount(5);
+  const nodes = 5;
 
   // A leader is elected by itself, without pressing Play.
   const first = await leader(page);
@@ -141,7 +141,14 @@ test('hovering a moving message shows its fields; clicking it drops it', async (
       const q = centres[b]!;
       const steps = Math.ceil(Math.hypot(q.x - p.x, q.y - p.y) / 4);
       for (let i = 0; i <= steps && !found; i++) {
-        await page.mouse.move(p.x + ((q.x - p.x) * i) / steps, p.y + ((q.y - p.y) * i) / steps);
+        const x = p.x + ((q.x - p.x) * i) / steps;
+        const y = p.y + ((q.y - p.y) * i) / steps;
+        await page.mouse.move(x, y);
+        if (!(await page.getByRole('tooltip').isVisible())) continue;
+        // The tooltip may lag one move behind: settle, nudge in place, and check again.
+        await page.waitForTimeout(50);
+        await page.mouse.move(x + 0.5, y);
+        await page.waitForTimeout(50);
         found = await page.getByRole('tooltip').isVisible();
       }
     }
