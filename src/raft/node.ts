@@ -197,6 +197,18 @@ export class RaftNode {
   get progress(): ReadonlyMap<NodeId, Readonly<Progress>> {
     return this.progressOf;
   }
+  /** The leader's nextIndex and matchIndex per follower as plain records; null on other roles. */
+  progressRecords(): { nextIndex: Record<number, number>; matchIndex: Record<number, number> } | null {
+    if (this.roleValue !== 'leader') return null;
+    const nextIndex: Record<number, number> = {};
+    const matchIndex: Record<number, number> = {};
+    for (const [peer, pr] of this.progressOf) {
+      nextIndex[peer] = pr.nextIndex;
+      matchIndex[peer] = pr.matchIndex;
+    }
+    return { nextIndex, matchIndex };
+  }
+
   /** The replicated key–value state. */
   get stateMachine(): Readonly<KvStateMachine> {
     return this.sm;

@@ -20,18 +20,12 @@ import type {
   NodeView,
   StartResult,
 } from './types';
-import { checkInteger, checkRange, describe, mergeNetwork } from './validate';
 
-/** How many recent events `trace()` keeps. */
-export const TRACE_LIMIT = 50_000;
-
-export const DEFAULT_NETWORK: Required<NetworkOptions> = {
-  delayMs: [1, 10],
-  dropRate: 0,
-  duplicateRate: 0,
-  longDelayRate: 0,
-  longDelayMs: [200, 2200],
-};
+export { TRACE_LIMIT } from './event-log';
+export { DEFAULT_NETWORK, resolveOptions, type ResolvedOptions } from './options';
+import { EventLog } from './event-log';
+import type { ResolvedOptions } from './options';
+import { checkInteger, describe, mergeNetwork } from './validate';
 
 /** Creates a runtime for one node life; the worker transport supplies its own. */
 export type RuntimeFactory = (settings: NodeSettings, disk: MemoryStorage) => NodeRuntime;
@@ -56,55 +50,6 @@ interface NodeSlot {
   readonly applied: { index: number; command: string }[];
 }
 
-/** Validated, defaulted options. */
-export interface ResolvedOptions {
-  readonly nodes: number;
-  readonly seed: number;
-  readonly transport: 'inline' | 'worker';
-  readonly electionTimeoutMs: [number, number];
-  readonly heartbeatMs: number;
-  readonly network: Required<NetworkOptions>;
-  readonly snapshotThreshold: number;
-  readonly leaderNoop: boolean;
-  /** '' when not given. */
-  readonly storageKey: string;
-}
-
-/** Checks every option before anything is built; throws naming the bad one. */
-export function resolveOptions(opts: unknown): ResolvedOptions {
-  if (typeof opts !== 'object' || opts === null) throw new Error(`options must be an object, got ${describe(opts)}`);
-  const o = opts as Record<string, unknown>;
-  const nodes = checkInteger('nodes', o.nodes, 1, 99);
-  const seed = o.seed === undefined ? 1 : checkInteger('seed', o.seed, 0, 0xffffffff);
-  const transport = o.transport ?? 'inline';
-  if (transport !== 'inline' && transport !== 'worker') {
-    throw new Error(`transport must be 'inline' or 'worker', got ${describe(transport)}`);
-  }
-  const electionTimeoutMs =
-    o.electionTimeoutMs === undefined ? ([150, 300] as [number, number]) : checkRange('electionTimeoutMs', o.electionTimeoutMs, 1);
-  const heartbeatMs = o.heartbeatMs === undefined ? 50 : checkInteger('heartbeatMs', o.heartbeatMs, 1);
-  const snapshotThreshold =
-    o.snapshotThreshold === undefined ? 0 : checkInteger('snapshotThreshold', o.snapshotThreshold, 0);
-  if (o.leaderNoop !== undefined && typeof o.leaderNoop !== 'boolean') {
-    throw new Error(`leaderNoop must be a boolean, got ${describe(o.leaderNoop)}`);
-  }
-  const network = mergeNetwork(DEFAULT_NETWORK, o.network);
-  if (o.storageKey !== undefined && (typeof o.storageKey !== 'string' || !/^[\w.-]{1,64}$/.test(o.storageKey))) {
-    throw new Error(`storageKey must be 1–64 letters, digits, '_', '.' or '-', got ${describe(o.storageKey)}`);
-  }
-  return {
-    nodes,
-    seed,
-    transport,
-    electionTimeoutMs,
-    heartbeatMs,
-    network,
-    snapshotThreshold,
-    leaderNoop: o.leaderNoop === true,
-    storageKey: typeof o.storageKey === 'string' ? o.storageKey : '',
-  };
-}
-
 export class SimCluster implements Cluster {
   readonly ids: readonly NodeId[];
   private readonly options: ResolvedOptions;
@@ -114,10 +59,7 @@ export class SimCluster implements Cluster {
   private readonly net: Network;
   private readonly slots: NodeSlot[] = [];
   private clock = 0;
-  private readonly listeners = new Set<(e: ClusterEvent) => void>();
-  private readonly ring: (ClusterEvent | undefined)[] = [];
-  private ringHead = 0;
-  private listenerError: unknown = null;
+  private readonly log = new EventLog();
   private tail: Promise<unknown> = Promise.resolve();
   private destroyed = false;
   private readonly actionLog: ClusterAction[] = [];
@@ -224,16 +166,11 @@ export class SimCluster implements Cluster {
 
   subscribe(listener: (e: ClusterEvent) => void): () => void {
     if (typeof listener !== 'function') throw new Error(`listener must be a function, got ${describe(listener)}`);
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return this.log.subscribe(listener);
   }
 
   trace(): readonly ClusterEvent[] {
-    const ring = this.ring;
-    if (ring.length < TRACE_LIMIT) return ring.slice() as ClusterEvent[];
-    return [...ring.slice(this.ringHead), ...ring.slice(0, this.ringHead)] as ClusterEvent[];
+    return this.log.trace();
   }
 
   stats(): ClusterStats {
@@ -678,7 +615,7 @@ export class SimCluster implements Cluster {
       await Promise.all(pending);
       if (this.onDestroy) await this.onDestroy();
       this.queue.clear();
-      this.listeners.clear();
+      this.log.clear();
       this.destroyed = true;
     });
   }
@@ -686,28 +623,11 @@ export class SimCluster implements Cluster {
   // ------------------------------------------------------------ plumbing
 
   private emit(e: ClusterEvent): void {
-    if (this.ring.length < TRACE_LIMIT) this.ring.push(e);
-    else {
-      this.ring[this.ringHead] = e;
-      this.ringHead = (this.ringHead + 1) % TRACE_LIMIT;
-    }
-    for (const listener of this.listeners) {
-      try {
-        listener(e);
-      } catch (err) {
-        // A listener's error must not leave the cluster half-way through an
-        // event: remember it and throw once the event is fully processed.
-        this.listenerError ??= err;
-      }
-    }
+    this.log.emit(e);
   }
 
   private rethrowListenerError(): void {
-    const err = this.listenerError;
-    if (err !== null) {
-      this.listenerError = null;
-      throw err instanceof Error ? err : new Error(describe(err));
-    }
+    this.log.rethrow();
   }
 
   /**

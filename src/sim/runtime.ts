@@ -127,16 +127,7 @@ export class InlineRuntime implements NodeRuntime {
 
 /** A NodeView of a live core. */
 export function coreView(core: RaftNode): NodeView {
-  let nextIndex: Record<number, number> | undefined;
-  let matchIndex: Record<number, number> | undefined;
-  if (core.role === 'leader') {
-    nextIndex = {};
-    matchIndex = {};
-    for (const [peer, pr] of core.progress) {
-      nextIndex[peer] = pr.nextIndex;
-      matchIndex[peer] = pr.matchIndex;
-    }
-  }
+  const progress = core.progressRecords();
   return {
     id: core.id,
     alive: true,
@@ -149,7 +140,7 @@ export function coreView(core: RaftNode): NodeView {
     snapshotIndex: core.snapshotIndex,
     snapshotTerm: core.snapshotTerm,
     leader: core.leader,
-    ...(nextIndex ? { nextIndex, matchIndex } : {}),
+    ...(progress ?? {}),
     votes: core.role === 'candidate' ? core.votesGranted : [],
     electionDeadline: core.electionDeadline,
     electionTimeout: core.electionTimeout,

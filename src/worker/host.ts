@@ -115,23 +115,14 @@ export function createNodeHost(options: NodeHostOptions): (data: unknown) => voi
 }
 
 export function volatileState(core: RaftNode): VolatileState {
-  let nextIndex: Record<number, number> | null = null;
-  let matchIndex: Record<number, number> | null = null;
-  if (core.role === 'leader') {
-    nextIndex = {};
-    matchIndex = {};
-    for (const [peer, pr] of core.progress) {
-      nextIndex[peer] = pr.nextIndex;
-      matchIndex[peer] = pr.matchIndex;
-    }
-  }
+  const progress = core.progressRecords();
   return {
     role: core.role,
     commitIndex: core.commitIndex,
     lastApplied: core.lastApplied,
     leader: core.leader,
-    nextIndex,
-    matchIndex,
+    nextIndex: progress?.nextIndex ?? null,
+    matchIndex: progress?.matchIndex ?? null,
     votes: core.role === 'candidate' ? [...core.votesGranted] : [],
     electionDeadline: core.electionDeadline,
     electionTimeout: core.electionTimeout,

@@ -1,6 +1,7 @@
 // The app itself runs its nodes in real workers with IndexedDB disks: one
 // worker per node, crash = terminate, restart = a new worker from disk, a page
 // reload resumes the cluster, and "Reset cluster" wipes the disks.
+import { failOnPageErrors } from './fixtures';
 import { expect, test, type Page } from '@playwright/test';
 
 const WAIT = { timeout: 30_000 };
@@ -31,17 +32,9 @@ async function submitAndCommit(page: Page, command: string): Promise<void> {
   }
 }
 
-let errors: string[] = [];
+failOnPageErrors();
 test.beforeEach(async ({ page }) => {
-  errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
   await page.goto('./');
-});
-test.afterEach(() => {
-  expect(errors, 'no errors in the page').toEqual([]);
 });
 
 test('five nodes run in five real workers; Crash terminates one, Restart starts it again', async ({ page }) => {

@@ -1,21 +1,14 @@
 // The interactive view, as a new user would use it: everything is found by
 // role and accessible name (the contract in issue 4), nothing by CSS class.
+import { failOnPageErrors } from './fixtures';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 
 const LEADER = /^Node (\d+), leader, term (\d+)/;
 const WAIT = { timeout: 30_000 };
 
-let errors: string[] = [];
+failOnPageErrors();
 test.beforeEach(async ({ page }) => {
-  errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
   await page.goto('./');
-});
-test.afterEach(() => {
-  expect(errors, 'no errors in the page').toEqual([]);
 });
 
 const nodeButtons = (page: Page) => page.getByRole('button', { name: /^Node \d+,/ });

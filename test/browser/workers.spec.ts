@@ -1,5 +1,6 @@
 // The worker transport for real: module Web Workers in Chromium, IndexedDB
 // on the browser's disk. The page exposes the headless API as window.raftLab.
+import { failOnPageErrors } from './fixtures';
 import { expect, test, type Page } from '@playwright/test';
 
 const nodeWorkers = (page: Page) => page.workers().filter((w) => w.url().includes('node.worker'));
@@ -8,18 +9,10 @@ async function waitForApi(page: Page): Promise<void> {
   await page.waitForFunction(() => window.raftLab !== undefined);
 }
 
-let errors: string[] = [];
+failOnPageErrors();
 test.beforeEach(async ({ page }) => {
-  errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
   await page.goto('./');
   await waitForApi(page);
-});
-test.afterEach(() => {
-  expect(errors, 'no errors in the page').toEqual([]);
 });
 
 test('one real worker per node; crash terminates it, restart brings it back with its log', async ({ page }) => {

@@ -19,20 +19,14 @@ import {
   type Ready,
   type Snapshot,
 } from '../../src/raft';
+import { createRandom } from '../../src/sim';
 
 export const ELECTION_MS: [number, number] = [150, 300];
 export const HEARTBEAT_MS = 50;
 
-/** mulberry32: a seeded PRNG, so every run of a test is the same run. */
+/** A seeded PRNG (the simulation's own), so every run of a test is the same run. */
 export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return createRandom(seed);
 }
 
 /** A log whose entry i+1 has term terms[i]; commands are `k<index>=<term>`. */

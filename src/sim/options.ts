@@ -1,0 +1,61 @@
+/** The cluster's options: validated and defaulted before anything is built. */
+import type { NetworkOptions } from './types';
+import { checkInteger, checkRange, describe, mergeNetwork } from './validate';
+
+export const DEFAULT_NETWORK: Required<NetworkOptions> = {
+  delayMs: [1, 10],
+  dropRate: 0,
+  duplicateRate: 0,
+  longDelayRate: 0,
+  longDelayMs: [200, 2200],
+};
+
+/** Validated, defaulted options. */
+export interface ResolvedOptions {
+  readonly nodes: number;
+  readonly seed: number;
+  readonly transport: 'inline' | 'worker';
+  readonly electionTimeoutMs: [number, number];
+  readonly heartbeatMs: number;
+  readonly network: Required<NetworkOptions>;
+  readonly snapshotThreshold: number;
+  readonly leaderNoop: boolean;
+  /** '' when not given. */
+  readonly storageKey: string;
+}
+
+/** Checks every option before anything is built; throws naming the bad one. */
+export function resolveOptions(opts: unknown): ResolvedOptions {
+  if (typeof opts !== 'object' || opts === null) throw new Error(`options must be an object, got ${describe(opts)}`);
+  const o = opts as Record<string, unknown>;
+  const nodes = checkInteger('nodes', o.nodes, 1, 99);
+  const seed = o.seed === undefined ? 1 : checkInteger('seed', o.seed, 0, 0xffffffff);
+  const transport = o.transport ?? 'inline';
+  if (transport !== 'inline' && transport !== 'worker') {
+    throw new Error(`transport must be 'inline' or 'worker', got ${describe(transport)}`);
+  }
+  const electionTimeoutMs =
+    o.electionTimeoutMs === undefined ? ([150, 300] as [number, number]) : checkRange('electionTimeoutMs', o.electionTimeoutMs, 1);
+  const heartbeatMs = o.heartbeatMs === undefined ? 50 : checkInteger('heartbeatMs', o.heartbeatMs, 1);
+  const snapshotThreshold =
+    o.snapshotThreshold === undefined ? 0 : checkInteger('snapshotThreshold', o.snapshotThreshold, 0);
+  if (o.leaderNoop !== undefined && typeof o.leaderNoop !== 'boolean') {
+    throw new Error(`leaderNoop must be a boolean, got ${describe(o.leaderNoop)}`);
+  }
+  const network = mergeNetwork(DEFAULT_NETWORK, o.network);
+  if (o.storageKey !== undefined && (typeof o.storageKey !== 'string' || !/^[\w.-]{1,64}$/.test(o.storageKey))) {
+    throw new Error(`storageKey must be 1–64 letters, digits, '_', '.' or '-', got ${describe(o.storageKey)}`);
+  }
+  return {
+    nodes,
+    seed,
+    transport,
+    electionTimeoutMs,
+    heartbeatMs,
+    network,
+    snapshotThreshold,
+    leaderNoop: o.leaderNoop === true,
+    storageKey: typeof o.storageKey === 'string' ? o.storageKey : '',
+  };
+}
+
