@@ -11,9 +11,10 @@ import { showCommand } from './narrate';
 import { ClusterFeed, EMPTY_NARRATION, type NarrationBuffers } from './feed';
 import { isolateGroups, minorityMajorityGroups } from './partitions';
 import { entryAt, linkMatrix, liveLeader, snapshotNodes } from './snapshot';
-import type { LinkMatrix, NetworkDraft, NodeSnapshot, Notice, NoticeArea, PendingCommand } from './types';
+import type { HistoryFrame, LinkMatrix, NetworkDraft, NodeSnapshot, Notice, NoticeArea, PendingCommand } from './types';
+import { HISTORY_LIMIT } from './defaults';
 import { checkNetworkDraft, parseClusterSize, parseCommand, parseSeed, parseSnapshotThreshold } from './validate';
-import type { LabGet, LabSet } from './labTypes';
+import type { LabGet, LabSet, LabState } from './labTypes';
 
 export interface ClusterSlice {
   /** The running cluster (replaced by resetCluster). */
@@ -29,6 +30,21 @@ export interface ClusterSlice {
   readonly network: Required<NetworkOptions>;
   /** Virtual ms at the last flush (coarse; animation reads the driver's clock). */
   readonly nowMs: number;
+  /** How many history frames are kept (the slider's range). */
+  readonly historySize: number;
+  /**
+   * The history frame on show, or null when showing the live cluster. While
+   * reviewing, `nodes`, `links` and `nowMs` are that frame's and the live
+   * cluster is paused; any action on the cluster returns to live first.
+   */
+  readonly review: number | null;
+  readonly reviewFrame: HistoryFrame | null;
+  /** Frame `i` of the history (0 = oldest kept). */
+  historyFrame(i: number): HistoryFrame | undefined;
+  /** Shows history frame `i` (pausing playback); out-of-range values change nothing. */
+  reviewAt(i: number): void;
+  /** Back to the live cluster. */
+  leaveReview(): void;
   readonly narration: NarrationBuffers;
   /** The last submitted command, followed until it commits. */
   readonly pending: PendingCommand | null;
@@ -103,6 +119,23 @@ export function createClusterSlice(
   let feed = new ClusterFeed(cluster);
   let noticeSeq = 0;
 
+  // The history: what the store showed at successive virtual times, for "go back".
+  let frames: HistoryFrame[] = [];
+  const record = (s: LabState): void => {
+    const last = frames[frames.length - 1];
+    if (last && last.at === s.nowMs && last.nodes === s.nodes && last.links === s.links) return;
+    const frame: HistoryFrame = { at: s.nowMs, nodes: s.nodes, links: s.links, inFlight: s.cluster.inFlight() };
+    if (last && last.at === s.nowMs) frames[frames.length - 1] = frame;
+    else frames.push(frame);
+    if (frames.length > HISTORY_LIMIT) frames = frames.slice(frames.length - HISTORY_LIMIT);
+    set({ historySize: frames.length });
+  };
+  const leave = (): void => {
+    if (get().review === null) return;
+    set({ review: null, reviewFrame: null });
+    flush();
+  };
+
   const notify = (area: NoticeArea, tone: Notice['tone'], text: string): void => {
     noticeSeq += 1;
     set((s) => ({ notices: { ...s.notices, [area]: { tone, text, seq: noticeSeq } } }));
@@ -110,6 +143,7 @@ export function createClusterSlice(
 
   /** Copies the cluster's state into the store (one set() for everything). */
   const flush = (): void => {
+    if (get().review !== null) return; // showing the past: the live state waits
     const s = get();
     const c = s.cluster;
     const nodes = snapshotNodes(c, s.nodes);
@@ -122,6 +156,7 @@ export function createClusterSlice(
       narration: feed.drainInto(s.narration),
       pending,
     });
+    record(get());
     if (pending !== s.pending && pending) {
       const what = `“${showCommand(pending.command)}” (index ${pending.index}, term ${pending.term})`;
       if (pending.state === 'committed') {
@@ -134,6 +169,7 @@ export function createClusterSlice(
 
   /** Runs a cluster call, then flushes; a failure becomes a notice. Ignores results of a replaced cluster. */
   const run = async <T>(area: NoticeArea, call: (c: Cluster) => T | Promise<T>, sync = true): Promise<T | undefined> => {
+    leave();
     const c = get().cluster;
     try {
       const result = await call(c);
@@ -150,6 +186,7 @@ export function createClusterSlice(
 
   /** The synchronous cluster calls (cables, links, network): applied at once. */
   const runNow = (area: NoticeArea, call: (c: Cluster) => void): boolean => {
+    leave();
     try {
       call(get().cluster);
       flush();
@@ -177,6 +214,17 @@ export function createClusterSlice(
     async advance(ms, options) {
       await run('app', (c) => c.runFor(ms), options?.sync ?? true);
     },
+
+    historySize: 0,
+    review: null,
+    reviewFrame: null,
+    historyFrame: (i) => frames[i],
+    reviewAt(i) {
+      const frame = Number.isInteger(i) ? frames[i] : undefined;
+      if (!frame) return;
+      set({ playing: false, review: i, reviewFrame: frame, nodes: frame.nodes, links: frame.links, nowMs: frame.at });
+    },
+    leaveReview: leave,
 
     async stepOnce() {
       const done = await run('app', (c) => c.step());
@@ -328,6 +376,7 @@ export function createClusterSlice(
       }
       feed.dispose();
       feed = new ClusterFeed(next);
+      frames = [];
       const selected = old.selectedNode;
       set({
         cluster: next,
@@ -336,6 +385,9 @@ export function createClusterSlice(
         nodes: [],
         links: [],
         narration: EMPTY_NARRATION,
+        review: null,
+        reviewFrame: null,
+        historySize: 0,
         pending: null,
         notices: {},
         selectedNode: selected !== null && selected <= nextConfig.nodes ? selected : null,

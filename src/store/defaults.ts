@@ -62,3 +62,6 @@ export function nearestSpeedIndex(speed: number): number {
   }
   return best;
 }
+
+/** History frames kept for "go back" (one per store update, so minutes of play at slow speeds). */
+export const HISTORY_LIMIT = 3000;

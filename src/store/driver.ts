@@ -77,6 +77,7 @@ export class Driver {
     const elapsed = this.lastWallMs === null ? 0 : Math.min(Math.max(wallMs - this.lastWallMs, 0), MAX_FRAME_WALL_MS);
     this.lastWallMs = wallMs;
     const s = this.store.getState();
+    if (s.playing && s.review !== null) s.leaveReview(); // Play returns to live
     if (s.playing) {
       this.carryMs += elapsed * s.speed;
       if (!this.busy && this.carryMs >= 1) {
@@ -107,6 +108,8 @@ export class Driver {
 
   /** The virtual time to draw: the cluster's clock plus the carried fraction. */
   displayNow(): number {
+    const frame = this.store.getState().reviewFrame;
+    if (frame) return frame.at; // showing the past
     const cluster = this.store.getState().cluster;
     const now = cluster.now();
     const base = this.busy && this.targetCluster === cluster ? Math.max(now, this.targetMs) : now;
@@ -116,9 +119,24 @@ export class Driver {
   /** Pauses and processes exactly the next event (the Step button). */
   async step(): Promise<void> {
     const s = this.store.getState();
+    if (s.review !== null) {
+      // In the past, Step moves forward through the history, then back to live.
+      if (s.review + 1 < s.historySize) s.reviewAt(s.review + 1);
+      else s.leaveReview();
+      this.emit();
+      return;
+    }
     s.setPlaying(false);
     this.carryMs = 0;
     await s.stepOnce();
+    this.emit();
+  }
+
+  /** Goes one history frame back (from live: to the last frame before now). */
+  back(): void {
+    const s = this.store.getState();
+    const target = (s.review ?? s.historySize - 1) - 1;
+    if (target >= 0) s.reviewAt(target);
     this.emit();
   }
 

@@ -1,6 +1,6 @@
 /** Data types of the lab's store (everything here is plain and immutable once in the store). */
 import type { NodeId } from '../raft';
-import type { NodeView } from '../sim';
+import type { InFlightMessage, NodeView } from '../sim';
 
 /** One node as the view shows it: the cluster's NodeView plus its cable. */
 export interface NodeSnapshot extends NodeView {
@@ -10,6 +10,15 @@ export interface NodeSnapshot extends NodeView {
 
 /** links[from][to]: is the directed link up? (Index 0 unused; cables not considered.) */
 export type LinkMatrix = readonly (readonly boolean[])[];
+
+/** What the lab showed at one virtual time: a step of the history slider. */
+export interface HistoryFrame {
+  /** Virtual ms. */
+  readonly at: number;
+  readonly nodes: readonly NodeSnapshot[];
+  readonly links: LinkMatrix;
+  readonly inFlight: readonly InFlightMessage[];
+}
 
 /** What a narration line is about; the panel filters by it. */
 export type NarrationCategory = 'election' | 'replication' | 'message' | 'storage' | 'fault';

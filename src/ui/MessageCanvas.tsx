@@ -166,7 +166,8 @@ export function MessageCanvas({ layout, hoveredId, onHover }: Props) {
   useFrame((now) => {
     const canvas = canvasRef.current;
     if (!canvas) return;
-    const list = lab.store.getState().cluster.inFlight();
+    const { reviewFrame, cluster } = lab.store.getState();
+    const list = reviewFrame ? reviewFrame.inFlight : cluster.inFlight();
     placed.current = placeMessages(list, layout, now, reducedMotion);
     canvas.dataset.count = String(list.length);
     if (hovered.current !== null && !list.some((m) => m.id === hovered.current)) onHoverRef.current(null);
@@ -217,7 +218,7 @@ export function MessageCanvas({ layout, hoveredId, onHover }: Props) {
     };
     const click = (e: MouseEvent) => {
       const h = hit(e);
-      if (!h.message) return;
+      if (!h.message || lab.store.getState().review !== null) return; // the past cannot be changed
       e.stopPropagation();
       e.preventDefault();
       onHoverRef.current(null);

@@ -1,4 +1,5 @@
 /** The header: title, playback, speed, clock, leader, view toggles. */
+import { HistorySlider } from './HistorySlider';
 import { LeaderSummary } from './LeaderSummary';
 import { PlaybackControls } from './PlaybackControls';
 import { SpeedControl } from './SpeedControl';
@@ -14,6 +15,7 @@ export function TopBar() {
       <PlaybackControls />
       <SpeedControl />
       <VirtualClock />
+      <HistorySlider />
       <LeaderSummary />
       <ViewToggles />
     </header>

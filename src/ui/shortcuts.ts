@@ -7,7 +7,8 @@ import type { Lab } from '../store';
 
 export const SHORTCUTS: readonly [keys: string, action: string][] = [
   ['Space', 'Play / pause'],
-  ['→', 'Step: process the next event'],
+  ['→', 'Step: process the next event (in the past: a step forward)'],
+  ['←', 'Go back a step in history (Play or Live returns to now)'],
   ['+  −', 'Faster / slower'],
   ['1 – 9', 'Select node N'],
   ['C', 'Crash the selected node'],
@@ -91,6 +92,11 @@ export function handleShortcut(e: KeyboardEvent, lab: Lab, focusCommand: () => v
   if (e.key === 'ArrowRight') {
     if (target?.closest('[role="tab"], [role="tablist"]')) return false;
     void lab.driver.step();
+    return true;
+  }
+  if (e.key === 'ArrowLeft') {
+    if (target?.closest('[role="tab"], [role="tablist"]')) return false;
+    lab.driver.back();
     return true;
   }
   const selected = s.selectedNode;

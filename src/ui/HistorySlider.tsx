@@ -1,0 +1,51 @@
+/**
+ * "Go back": a slider over what the lab has shown so far (RaftScope's time
+ * slider). Moving it pauses the cluster and shows that moment — nodes,
+ * links, logs and messages in flight; Play, "Live" or any action returns to
+ * the present. Keyboard: ← goes back a step, → forward (then live).
+ */
+import { useLab, useLabApi } from './LabContext';
+import { formatVirtualTime } from './VirtualClock';
+
+export function HistorySlider() {
+  const lab = useLabApi();
+  const size = useLab((s) => s.historySize);
+  const review = useLab((s) => s.review);
+  const at = useLab((s) => s.reviewFrame?.at ?? null);
+  const last = Math.max(0, size - 1);
+  return (
+    <div className={`history${review !== null ? ' is-reviewing' : ''}`}>
+      <label className="history-label">
+        <span>{review === null ? 'History' : 'Past'}</span>
+        <input
+          type="range"
+          min={0}
+          max={last}
+          step={1}
+          value={review ?? last}
+          disabled={size < 2}
+          aria-label="History"
+          aria-valuetext={review === null || at === null ? 'live' : `${formatVirtualTime(at)}, ${last - review} steps before the latest`}
+          onChange={(e) => {
+            const i = Number(e.currentTarget.value);
+            if (i >= last && review !== null) lab.store.getState().leaveReview();
+            else if (i < last) lab.store.getState().reviewAt(i);
+            lab.driver.emit();
+          }}
+        />
+      </label>
+      {review !== null && (
+        <button
+          type="button"
+          className="btn btn-quiet"
+          onClick={() => {
+            lab.store.getState().leaveReview();
+            lab.driver.emit();
+          }}
+        >
+          Live
+        </button>
+      )}
+    </div>
+  );
+}
