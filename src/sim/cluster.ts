@@ -271,37 +271,40 @@ export class SimCluster implements Cluster {
 
   /**
    * The same history as runTo, faster when nodes are asynchronous (workers):
-   * events that cannot influence each other are handed to their nodes at
-   * once, and their outputs are then taken strictly in queue order.
+   * events that cannot influence each other are handed to their nodes
+   * before the earlier ones are done, and their outputs are then taken
+   * strictly in queue order (a conservative parallel simulation).
    *
-   * A batch holds consecutive queue items for distinct nodes, due before
-   * head + lookahead, where lookahead is the least time any output can
-   * schedule something ahead (the minimum message delay and timer period).
-   * So nothing an item produces can precede or change a later item of the
-   * batch, and taking the outputs in order replays the sequential run exactly.
+   * An event for node X at time t may start once X has no earlier event
+   * still being handled and t < base + lookahead, where base is the time of
+   * the earliest event not yet taken and lookahead the least time any output
+   * can schedule something ahead (the minimum message delay and timer
+   * period). Nothing an unfinished event produces can then precede or change
+   * it, so taking outputs in order replays the sequential run exactly.
    */
   private async runWindowed(limit: number): Promise<boolean> {
+    const lookahead = this.lookaheadMs();
+    const started: { item: QueueItem; call: NodeOutput | Promise<NodeOutput> | null; node: NodeId }[] = [];
+    const busy = new Set<NodeId>();
     for (;;) {
-      const head = this.queue.peek();
-      if (!head || head.at > limit) break;
-      const windowEnd = head.at + this.lookaheadMs();
-      const batch: { item: QueueItem; call: NodeOutput | Promise<NodeOutput> | null }[] = [];
-      const busy = new Set<NodeId>();
+      const head = started[0]?.item.at ?? this.queue.peek()?.at;
+      if (head === undefined) break;
       for (;;) {
         const next = this.queue.peek();
-        if (!next || next.at > limit || (next.at !== head.at && next.at >= windowEnd)) break;
+        if (!next || next.at > limit || (next.at !== head && next.at >= head + lookahead)) break;
         const node = next.kind === 'timer' ? next.node : next.to;
-        if (busy.has(node)) break;
+        if (busy.has(node)) break; // keep queue order: wait for that node
         this.queue.pop();
         busy.add(node);
-        batch.push({ item: next, call: this.dispatch(next) });
+        started.push({ item: next, call: this.dispatch(next), node });
       }
-      for (const { item, call } of batch) {
-        this.clock = item.at;
-        const done = this.complete(item, call);
-        if (done !== true && done !== false) await done;
-        this.rethrowListenerError();
-      }
+      const first = started.shift();
+      if (!first) break; // nothing due before the limit
+      this.clock = first.item.at;
+      const done = this.complete(first.item, first.call);
+      if (done !== true && done !== false) await done;
+      busy.delete(first.node);
+      this.rethrowListenerError();
     }
     this.clock = limit;
     return false;

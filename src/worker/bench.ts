@@ -3,7 +3,7 @@
  * transport's delivered messages per second, beside a raw postMessage
  * round-trip loop to an echo worker measured in the same page.
  */
-import { createCluster } from '../sim';
+import { createCluster, type NetworkOptions } from '../sim';
 import { spawnEchoWorker } from './spawn';
 
 export interface TransportBench {
@@ -11,6 +11,8 @@ export interface TransportBench {
   workerIdleDeliveredPerSec: number;
   /** Messages delivered per wall-second by the worker transport under client load (every append persisted to IndexedDB). */
   workerDeliveredPerSec: number;
+  /** The same with the app's default network (15–25 ms delays: a wider lookahead, so more nodes work at once). */
+  workerAppNetworkDeliveredPerSec: number;
   /** Messages delivered per wall-second by the inline transport, same load. */
   inlineDeliveredPerSec: number;
   /** Lock-step postMessage round trips per wall-second to an echo worker. */
@@ -21,8 +23,13 @@ export interface TransportBench {
   ratio: number;
 }
 
-async function deliveredPerSec(transport: 'inline' | 'worker', virtualMs: number, load = true): Promise<number> {
-  const cluster = createCluster({ nodes: 5, seed: 11, transport });
+async function deliveredPerSec(
+  transport: 'inline' | 'worker',
+  virtualMs: number,
+  load = true,
+  network: NetworkOptions = {},
+): Promise<number> {
+  const cluster = createCluster({ nodes: 5, seed: 11, transport, network });
   let delivered = 0;
   cluster.subscribe((e) => {
     if (e.kind === 'deliver') delivered++;
@@ -60,11 +67,13 @@ export async function benchTransport(virtualMs = 2000): Promise<TransportBench> 
   const rawRoundTripsPerSec = await rawRoundTrips(5000);
   const workerIdleDeliveredPerSec = await deliveredPerSec('worker', virtualMs * 10, false);
   const workerDeliveredPerSec = await deliveredPerSec('worker', virtualMs);
+  const workerAppNetworkDeliveredPerSec = await deliveredPerSec('worker', virtualMs, true, { delayMs: [15, 25] });
   const inlineDeliveredPerSec = await deliveredPerSec('inline', virtualMs * 5);
   return {
     workerIdleDeliveredPerSec,
     idleRatio: workerIdleDeliveredPerSec / rawRoundTripsPerSec,
     workerDeliveredPerSec,
+    workerAppNetworkDeliveredPerSec,
     inlineDeliveredPerSec,
     rawRoundTripsPerSec,
     ratio: workerDeliveredPerSec / rawRoundTripsPerSec,

@@ -13,6 +13,8 @@ export interface LoopbackOptions {
   openStorage(dbName: string): Promise<Storage>;
   /** Replace the host's messages on their way out (to test validation). */
   tamper?: (message: FromWorker) => unknown;
+  /** Wall ms to hold each answer back (to make workers answer out of order); none by default. */
+  jitterMs?: () => number;
 }
 
 export function createLoopbackPort(options: LoopbackOptions): NodePort {
@@ -35,9 +37,12 @@ export function createLoopbackPort(options: LoopbackOptions): NodePort {
     post: (message) => {
       const out = options.tamper ? options.tamper(message) : message;
       const copy: unknown = structuredClone(out);
-      queueMicrotask(() => {
+      const deliver = () => {
         if (alive) port.onmessage?.(copy);
-      });
+      };
+      const jitter = options.jitterMs?.() ?? 0;
+      if (jitter > 0) setTimeout(deliver, jitter);
+      else queueMicrotask(deliver);
     },
     openStorage: (dbName) => options.openStorage(dbName),
   });

@@ -66,6 +66,27 @@ describe('worker transport (loopback port + fake-indexeddb)', () => {
     }
   });
 
+  it('stays identical when workers answer out of order (pipelined dispatch, outputs taken in order)', async () => {
+    registerTransport(
+      'worker',
+      workerTransport(() =>
+        createLoopbackPort({ openStorage: (name) => IdbStorage.open(name), jitterMs: () => Math.floor(Math.random() * 3) }),
+      ),
+    );
+    try {
+      const inline = make({ nodes: 5, seed: 3, snapshotThreshold: 3, network: { delayMs: [0, 4], dropRate: 0.05, duplicateRate: 0.1 } });
+      const worker = make({ nodes: 5, seed: 3, snapshotThreshold: 3, network: { delayMs: [0, 4], dropRate: 0.05, duplicateRate: 0.1 }, transport: 'worker' });
+      await Promise.all([script(inline), script(worker)]);
+      expect(worker.trace().length).toBeGreaterThan(200);
+      expect(comparable(worker.trace())).toBe(comparable(inline.trace()));
+    } finally {
+      registerTransport(
+        'worker',
+        workerTransport(() => createLoopbackPort({ openStorage: (name) => IdbStorage.open(name), tamper: (m) => (tamper ? tamper(m) : m) })),
+      );
+    }
+  });
+
   it('recovers a crashed node from its IndexedDB disk, losing nothing committed', async () => {
     const c = make({ nodes: 3, seed: 3, transport: 'worker' });
     await c.runFor(600);
