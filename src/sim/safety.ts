@@ -202,6 +202,12 @@ export class SafetyMonitor {
         t.nextApply = t.base + 1;
         break;
       }
+      case 'recover':
+        // The node's first life here began from a disk written before (a page
+        // reload): what is on it is the starting point, as when attaching.
+        this.nodes.delete(e.node);
+        this.baseline(e.node, e.at);
+        break;
       default:
         break;
     }

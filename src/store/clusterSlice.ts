@@ -5,7 +5,7 @@
  * (and nothing is half-applied).
  */
 import type { NodeId } from '../raft';
-import type { Cluster, NetworkOptions } from '../sim';
+import { attachSafetyMonitor, type Cluster, type NetworkOptions, type SafetyViolation } from '../sim';
 import { makeCluster, type ClusterConfig, type LabStorage } from './clusterFactory';
 import { showCommand } from './narrate';
 import { ClusterFeed, EMPTY_NARRATION, type NarrationBuffers } from './feed';
@@ -30,6 +30,11 @@ export interface ClusterSlice {
   readonly network: Required<NetworkOptions>;
   /** Virtual ms at the last flush (coarse; animation reads the driver's clock). */
   readonly nowMs: number;
+  /**
+   * The live safety monitor (src/sim/safety.ts): Figure 3's properties,
+   * checked after every event. `first` is the first violation seen, if any.
+   */
+  readonly safety: { readonly violations: number; readonly first: SafetyViolation | null };
   /** How many history frames are kept (the slider's range). */
   readonly historySize: number;
   /**
@@ -117,6 +122,12 @@ export function createClusterSlice(
 ): ClusterSlice {
   const cluster = makeCluster(config, network);
   let feed = new ClusterFeed(cluster);
+  const watch = (c: Cluster) =>
+    attachSafetyMonitor(c, {
+      onViolation: (v) =>
+        set((s) => (s.cluster === c ? { safety: { violations: s.safety.violations + 1, first: s.safety.first ?? v } } : {})),
+    });
+  let monitor = watch(cluster);
   let noticeSeq = 0;
 
   // The history: what the store showed at successive virtual times, for "go back".
@@ -215,6 +226,7 @@ export function createClusterSlice(
       await run('app', (c) => c.runFor(ms), options?.sync ?? true);
     },
 
+    safety: { violations: 0, first: null },
     historySize: 0,
     review: null,
     reviewFrame: null,
@@ -376,6 +388,8 @@ export function createClusterSlice(
       }
       feed.dispose();
       feed = new ClusterFeed(next);
+      monitor.detach();
+      monitor = watch(next);
       frames = [];
       const selected = old.selectedNode;
       set({
@@ -385,6 +399,7 @@ export function createClusterSlice(
         nodes: [],
         links: [],
         narration: EMPTY_NARRATION,
+        safety: { violations: 0, first: null },
         review: null,
         reviewFrame: null,
         historySize: 0,

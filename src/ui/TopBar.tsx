@@ -2,6 +2,7 @@
 import { HistorySlider } from './HistorySlider';
 import { LeaderSummary } from './LeaderSummary';
 import { PlaybackControls } from './PlaybackControls';
+import { SafetyBadge } from './SafetyBadge';
 import { SpeedControl } from './SpeedControl';
 import { ViewToggles } from './ViewToggles';
 import { VirtualClock } from './VirtualClock';
@@ -17,6 +18,7 @@ export function TopBar() {
       <VirtualClock />
       <HistorySlider />
       <LeaderSummary />
+      <SafetyBadge />
       <ViewToggles />
     </header>
   );

@@ -225,3 +225,28 @@ describe('a worker that stops answering', () => {
     expect(cluster.ids.some((id) => cluster.node(id).role === 'leader')).toBe(true);
   });
 });
+
+describe('the safety monitor on a resumed cluster', () => {
+  it('takes what each node recovered from disk as its starting point (no false alarm after a reload)', async () => {
+    const { attachSafetyMonitor } = await import('../../src/sim');
+    const storageKey = 'monitor-reload';
+    const first = createCluster({ nodes: 3, seed: 12, transport: 'worker', storageKey, snapshotThreshold: 3 });
+    const m1 = attachSafetyMonitor(first);
+    await first.runFor(600);
+    const leader = leaderOf(first)!;
+    for (let i = 0; i < 6; i++) await first.start(leader, `m${i}=${i}`);
+    await first.runFor(400);
+    expect(m1.violations).toEqual([]);
+    await first.destroy();
+
+    const second = make({ nodes: 3, seed: 12, transport: 'worker', storageKey, snapshotThreshold: 3 });
+    const m2 = attachSafetyMonitor(second);
+    await second.runFor(1500);
+    const l2 = leaderOf(second)!;
+    for (let i = 0; i < 6; i++) await second.start(l2, `n${i}=${i}`);
+    await second.runFor(1000);
+    expect(second.trace().filter((e) => e.kind === 'recover')).toHaveLength(3);
+    expect(m2.violations).toEqual([]);
+    expect(second.node(l2).commitIndex).toBe(12);
+  });
+});

@@ -1,0 +1,29 @@
+/**
+ * The live safety monitor's verdict: Figure 3's guarantees (Election Safety,
+ * Leader Append-Only, Log Matching, Leader Completeness, State Machine
+ * Safety) are checked after every event. A correct Raft keeps this green
+ * under any fault; a violation is announced and explained.
+ */
+import { useLab } from './LabContext';
+import { formatVirtualTime } from './VirtualClock';
+
+const CHECKED =
+  'Checked after every event (Figure 3): Election Safety, Leader Append-Only, Log Matching, Leader Completeness, State Machine Safety, and entries applied in order.';
+
+export function SafetyBadge() {
+  const safety = useLab((s) => s.safety);
+  if (safety.first === null) {
+    return (
+      <p className="safety-badge is-safe" title={CHECKED}>
+        ✓ Safe
+      </p>
+    );
+  }
+  const v = safety.first;
+  return (
+    <p className="safety-badge is-violated" role="alert" title={v.message}>
+      ⚠ {v.property} violated at {formatVirtualTime(v.at)} (node {v.node})
+      {safety.violations > 1 ? `, ${safety.violations} violations` : ''}
+    </p>
+  );
+}
