@@ -17,7 +17,10 @@ function labOptions(onLost: () => void): LabOptions {
   if (inline || !workersAvailable()) return options;
   try {
     const session = openDiskSession(options, onLost);
-    return { ...options, nodes: session.nodes, seed: session.seed, transport: 'worker', storage: session };
+    // Resuming: the saved size and seed. Fresh: the URL's own text, so the lab
+    // explains a malformed value (it falls back to the same defaults as the session).
+    const run = session.resumed ? { nodes: session.nodes, seed: session.seed } : {};
+    return { ...options, ...run, transport: 'worker', storage: session };
   } catch (err) {
     console.warn('Raft Lab: no durable disks, running in memory:', err);
     return options;

@@ -39,8 +39,8 @@ export function openDiskSession(
   const saved = loadSession();
   const sameRun =
     saved !== null &&
-    (wanted.nodes === undefined || saved.nodes === nodes) &&
-    (wanted.seed === undefined || saved.seed === seedValue);
+    (wanted.nodes === undefined || (size.ok && saved.nodes === nodes)) &&
+    (wanted.seed === undefined || (seed.ok && saved.seed === seedValue));
   let current: SessionInfo | null = sameRun ? saved : { storageKey: freshStorageKey(), nodes, seed: seedValue };
   const resumed = sameRun;
   const first: SessionInfo = current ?? { storageKey: freshStorageKey(), nodes, seed: seedValue };

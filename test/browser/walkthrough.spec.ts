@@ -122,6 +122,12 @@ test('hovering a moving message shows its fields; clicking it drops it', async (
   const canvas = page.locator('canvas.message-canvas');
   await expect.poll(async () => Number(await canvas.getAttribute('data-count')), WAIT).toBeGreaterThan(0);
   await page.getByRole('button', { name: 'Pause' }).click();
+  // Paused between two deliveries there may be nothing on the wire: step until there is.
+  for (let i = 0; i < 50 && Number(await canvas.getAttribute('data-count')) === 0; i++) {
+    await page.getByRole('button', { name: 'Step' }).click();
+    await page.waitForTimeout(50);
+  }
+  expect(Number(await canvas.getAttribute('data-count'))).toBeGreaterThan(0);
   const centres: { x: number; y: number }[] = [];
   for (let id = 1; id <= 5; id++) {
     const box = await nodeButton(page, id).locator('circle').first().boundingBox();
@@ -151,4 +157,12 @@ test('hovering a moving message shows its fields; clicking it drops it', async (
   await page.mouse.down();
   await page.mouse.up();
   await expect(page.getByText(/was dropped by you/).first()).toBeAttached();
+});
+
+test('a malformed link (#nodes=99&seed=banana) gets a clear message and a running default cluster', async ({ page }) => {
+  await page.goto('./#nodes=99&seed=banana&compact=-3');
+  await page.reload(); // the first goto (beforeEach) loaded the page; a hash change alone does not
+  await expect(nodeButtons(page)).toHaveCount(5);
+  await expect(page.getByText(/Using 5 nodes, seed 1/)).toBeVisible();
+  await leader(page);
 });
