@@ -7,7 +7,7 @@ const PORT = Number(process.env.PREVIEW_PORT ?? 4173);
 export default defineConfig({
   testDir: 'test/browser',
   outputDir: 'test-results',
-  timeout: 60_000,
+  timeout: 120_000,
   fullyParallel: false,
   workers: 1,
   // One retry on CI (a shared, noisy machine); a test that fails twice fails the run, and a flaky pass is reported as such.
