@@ -461,3 +461,22 @@ describe('bad arguments', () => {
     expect(() => c.disconnect(1)).toThrow(/destroyed/);
   });
 });
+
+describe('inFlight() and message events: exactly the contract fields, immutable', () => {
+  it('each in-flight message is { id, from, to, type, sentAt, deliverAt, payload, duplicate }, the same object as in its send event', async () => {
+    const c = createCluster({ nodes: 3, seed: 2, electionTimeoutMs: [10_000, 20_000] });
+    const sent: unknown[] = [];
+    c.subscribe((e) => {
+      if (e.kind === 'send') sent.push(e.message);
+    });
+    await c.timeout(1);
+    const list = c.inFlight();
+    expect(list).toHaveLength(2);
+    for (const m of list) {
+      expect(Object.keys(m).sort()).toEqual(['deliverAt', 'duplicate', 'from', 'id', 'payload', 'sentAt', 'to', 'type']);
+      expect(Object.isFrozen(m)).toBe(true);
+      expect(sent).toContain(m);
+    }
+    expect(c.inFlight()[0]).toBe(list[0]); // stable identity while in flight
+  });
+});

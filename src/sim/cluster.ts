@@ -158,7 +158,7 @@ export class SimCluster implements Cluster {
   inFlight(): readonly InFlightMessage[] {
     const out: InFlightMessage[] = [];
     for (const item of this.queue.all()) {
-      if (item.kind === 'deliver' && !item.cancelled) out.push(item);
+      if (item.kind === 'deliver' && !item.cancelled) out.push(item.public);
     }
     out.sort((a, b) => a.id - b.id);
     return out;
@@ -350,10 +350,10 @@ export class SimCluster implements Cluster {
       if (item.cancelled) return false;
       item.cancelled = true;
       const reason = this.net.passes(item.from, item.to) ? 'receiver crashed' : 'link down';
-      this.emit({ kind: 'drop', at: this.clock, message: item, reason });
+      this.emit({ kind: 'drop', at: this.clock, message: item.public, reason });
       return true;
     }
-    this.emit({ kind: 'deliver', at: this.clock, message: item });
+    this.emit({ kind: 'deliver', at: this.clock, message: item.public });
     return this.absorb(this.slot(item.to), call);
   }
 
@@ -526,7 +526,7 @@ export class SimCluster implements Cluster {
     this.emit({ kind: 'crash', at: this.clock, node: slot.id, reason });
     for (const d of doomed) {
       d.cancelled = true;
-      this.emit({ kind: 'drop', at: this.clock, message: d, reason: 'receiver crashed' });
+      this.emit({ kind: 'drop', at: this.clock, message: d.public, reason: 'receiver crashed' });
     }
     return runtime.terminate();
   }
@@ -599,7 +599,7 @@ export class SimCluster implements Cluster {
       if (item.kind === 'deliver' && item.id === id && !item.cancelled) {
         item.cancelled = true;
         this.record({ at: this.clock, kind: 'dropMessage', id });
-        this.emit({ kind: 'drop', at: this.clock, message: item, reason: 'by user' });
+        this.emit({ kind: 'drop', at: this.clock, message: item.public, reason: 'by user' });
         return true;
       }
     }

@@ -17,6 +17,11 @@ export class Delivery implements InFlightMessage, Scheduled {
   seq = 0;
   /** Delivered, dropped, or lost with a crashed receiver. */
   cancelled = false;
+  /**
+   * What the outside sees: exactly the InFlightMessage fields, immutable, one
+   * object per message (events and inFlight() share it, so identity works).
+   */
+  readonly public: InFlightMessage;
 
   constructor(
     readonly id: number,
@@ -28,6 +33,16 @@ export class Delivery implements InFlightMessage, Scheduled {
     this.type = payload.type;
     this.from = payload.from;
     this.to = payload.to;
+    this.public = Object.freeze({
+      id,
+      from: payload.from,
+      to: payload.to,
+      type: payload.type,
+      sentAt,
+      deliverAt,
+      payload,
+      duplicate,
+    });
   }
 
   get at(): number {
@@ -94,22 +109,22 @@ export class Network {
     const o = this.options;
     if (!this.passes(m.from, m.to)) {
       const d = new Delivery(this.nextId++, m, now, now, false);
-      this.host.emit({ kind: 'send', at: now, message: d });
-      this.host.emit({ kind: 'drop', at: now, message: d, reason: 'link down' });
+      this.host.emit({ kind: 'send', at: now, message: d.public });
+      this.host.emit({ kind: 'drop', at: now, message: d.public, reason: 'link down' });
       return;
     }
     if (o.dropRate > 0 && this.random() < o.dropRate) {
       const d = new Delivery(this.nextId++, m, now, now, false);
-      this.host.emit({ kind: 'send', at: now, message: d });
-      this.host.emit({ kind: 'drop', at: now, message: d, reason: 'lost' });
+      this.host.emit({ kind: 'send', at: now, message: d.public });
+      this.host.emit({ kind: 'drop', at: now, message: d.public, reason: 'lost' });
       return;
     }
     const d = new Delivery(this.nextId++, m, now, now + this.delay(), false);
-    this.host.emit({ kind: 'send', at: now, message: d });
+    this.host.emit({ kind: 'send', at: now, message: d.public });
     this.host.schedule(d);
     if (o.duplicateRate > 0 && this.random() < o.duplicateRate) {
       const copy = new Delivery(this.nextId++, m, now, now + this.delay(), true);
-      this.host.emit({ kind: 'duplicate', at: now, message: copy });
+      this.host.emit({ kind: 'duplicate', at: now, message: copy.public });
       this.host.schedule(copy);
     }
   }
