@@ -15,6 +15,7 @@ import type {
   ClusterAction,
   ClusterEvent,
   ClusterStats,
+  DiskSummary,
   InFlightMessage,
   NetworkOptions,
   NodeView,
@@ -119,19 +120,8 @@ export class SimCluster implements Cluster {
 
   /** Takes a first life's boot output, reporting what it recovered from a non-empty disk. */
   private absorbBoot(slot: NodeSlot, out: NodeOutput): void {
-    const d = slot.disk;
-    const snapshotIndex = d.storedSnapshot?.lastIncludedIndex ?? 0;
-    if (d.currentTerm > 0 || snapshotIndex > 0 || d.storedEntries.length > 0) {
-      this.emit({
-        kind: 'recover',
-        at: this.clock,
-        node: slot.id,
-        term: d.currentTerm,
-        votedFor: d.vote,
-        lastIndex: snapshotIndex + d.storedEntries.length,
-        snapshotIndex,
-      });
-    }
+    const disk = diskSummary(slot.disk);
+    if (disk.term > 0 || disk.lastIndex > 0) this.emit({ kind: 'recover', at: this.clock, node: slot.id, ...disk });
     this.absorbNow(slot, out);
   }
 
@@ -381,16 +371,7 @@ export class SimCluster implements Cluster {
     if (!slot.runtime) return; // crashed while the output was on its way
     if (ready.persist.length > 0) {
       slot.disk.apply(ready.persist);
-      const d = slot.disk;
-      this.emit({
-        kind: 'persist',
-        at: this.clock,
-        node: slot.id,
-        term: d.currentTerm,
-        votedFor: d.vote,
-        lastIndex: (d.storedSnapshot?.lastIncludedIndex ?? 0) + d.storedEntries.length,
-        snapshotIndex: d.storedSnapshot?.lastIncludedIndex ?? 0,
-      });
+      this.emit({ kind: 'persist', at: this.clock, node: slot.id, ...diskSummary(slot.disk) });
     }
     for (const e of ready.events) {
       if (e.kind === 'apply') slot.applied.push({ index: e.index, command: e.command });
@@ -669,6 +650,11 @@ export class SimCluster implements Cluster {
     if (!slot) throw new Error(`id must be a node id in 1..${this.ids.length}, got ${id}`);
     return slot;
   }
+}
+
+function diskSummary(d: MemoryStorage): DiskSummary {
+  const snapshotIndex = d.storedSnapshot?.lastIncludedIndex ?? 0;
+  return { term: d.currentTerm, votedFor: d.vote, lastIndex: snapshotIndex + d.storedEntries.length, snapshotIndex };
 }
 
 const inlineFactory: RuntimeFactory = (settings, disk) => new InlineRuntime(settings, disk);

@@ -10,6 +10,7 @@ export type {
   ClusterEvent,
   ClusterOptions,
   ClusterStats,
+  DiskSummary,
   DropReason,
   InFlightMessage,
   NetworkEvent,
@@ -23,5 +24,5 @@ export { MemoryStorage, EMPTY_STATE, type Storage } from './storage';
 export { createRandom, deriveSeed } from './prng';
 export { replayActions, applyAction } from './replay';
 export type { NodeRuntime, NodeOutput, NodeSettings, ProposeOutput } from './runtime';
-export { InlineRuntime, coreView, storedView, nodeSeed } from './runtime';
+export { InlineRuntime, coreView, storedView, nodeSeed, raftConfig } from './runtime';
 export * from './safety';

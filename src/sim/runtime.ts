@@ -5,7 +5,7 @@
  * the same inputs to a Web Worker. Either way the cluster makes the output's
  * persist ops durable-or-mirrored, then releases its messages.
  */
-import { RaftNode, type Message, type NodeId, type Ready } from '../raft';
+import { RaftNode, type Message, type NodeId, type RaftConfig, type Ready } from '../raft';
 import { createRandom, deriveSeed } from './prng';
 import { MemoryStorage } from './storage';
 import type { NodeView, StartResult } from './types';
@@ -53,6 +53,21 @@ export interface NodeRuntime {
   onFault?(handler: (reason: string) => void): void;
 }
 
+/** The core's configuration for one node life, from its settings (every transport builds it here). */
+export function raftConfig(
+  s: Pick<NodeSettings, 'id' | 'nodes' | 'electionTimeoutMs' | 'heartbeatMs' | 'snapshotThreshold' | 'leaderNoop' | 'seed'>,
+): RaftConfig {
+  return {
+    id: s.id,
+    nodes: s.nodes,
+    electionTimeoutMs: s.electionTimeoutMs,
+    heartbeatMs: s.heartbeatMs,
+    snapshotThreshold: s.snapshotThreshold,
+    leaderNoop: s.leaderNoop,
+    random: createRandom(s.seed),
+  };
+}
+
 /** The seed of one node life, shared by every transport. */
 export function nodeSeed(clusterSeed: number, id: NodeId, incarnation: number): number {
   return deriveSeed(clusterSeed, id, incarnation);
@@ -68,20 +83,7 @@ export class InlineRuntime implements NodeRuntime {
   ) {}
 
   boot(now: number): NodeOutput {
-    const s = this.settings;
-    this.node = new RaftNode(
-      {
-        id: s.id,
-        nodes: s.nodes,
-        electionTimeoutMs: s.electionTimeoutMs,
-        heartbeatMs: s.heartbeatMs,
-        snapshotThreshold: s.snapshotThreshold,
-        leaderNoop: s.leaderNoop,
-        random: createRandom(s.seed),
-      },
-      this.disk.load(),
-      now,
-    );
+    this.node = new RaftNode(raftConfig(this.settings), this.disk.load(), now);
     return this.output();
   }
 

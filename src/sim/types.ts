@@ -87,6 +87,14 @@ export interface InFlightMessage {
   readonly duplicate: boolean;
 }
 
+/** What a node's disk holds, in brief. */
+export interface DiskSummary {
+  readonly term: number;
+  readonly votedFor: NodeId;
+  readonly lastIndex: number;
+  readonly snapshotIndex: number;
+}
+
 export type DropReason = 'lost' | 'link down' | 'receiver crashed' | 'by user';
 
 /** Events of the network and of node lifecycles; `at` is virtual ms. */
@@ -98,25 +106,9 @@ export type NetworkEvent =
   | { readonly kind: 'crash'; readonly at: number; readonly node: NodeId; readonly reason: string }
   | { readonly kind: 'restart'; readonly at: number; readonly node: NodeId }
   /** A node's first life in this page began from a disk that was not empty (a reload resumed it). */
-  | {
-      readonly kind: 'recover';
-      readonly at: number;
-      readonly node: NodeId;
-      readonly term: number;
-      readonly votedFor: NodeId;
-      readonly lastIndex: number;
-      readonly snapshotIndex: number;
-    }
+  | ({ readonly kind: 'recover'; readonly at: number; readonly node: NodeId } & DiskSummary)
   /** The node's hard state or log reached its disk before anything that depends on it was sent. */
-  | {
-      readonly kind: 'persist';
-      readonly at: number;
-      readonly node: NodeId;
-      readonly term: number;
-      readonly votedFor: NodeId;
-      readonly lastIndex: number;
-      readonly snapshotIndex: number;
-    }
+  | ({ readonly kind: 'persist'; readonly at: number; readonly node: NodeId } & DiskSummary)
   /** A user action on the network (cable, link, partition, settings). */
   | { readonly kind: 'network'; readonly at: number; readonly action: string }
   /** Something went wrong at the edge (bad worker message, worker exception). */

@@ -138,7 +138,7 @@ export function createClusterSlice(
     const frame: HistoryFrame = { at: s.nowMs, nodes: s.nodes, links: s.links, inFlight: s.cluster.inFlight() };
     if (last && last.at === s.nowMs) frames[frames.length - 1] = frame;
     else frames.push(frame);
-    if (frames.length > HISTORY_LIMIT) frames = frames.slice(frames.length - HISTORY_LIMIT);
+    if (frames.length > HISTORY_LIMIT) frames.shift();
     set({ historySize: frames.length });
   };
   const leave = (): void => {

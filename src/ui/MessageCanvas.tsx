@@ -156,7 +156,13 @@ interface Props {
 export function MessageCanvas({ layout, hoveredId, onHover }: Props) {
   const lab = useLabApi();
   const reducedMotion = useLab(selectReducedMotion);
+  const theme = useLab((s) => s.theme);
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  // The colours come from CSS variables: read them when the theme changes, not every frame.
+  const colours = useRef<Palette | null>(null);
+  useEffect(() => {
+    colours.current = null;
+  }, [theme]);
   const placed = useRef<Placed[]>([]);
   const hovered = useRef(hoveredId);
   hovered.current = hoveredId;
@@ -184,7 +190,8 @@ export function MessageCanvas({ layout, hoveredId, onHover }: Props) {
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     const { scale, ox, oy } = viewTransform(width, height);
     ctx.setTransform(dpr * scale, 0, 0, dpr * scale, dpr * ox, dpr * oy);
-    draw(ctx, placed.current, palette(canvas), hovered.current);
+    colours.current ??= palette(canvas);
+    draw(ctx, placed.current, colours.current, hovered.current);
   });
 
   // Pointer handling on the whole cluster view: a message under the pointer

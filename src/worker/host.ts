@@ -5,7 +5,7 @@
  * run it in-process with fake-indexeddb.
  */
 import { RaftNode, type PersistentState, type Ready } from '../raft';
-import { createRandom, type Storage } from '../sim';
+import { raftConfig, type Storage } from '../sim';
 import {
   describeMessage,
   invalidToWorker,
@@ -38,19 +38,7 @@ export function createNodeHost(options: NodeHostOptions): (data: unknown) => voi
       const s = msg.settings;
       storage = await options.openStorage(s.dbName);
       const recovered = await storage.load();
-      node = new RaftNode(
-        {
-          id: s.id,
-          nodes: s.nodes,
-          electionTimeoutMs: s.electionTimeoutMs,
-          heartbeatMs: s.heartbeatMs,
-          snapshotThreshold: s.snapshotThreshold,
-          leaderNoop: s.leaderNoop,
-          random: createRandom(s.seed),
-        },
-        recovered,
-        msg.now,
-      );
+      node = new RaftNode(raftConfig(s), recovered, msg.now);
       await finish(msg.seq, node, storage, null, recovered);
       return;
     }

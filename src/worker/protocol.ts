@@ -10,7 +10,7 @@
  * event. That lock-step keeps the worker transport exactly as deterministic
  * as the inline one.
  */
-import type { CoreEvent, Message, NodeId, PersistOp, PersistentState, Role } from '../raft';
+import { MESSAGE_TYPES, type CoreEvent, type Message, type NodeId, type PersistOp, type PersistentState, type Role } from '../raft';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -99,14 +99,7 @@ function field(obj: Record<string, unknown>, name: string, ok: (v: unknown) => b
   return ok(obj[name]) ? null : `field "${name}" must be ${what}`;
 }
 
-const MESSAGE_KINDS = new Set([
-  'RequestVote',
-  'RequestVoteReply',
-  'AppendEntries',
-  'AppendEntriesReply',
-  'InstallSnapshot',
-  'InstallSnapshotReply',
-]);
+const MESSAGE_KINDS = new Set<string>(MESSAGE_TYPES);
 
 const checkMessage: Check = (m) => {
   if (!isObject(m)) return 'message must be an object';
