@@ -4,7 +4,7 @@
  * a node's timer — is processed in (time, sequence) order, so the same seed
  * and the same calls give the same history.
  */
-import type { Message, NodeId } from '../raft';
+import type { NodeId } from '../raft';
 import { EventQueue, type Scheduled } from './heap';
 import { Network, type Delivery } from './network';
 import { createRandom, type Random } from './prng';
@@ -123,11 +123,6 @@ export class SimCluster implements Cluster {
     const disk = diskSummary(slot.disk);
     if (disk.term > 0 || disk.lastIndex > 0) this.emit({ kind: 'recover', at: this.clock, node: slot.id, ...disk });
     this.absorbNow(slot, out);
-  }
-
-  /** Resolves when every earlier call (and the boot) has finished. */
-  ready(): Promise<void> {
-    return this.serial(null, () => undefined);
   }
 
   // ------------------------------------------------------------ reading
@@ -659,4 +654,3 @@ function diskSummary(d: MemoryStorage): DiskSummary {
 
 const inlineFactory: RuntimeFactory = (settings, disk) => new InlineRuntime(settings, disk);
 
-export type { Message };

@@ -63,19 +63,6 @@ export function claim(storageKey: string): Promise<boolean> {
   });
 }
 
-/**
- * The session to run: the saved one if this tab can own it (resumed: true),
- * otherwise a fresh one with the given size and seed.
- */
-export async function openSession(defaults: { nodes: number; seed: number }): Promise<SessionInfo & { resumed: boolean }> {
-  const saved = loadSession();
-  if (saved && (await claim(saved.storageKey))) return { ...saved, resumed: true };
-  const fresh = { storageKey: freshStorageKey(), nodes: defaults.nodes, seed: defaults.seed };
-  await claim(fresh.storageKey);
-  saveSession(fresh);
-  return { ...fresh, resumed: false };
-}
-
 /** "Reset cluster": wipes the old disks and starts a new session with these settings. */
 export async function resetSession(old: SessionInfo | null, next: { nodes: number; seed: number }): Promise<SessionInfo> {
   if (old) await deleteClusterStorage(old.storageKey, old.nodes);
