@@ -2,3 +2,4 @@
 export { RaftNode, type RaftConfig, type Progress } from './node';
 export { KvStateMachine } from './kv';
 export * from './types';
+export { MAX_TERM, MAX_INDEX, MAX_COMMAND_LENGTH, isBoundedInt } from './limits';
