@@ -85,7 +85,10 @@ export interface ClusterSlice {
   applyNetwork(draft: NetworkDraft): boolean;
   /**
    * A fresh cluster of this size, seed and compaction threshold (kept as it
-   * is if omitted); nothing changes if any of them is invalid.
+   * is if omitted); nothing changes if any of them is invalid. Resets run one
+   * at a time, each destroying the cluster it replaces (and the lab storage
+   * wiping its disks); one asked for while another runs waits, and if several
+   * wait, only the latest runs and they all resolve with its outcome.
    */
   resetCluster(sizeText: string, seedText: string, snapshotText?: string): Promise<boolean>;
   notify(area: NoticeArea, tone: Notice['tone'], text: string): void;
@@ -95,6 +98,15 @@ export interface ClusterSlice {
    * `onlyIfChanged`, only if an event happened since the last copy.
    */
   sync(onlyIfChanged?: boolean): void;
+}
+
+/** A "Reset cluster" waiting its turn, with everyone waiting for its outcome. */
+interface ReplaceRequest {
+  readonly nodes: number;
+  readonly seed: number;
+  /** Undefined: keep the threshold in force when the reset runs. */
+  readonly snapshotThreshold: number | undefined;
+  readonly waiters: readonly ((done: boolean) => void)[];
 }
 
 function errorText(err: unknown): string {
@@ -209,6 +221,77 @@ export function createClusterSlice(
   };
 
   const leaderId = (): NodeId | undefined => liveLeader(get().nodes)?.id;
+
+  // Replacing the cluster takes several awaits (wiping disks, stopping the
+  // old workers). Two replacements that overlapped would both read the same
+  // old cluster and both destroy it, leaking the other's new cluster and its
+  // disks (issue 7: a double click on "Reset cluster"). So they run one at a
+  // time, each replacing the cluster in the store when it starts; requests
+  // made meanwhile wait, coalesced into the latest.
+  let replacing = false;
+  let queued: ReplaceRequest | null = null;
+
+  const drainReplacements = async (): Promise<void> => {
+    replacing = true;
+    while (queued) {
+      const request = queued;
+      queued = null;
+      const done = await replaceCluster(request);
+      for (const resolve of request.waiters) resolve(done);
+    }
+    replacing = false;
+  };
+
+  /** Builds the requested cluster, puts it in the store, then destroys the one it replaced. Never throws. */
+  const replaceCluster = async (request: ReplaceRequest): Promise<boolean> => {
+    const old = get();
+    let nextConfig: ClusterConfig = {
+      nodes: request.nodes,
+      seed: request.seed,
+      snapshotThreshold: request.snapshotThreshold ?? old.config.snapshotThreshold,
+      ...(old.config.transport ? { transport: old.config.transport } : {}),
+    };
+    let next: Cluster;
+    try {
+      // Workers: wipe the old disks (deleted once the old workers stop) and take fresh ones.
+      if (storage) nextConfig = { ...nextConfig, storageKey: await storage.reset(nextConfig) };
+      next = makeCluster(nextConfig, old.network);
+    } catch (err) {
+      notify('cluster', 'error', `${errorText(err)} The cluster was not reset.`);
+      return false;
+    }
+    // The awaits above let other actions run, but none replaces the cluster: `old` is still current.
+    const current = get();
+    feed.dispose();
+    feed = new ClusterFeed(next);
+    monitor.detach();
+    monitor = watch(next);
+    frames = [];
+    const selected = current.selectedNode;
+    set({
+      cluster: next,
+      config: nextConfig,
+      generation: current.generation + 1,
+      nodes: [],
+      links: [],
+      narration: EMPTY_NARRATION,
+      safety: { violations: 0, first: null },
+      review: null,
+      reviewFrame: null,
+      historySize: 0,
+      pending: null,
+      notices: {},
+      selectedNode: selected !== null && selected <= nextConfig.nodes ? selected : null,
+    });
+    flush();
+    notify('cluster', 'success', `New cluster: ${nextConfig.nodes} node${nextConfig.nodes === 1 ? '' : 's'}, seed ${nextConfig.seed}.`);
+    try {
+      await old.cluster.destroy();
+    } catch (err) {
+      notify('app', 'error', `Could not stop the old cluster: ${errorText(err)}`);
+    }
+    return true;
+  };
 
   const slice: ClusterSlice = {
     cluster,
@@ -361,60 +444,25 @@ export function createClusterSlice(
       return applied;
     },
 
-    async resetCluster(sizeText, seedText, snapshotText) {
-      const old = get();
+    resetCluster(sizeText, seedText, snapshotText) {
       const size = parseClusterSize(sizeText);
       const seed = parseSeed(seedText);
-      const threshold = parseSnapshotThreshold(snapshotText ?? String(old.config.snapshotThreshold));
-      const errors = [size, seed, threshold].flatMap((c) => (c.ok ? [] : [c.error]));
-      if (!size.ok || !seed.ok || !threshold.ok) {
+      const threshold = snapshotText === undefined ? null : parseSnapshotThreshold(snapshotText);
+      const errors = [size, seed, threshold].flatMap((c) => (c === null || c.ok ? [] : [c.error]));
+      if (!size.ok || !seed.ok || (threshold !== null && !threshold.ok)) {
         notify('cluster', 'error', `${errors.join(' ')} The cluster was not reset.`);
-        return false;
+        return Promise.resolve(false);
       }
-      let nextConfig: ClusterConfig = {
-        nodes: size.value,
-        seed: seed.value,
-        snapshotThreshold: threshold.value,
-        ...(old.config.transport ? { transport: old.config.transport } : {}),
-      };
-      let next: Cluster;
-      try {
-        // Workers: wipe the old disks (deleted once the old workers stop) and take fresh ones.
-        if (storage) nextConfig = { ...nextConfig, storageKey: await storage.reset(nextConfig) };
-        next = makeCluster(nextConfig, old.network);
-      } catch (err) {
-        notify('cluster', 'error', `${errorText(err)} The cluster was not reset.`);
-        return false;
-      }
-      feed.dispose();
-      feed = new ClusterFeed(next);
-      monitor.detach();
-      monitor = watch(next);
-      frames = [];
-      const selected = old.selectedNode;
-      set({
-        cluster: next,
-        config: nextConfig,
-        generation: old.generation + 1,
-        nodes: [],
-        links: [],
-        narration: EMPTY_NARRATION,
-        safety: { violations: 0, first: null },
-        review: null,
-        reviewFrame: null,
-        historySize: 0,
-        pending: null,
-        notices: {},
-        selectedNode: selected !== null && selected <= nextConfig.nodes ? selected : null,
+      return new Promise<boolean>((resolve) => {
+        // Coalesce: a newer request replaces one still waiting, and both callers get its outcome.
+        queued = {
+          nodes: size.value,
+          seed: seed.value,
+          snapshotThreshold: threshold?.value,
+          waiters: [...(queued?.waiters ?? []), resolve],
+        };
+        if (!replacing) void drainReplacements();
       });
-      flush();
-      notify('cluster', 'success', `New cluster: ${nextConfig.nodes} node${nextConfig.nodes === 1 ? '' : 's'}, seed ${nextConfig.seed}.`);
-      try {
-        await old.cluster.destroy();
-      } catch (err) {
-        notify('app', 'error', `Could not stop the old cluster: ${errorText(err)}`);
-      }
-      return true;
     },
 
     notify,

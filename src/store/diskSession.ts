@@ -53,6 +53,7 @@ export function openDiskSession(
   if (saved && !sameRun) {
     void claim(saved.storageKey).then((owned) => (owned ? deleteClusterStorage(saved.storageKey, saved.nodes) : undefined));
   }
+  let resetting: Promise<void> = Promise.resolve();
   return {
     get storageKey() {
       return current?.storageKey ?? first.storageKey;
@@ -60,9 +61,18 @@ export function openDiskSession(
     resumed,
     nodes: first.nodes,
     seed: first.seed,
-    async reset(next) {
-      current = await resetSession(current, next);
-      return current.storageKey;
+    reset(next) {
+      // One at a time, so each reset wipes the disks the previous one handed out
+      // (the store already serialises its resets; this keeps the session safe on its own).
+      const job = resetting.then(async () => {
+        current = await resetSession(current, next);
+        return current.storageKey;
+      });
+      resetting = job.then(
+        () => undefined,
+        () => undefined,
+      );
+      return job;
     },
   };
 }
