@@ -1,7 +1,7 @@
 // The SafetyMonitor must be able to fail: fed a synthetic event stream that
 // breaks each of Figure 3's properties, it reports each, citing the paper;
 // fed a correct one (or a real cluster), it stays quiet.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Entry, NodeId, Role } from '../src/raft';
 import {
   SafetyMonitor,
@@ -395,14 +395,29 @@ describe('SafetyMonitor options and lifecycle', () => {
     expect(monitor.violations).toHaveLength(1);
   });
 
-  it('throwOnViolation makes the real cluster call that processed the event reject', async () => {
+  it('throwOnViolation on a real cluster: reported as an error event right after the offending one, and the run goes on', async () => {
     const cluster = createCluster({ nodes: 3, seed: 3 });
     const monitor = attachSafetyMonitor(cluster, { throwOnViolation: true });
     // Feed the monitor a forged leader for whatever term the real election takes.
     cluster.subscribe((e) => {
       if (e.kind === 'role' && e.role === 'leader') monitor.observe({ ...e, node: (e.node % 3) + 1 });
     });
-    await expect(cluster.runFor(1000)).rejects.toThrow(/Election Safety \(§5\.2\) violated/);
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    let consoleCalls: number;
+    try {
+      await cluster.runFor(1000);
+      consoleCalls = logged.mock.calls.length;
+    } finally {
+      logged.mockRestore();
+    }
+    expect(cluster.now()).toBe(1000);
+    const trace = cluster.trace();
+    const at = trace.findIndex((e) => e.kind === 'error');
+    expect(at).toBeGreaterThan(0);
+    expect(trace[at - 1]).toMatchObject({ kind: 'role', role: 'leader' });
+    expect(trace[at]).toMatchObject({ kind: 'error', node: null, message: expect.stringMatching(/Election Safety \(§5\.2\) violated/) as string });
+    expect(consoleCalls).toBeGreaterThan(0);
+    expect(monitor.violations.length).toBeGreaterThan(0);
   });
 
   it('calls onViolation, keeps the first maxViolations and counts them all', () => {

@@ -2,4 +2,5 @@
 export { RaftNode, type RaftConfig, type Progress } from './node';
 export { KvStateMachine } from './kv';
 export * from './types';
+export { deepFreeze } from './freeze';
 export { MAX_TERM, MAX_INDEX, MAX_COMMAND_LENGTH, isBoundedInt } from './limits';

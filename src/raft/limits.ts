@@ -13,7 +13,7 @@ export const MAX_TERM = 2 ** 40;
 export const MAX_INDEX = 2 ** 40;
 
 /** The longest client command, in UTF-16 code units (JavaScript string length). */
-export const MAX_COMMAND_LENGTH = 1024;
+export const MAX_COMMAND_LENGTH = 16 * 1024;
 
 /** Whether `v` is an integer in 0..max (a term, an index, a node id). */
 export function isBoundedInt(v: unknown, max: number): v is number {

@@ -4,6 +4,7 @@
  * the paper's: the first entry is 1; index 0 (or the snapshot's last included
  * index) is the always-matching base. Entries are never mutated.
  */
+import { deepFreeze } from './freeze';
 import type { Entry, Snapshot } from './types';
 
 export class RaftLog {
@@ -15,10 +16,12 @@ export class RaftLog {
   private tailCopy: readonly Entry[] | null = null;
 
   constructor(snapshot: Snapshot | null, entries: readonly Entry[]) {
-    this.snap = snapshot;
+    // Entries and snapshots are shared with messages, events and views:
+    // frozen, so nothing outside can change the log under the node.
+    this.snap = deepFreeze(snapshot);
     this.base = snapshot?.lastIncludedIndex ?? 0;
     this.baseTerm = snapshot?.lastIncludedTerm ?? 0;
-    this.entries = entries.slice();
+    this.entries = entries.map((e) => deepFreeze(e));
   }
 
   /** The latest snapshot, or null. */
@@ -79,7 +82,7 @@ export class RaftLog {
 
   append(entry: Entry): void {
     this.tailCopy = null;
-    this.entries.push(entry);
+    this.entries.push(deepFreeze(entry));
   }
 
   /** Drops every entry at index >= `from` (§5.3: a conflicting entry "and all that follow it"). */
@@ -114,7 +117,7 @@ export class RaftLog {
   setSnapshot(snapshot: Snapshot, keepTail: boolean): void {
     this.tailCopy = null;
     this.entries = keepTail ? this.entries.slice(snapshot.lastIncludedIndex - this.base) : [];
-    this.snap = snapshot;
+    this.snap = deepFreeze(snapshot);
     this.base = snapshot.lastIncludedIndex;
     this.baseTerm = snapshot.lastIncludedTerm;
   }

@@ -4,7 +4,7 @@
  * a node's timer — is processed in (time, sequence) order, so the same seed
  * and the same calls give the same history.
  */
-import type { NodeId } from '../raft';
+import { deepFreeze, MAX_COMMAND_LENGTH, type NodeId } from '../raft';
 import { EventQueue, type Scheduled } from './heap';
 import { Network, type Delivery } from './network';
 import { createRandom, type Random } from './prng';
@@ -26,7 +26,7 @@ export { TRACE_LIMIT } from './event-log';
 export { DEFAULT_NETWORK, resolveOptions, type ResolvedOptions } from './options';
 import { EventLog } from './event-log';
 import type { ResolvedOptions } from './options';
-import { checkInteger, describe, mergeNetwork } from './validate';
+import { checkInteger, describe, mergeNetwork, readNetworkOptions } from './validate';
 
 /** Creates a runtime for one node life; the worker transport supplies its own. */
 export type RuntimeFactory = (settings: NodeSettings, disk: MemoryStorage) => NodeRuntime;
@@ -49,6 +49,8 @@ interface NodeSlot {
   timerAt: number;
   timerGen: number;
   readonly applied: { index: number; command: string }[];
+  /** A frozen copy of `applied`, handed out until the next apply. */
+  appliedCopy: readonly { index: number; command: string }[] | null;
 }
 
 export class SimCluster implements Cluster {
@@ -63,6 +65,7 @@ export class SimCluster implements Cluster {
   private readonly log = new EventLog();
   private tail: Promise<unknown> = Promise.resolve();
   private destroyed = false;
+  private destroying: Promise<void> | null = null;
   private readonly actionLog: ClusterAction[] = [];
 
   constructor(
@@ -76,7 +79,7 @@ export class SimCluster implements Cluster {
     this.makeRuntime = makeRuntime;
     this.random = createRandom(options.seed);
     this.ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
-    this.net = new Network(this.ids.length, options.network, this.random, {
+    this.net = new Network(this.ids.length, deepFreeze(structuredClone(options.network)), this.random, {
       emit: (e) => this.emit(e),
       schedule: (d) => this.queue.push(d),
       now: () => this.clock,
@@ -90,6 +93,7 @@ export class SimCluster implements Cluster {
         timerAt: Infinity,
         timerGen: 0,
         applied: [],
+        appliedCopy: null,
       };
     }
   }
@@ -127,20 +131,30 @@ export class SimCluster implements Cluster {
 
   // ------------------------------------------------------------ reading
 
+  // Everything returned is frozen or a copy: nothing outside can reach the
+  // cluster's or a node's internals (editing a returned log entry must not
+  // change what followers receive or what a restarted node re-applies).
+
   now(): number {
+    this.guard();
     return this.clock;
   }
 
   node(id: NodeId): NodeView {
+    this.guard();
     const slot = this.slot(this.checkId('id', id));
-    return slot.runtime ? slot.runtime.view() : storedView(id, slot.disk);
+    return deepFreeze(slot.runtime ? slot.runtime.view() : storedView(id, slot.disk));
   }
 
   applied(id: NodeId): readonly { index: number; command: string }[] {
-    return this.slot(this.checkId('id', id)).applied;
+    this.guard();
+    const slot = this.slot(this.checkId('id', id));
+    slot.appliedCopy ??= Object.freeze(slot.applied.slice());
+    return slot.appliedCopy;
   }
 
   inFlight(): readonly InFlightMessage[] {
+    this.guard();
     const out: InFlightMessage[] = [];
     for (const item of this.queue.all()) {
       if (item.kind === 'deliver' && !item.cancelled) out.push(item.public);
@@ -150,35 +164,42 @@ export class SimCluster implements Cluster {
   }
 
   subscribe(listener: (e: ClusterEvent) => void): () => void {
+    this.guard();
     if (typeof listener !== 'function') throw new Error(`listener must be a function, got ${describe(listener)}`);
     return this.log.subscribe(listener);
   }
 
   trace(): readonly ClusterEvent[] {
+    this.guard();
     return this.log.trace();
   }
 
   stats(): ClusterStats {
+    this.guard();
     return this.net.stats();
   }
 
   actions(): readonly ClusterAction[] {
-    return this.actionLog.slice();
+    this.guard();
+    return Object.freeze(this.actionLog.slice());
   }
 
   private record(action: ClusterAction): void {
-    this.actionLog.push(action);
+    this.actionLog.push(deepFreeze(action));
   }
 
   network(): Required<NetworkOptions> {
+    this.guard();
     return this.net.options;
   }
 
   linkUp(from: NodeId, to: NodeId): boolean {
+    this.guard();
     return this.net.linkUp(this.checkId('from', from), this.checkId('to', to));
   }
 
   connected(id: NodeId): boolean {
+    this.guard();
     return this.net.plugged(this.checkId('id', id));
   }
 
@@ -221,7 +242,6 @@ export class SimCluster implements Cluster {
         const done = this.process(item);
         if (done === false) continue; // stale timer or cancelled message: not an event
         if (done !== true) await done;
-        this.rethrowListenerError();
         return true;
       }
     });
@@ -241,7 +261,6 @@ export class SimCluster implements Cluster {
       const done = this.process(next);
       if (done === false) continue;
       if (done !== true) return done.then(() => this.afterAsync(limit, pred));
-      this.rethrowListenerError();
       if (pred && pred()) return true;
     }
     this.clock = limit;
@@ -249,7 +268,6 @@ export class SimCluster implements Cluster {
   }
 
   private afterAsync(limit: number, pred: (() => boolean) | null): boolean | Promise<boolean> {
-    this.rethrowListenerError();
     if (pred && pred()) return true;
     return this.runTo(limit, pred);
   }
@@ -281,7 +299,11 @@ export class SimCluster implements Cluster {
         if (busy.has(node)) break; // keep queue order: wait for that node
         this.queue.pop();
         busy.add(node);
-        started.push({ item: next, call: this.dispatch(next), node });
+        const call = this.dispatch(next);
+        // Its failure is handled in order by complete(); until then it must
+        // not count as an unhandled rejection.
+        if (call instanceof Promise) call.catch(() => undefined);
+        started.push({ item: next, call, node });
       }
       const first = started.shift();
       if (!first) break; // nothing due before the limit
@@ -289,7 +311,6 @@ export class SimCluster implements Cluster {
       const done = this.complete(first.item, first.call);
       if (done !== true && done !== false) await done;
       busy.delete(first.node);
-      this.rethrowListenerError();
     }
     this.clock = limit;
     return false;
@@ -349,37 +370,60 @@ export class SimCluster implements Cluster {
   private absorb(slot: NodeSlot, out: NodeOutput | Promise<NodeOutput>): true | Promise<void> {
     if (out instanceof Promise) {
       return out.then(
-        (o) => {
-          this.absorbNow(slot, o);
-        },
-        (err: unknown) => {
-          void this.fail(slot, err);
-        },
+        (o) => this.absorbSafely(slot, o),
+        (err: unknown) => this.fail(slot, err),
       );
     }
-    this.absorbNow(slot, out);
-    return true;
+    const r = this.absorbSafely(slot, out);
+    return r instanceof Promise ? r : true;
+  }
+
+  /**
+   * Takes an output, or — if it cannot be taken (persist ops that do not fit
+   * the disk) — fails the node, so a bad output never wedges the run.
+   */
+  private absorbSafely(slot: NodeSlot, out: NodeOutput): void | Promise<void> {
+    try {
+      this.absorbNow(slot, out);
+    } catch (err) {
+      return this.fail(slot, err);
+    }
   }
 
   private absorbNow(slot: NodeSlot, out: NodeOutput): void {
     const { ready } = out;
     if (!slot.runtime) return; // crashed while the output was on its way
     if (ready.persist.length > 0) {
-      slot.disk.apply(ready.persist);
+      slot.disk.apply(ready.persist); // all or nothing: throws before any change
       this.emit({ kind: 'persist', at: this.clock, node: slot.id, ...diskSummary(slot.disk) });
     }
     for (const e of ready.events) {
-      if (e.kind === 'apply') slot.applied.push({ index: e.index, command: e.command });
+      if (e.kind === 'apply') {
+        slot.applied.push(Object.freeze({ index: e.index, command: e.command }));
+        slot.appliedCopy = null;
+      }
       this.emit(e);
     }
     for (const m of ready.messages) this.net.send(m);
     this.arm(slot, out.deadline);
   }
 
+  /**
+   * Keeps exactly one live timer item per node, at the node's own next
+   * deadline: when the deadline moves (earlier or later) the queued item goes
+   * stale and a new one is queued. A node is therefore never ticked before
+   * its deadline. That matters for the windowed dispatch: a tick at a stale
+   * time would answer with the real deadline, which may fall inside the
+   * look-ahead window after events already handed out, and run out of order
+   * (virtual time going back). Every deadline a node sets is at least the
+   * minimum heartbeat or election timeout ahead of the input that set it
+   * (§5.2), which is what the look-ahead relies on.
+   */
   private arm(slot: NodeSlot, deadline: number): void {
-    if (!(deadline < slot.timerAt)) return;
+    if (deadline === slot.timerAt) return;
     slot.timerAt = deadline;
     slot.timerGen += 1;
+    if (deadline === Infinity) return;
     this.queue.push({ kind: 'timer', at: Math.max(deadline, this.clock), seq: 0, node: slot.id, gen: slot.timerGen });
   }
 
@@ -397,22 +441,33 @@ export class SimCluster implements Cluster {
       () => {
         this.checkId('id', id);
         if (typeof command !== 'string') throw new Error(`command must be a string, got ${describe(command)}`);
+        if (command.length > MAX_COMMAND_LENGTH) {
+          throw new Error(`command must be at most ${MAX_COMMAND_LENGTH} UTF-16 code units long, got ${command.length}`);
+        }
       },
       () => {
         const slot = this.slot(id);
         this.record({ at: this.clock, kind: 'start', id, command });
-        if (!slot.runtime) return { index: -1, term: slot.disk.currentTerm, isLeader: false };
+        const refused = (): StartResult => ({ index: -1, term: slot.disk.currentTerm, isLeader: false });
+        if (!slot.runtime) return refused();
         const out = slot.runtime.propose(command, this.clock);
         if (out instanceof Promise) {
-          return out.then((o) => {
-            this.absorbNow(slot, o);
-            this.rethrowListenerError();
-            return o.result;
-          });
+          return out.then(
+            async (o) => {
+              await this.absorbSafely(slot, o);
+              return slot.runtime ? o.result : refused();
+            },
+            async (err: unknown) => {
+              // The node failed while taking the command: it is crashed, and
+              // the command was not taken (like Start() on a dead server).
+              await this.fail(slot, err);
+              return refused();
+            },
+          );
         }
-        this.absorbNow(slot, out);
-        this.rethrowListenerError();
-        return out.result;
+        const r = this.absorbSafely(slot, out);
+        if (r instanceof Promise) return r.then(refused);
+        return slot.runtime ? out.result : refused();
       },
     );
   }
@@ -426,7 +481,6 @@ export class SimCluster implements Cluster {
         if (!slot.runtime) return;
         const r = this.absorb(slot, slot.runtime.timeout(this.clock));
         if (r !== true) await r;
-        this.rethrowListenerError();
       },
     );
   }
@@ -438,7 +492,6 @@ export class SimCluster implements Cluster {
         const slot = this.slot(id);
         this.record({ at: this.clock, kind: 'crash', id });
         if (slot.runtime) await this.kill(slot, 'crashed by the user');
-        this.rethrowListenerError();
       },
     );
   }
@@ -452,7 +505,6 @@ export class SimCluster implements Cluster {
         if (slot.runtime) await this.kill(slot, 'restarted by the user');
         const r = this.bootNode(slot);
         if (r) await r;
-        this.rethrowListenerError();
       },
     );
   }
@@ -563,9 +615,13 @@ export class SimCluster implements Cluster {
 
   setNetwork(opts: NetworkOptions): void {
     this.guard();
-    this.net.options = mergeNetwork(this.net.options, opts, 'opts');
-    this.record({ at: this.clock, kind: 'setNetwork', opts: structuredClone(opts) });
-    this.emit({ kind: 'network', at: this.clock, action: `network settings ${JSON.stringify(opts)}` });
+    // Read every field once into a plain copy (a getter that throws or
+    // changes between reads cannot make what is applied differ from what is
+    // recorded), validate it whole, then apply and record that same copy.
+    const copy = readNetworkOptions(opts, 'opts');
+    this.net.options = deepFreeze(mergeNetwork(this.net.options, copy, 'opts'));
+    this.record({ at: this.clock, kind: 'setNetwork', opts: copy });
+    this.emit({ kind: 'network', at: this.clock, action: `network settings ${JSON.stringify(copy)}` });
   }
 
   dropMessage(id: number): boolean {
@@ -582,8 +638,10 @@ export class SimCluster implements Cluster {
     return false;
   }
 
+  /** Stops everything; afterwards every other method throws "cluster has been destroyed". Idempotent. */
   destroy(): Promise<void> {
-    return this.serial(null, async () => {
+    if (this.destroying) return this.destroying;
+    this.destroying = this.serial(null, async () => {
       const pending: Promise<void>[] = [];
       for (const id of this.ids) {
         const slot = this.slot(id);
@@ -597,16 +655,13 @@ export class SimCluster implements Cluster {
       this.log.clear();
       this.destroyed = true;
     });
+    return this.destroying;
   }
 
   // ------------------------------------------------------------ plumbing
 
   private emit(e: ClusterEvent): void {
     this.log.emit(e);
-  }
-
-  private rethrowListenerError(): void {
-    this.log.rethrow();
   }
 
   /**

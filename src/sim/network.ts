@@ -3,7 +3,7 @@
  * duplicating, reordering wire. It is the one place that knows what is in
  * flight. Every random choice comes from the cluster's seeded PRNG.
  */
-import type { Message, NodeId } from '../raft';
+import { deepFreeze, type Message, type NodeId } from '../raft';
 import type { Scheduled } from './heap';
 import { randomInt, type Random } from './prng';
 import type { ClusterEvent, ClusterStats, InFlightMessage, NetworkOptions } from './types';
@@ -102,6 +102,9 @@ export class Network {
 
   /** A node hands a message to the wire. */
   send(m: Message): void {
+    // What is on the wire is read-only: inFlight() and events hand it out,
+    // and the inline receiver gets this very object.
+    deepFreeze(m);
     const now = this.host.now();
     this.messages += 1;
     this.bytes += JSON.stringify(m).length;

@@ -1,6 +1,6 @@
 /** The cluster's options: validated and defaulted before anything is built. */
 import type { NetworkOptions } from './types';
-import { checkInteger, checkRange, describe, mergeNetwork } from './validate';
+import { checkInteger, checkRange, describe, mergeNetwork, readNetworkOptions, readOnce } from './validate';
 
 export const DEFAULT_NETWORK: Required<NetworkOptions> = {
   delayMs: [1, 10],
@@ -9,6 +9,19 @@ export const DEFAULT_NETWORK: Required<NetworkOptions> = {
   longDelayRate: 0,
   longDelayMs: [200, 2200],
 };
+
+/** Every option createCluster knows (src/sim/types.ts, ClusterOptions). */
+export const OPTION_KEYS = [
+  'nodes',
+  'seed',
+  'transport',
+  'electionTimeoutMs',
+  'heartbeatMs',
+  'network',
+  'snapshotThreshold',
+  'leaderNoop',
+  'storageKey',
+] as const;
 
 /** Validated, defaulted options. */
 export interface ResolvedOptions {
@@ -26,8 +39,12 @@ export interface ResolvedOptions {
 
 /** Checks every option before anything is built; throws naming the bad one. */
 export function resolveOptions(opts: unknown): ResolvedOptions {
-  if (typeof opts !== 'object' || opts === null) throw new Error(`options must be an object, got ${describe(opts)}`);
-  const o = opts as Record<string, unknown>;
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
+    throw new Error(`options must be an object, got ${describe(opts)}`);
+  }
+  // Each option is read once, into a plain copy, and unknown keys are
+  // refused by name (a typo such as snapshotTreshold must not be ignored).
+  const o = readOnce(opts as Record<string, unknown>, OPTION_KEYS, 'options');
   const nodes = checkInteger('nodes', o.nodes, 1, 99);
   const seed = o.seed === undefined ? 1 : checkInteger('seed', o.seed, 0, 0xffffffff);
   const transport = o.transport ?? 'inline';
@@ -37,12 +54,20 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
   const electionTimeoutMs =
     o.electionTimeoutMs === undefined ? ([150, 300] as [number, number]) : checkRange('electionTimeoutMs', o.electionTimeoutMs, 1);
   const heartbeatMs = o.heartbeatMs === undefined ? 50 : checkInteger('heartbeatMs', o.heartbeatMs, 1);
+  if (heartbeatMs >= electionTimeoutMs[0]) {
+    // §5.6: "broadcastTime ≪ electionTimeout": with heartbeats no more often
+    // than the shortest election timeout, followers time out under a healthy
+    // leader and the cluster never settles.
+    throw new Error(
+      `heartbeatMs (${heartbeatMs}) must be less than the shortest election timeout electionTimeoutMs[0] (${electionTimeoutMs[0]}) (§5.6: broadcastTime ≪ electionTimeout)`,
+    );
+  }
   const snapshotThreshold =
     o.snapshotThreshold === undefined ? 0 : checkInteger('snapshotThreshold', o.snapshotThreshold, 0);
   if (o.leaderNoop !== undefined && typeof o.leaderNoop !== 'boolean') {
     throw new Error(`leaderNoop must be a boolean, got ${describe(o.leaderNoop)}`);
   }
-  const network = mergeNetwork(DEFAULT_NETWORK, o.network);
+  const network = mergeNetwork(DEFAULT_NETWORK, o.network === undefined ? undefined : readNetworkOptions(o.network, 'network'));
   if (o.storageKey !== undefined && (typeof o.storageKey !== 'string' || !/^[\w.-]{1,64}$/.test(o.storageKey))) {
     throw new Error(`storageKey must be 1–64 letters, digits, '_', '.' or '-', got ${describe(o.storageKey)}`);
   }

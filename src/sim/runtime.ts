@@ -109,7 +109,10 @@ export class InlineRuntime implements NodeRuntime {
   }
 
   view(): NodeView {
-    return coreView(this.core());
+    // Before boot (e.g. inside a 'restart' listener) the node is starting
+    // from its disk: show that.
+    if (!this.node) return { ...storedView(this.settings.id, this.disk), alive: true };
+    return coreView(this.node);
   }
 
   terminate(): void {

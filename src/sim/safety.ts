@@ -50,8 +50,10 @@ export interface SafetyViolation {
 export interface SafetyMonitorOptions {
   /**
    * Throw a SafetyViolationError once the offending event is fully checked.
-   * Thrown from a cluster listener, it makes the cluster call that processed
-   * the event (runFor, step, start…) reject with it. Default false.
+   * Thrown from a cluster listener, it is reported like any listener's
+   * failure: on the console and as an `error` event right after the
+   * offending one; the run goes on (a listener never stops or desynchronises
+   * the cluster). Default false.
    */
   throwOnViolation?: boolean;
   /** Called for each violation as it is found (e.g. to show it in the UI). */

@@ -2,7 +2,7 @@
  * A node's disk. The core hands the host `PersistOp`s (src/raft/types.ts);
  * a Storage makes them durable and gives the whole state back after a crash.
  */
-import type { Entry, PersistOp, PersistentState, Snapshot } from '../raft';
+import { deepFreeze, type Entry, type PersistOp, type PersistentState, type Snapshot } from '../raft';
 
 /** A node's stable storage. `apply` is durable when it returns (or resolves). */
 export interface Storage {
@@ -62,7 +62,14 @@ export class MemoryStorage implements Storage {
     return this.entriesCopy;
   }
 
+  /**
+   * Applies `ops` in order, all or nothing: they are checked against the
+   * stored state first (an `entries` op must start within or just past the
+   * stored log), so a bad op changes nothing and throws.
+   */
   apply(ops: readonly PersistOp[]): void {
+    const problem = checkOps(this, ops);
+    if (problem) throw new Error(`storage: ${problem}`);
     this.entriesCopy = null;
     for (const op of ops) applyOp(this, op);
   }
@@ -72,8 +79,8 @@ export class MemoryStorage implements Storage {
     this.entriesCopy = null;
     this.term = state.hardState.term;
     this.votedFor = state.hardState.votedFor;
-    this.snapshot = state.snapshot;
-    this.entries = state.entries.slice();
+    this.snapshot = deepFreeze(state.snapshot);
+    this.entries = state.entries.map((e) => deepFreeze(e));
   }
 
   wipe(): void {
@@ -97,13 +104,13 @@ export class MemoryStorage implements Storage {
       throw new Error(`storage: cannot write entries from index ${fromIndex} (have ${base + 1}..${base + this.entries.length})`);
     }
     this.entries.length = keep;
-    for (const e of entries) this.entries.push(e);
+    for (const e of entries) this.entries.push(deepFreeze(e));
   }
   /** @internal */
   setSnapshot(snapshot: Snapshot, discardLog: boolean): void {
     const base = this.snapshot?.lastIncludedIndex ?? 0;
     this.entries = discardLog ? [] : this.entries.slice(Math.max(0, snapshot.lastIncludedIndex - base));
-    this.snapshot = snapshot;
+    this.snapshot = deepFreeze(snapshot);
   }
 }
 
@@ -119,4 +126,30 @@ function applyOp(storage: MemoryStorage, op: PersistOp): void {
       storage.setSnapshot(op.snapshot, op.discardLog);
       return;
   }
+}
+
+/** Why `ops` cannot be applied in order to `storage`'s state, or null. */
+function checkOps(storage: MemoryStorage, ops: readonly PersistOp[]): string | null {
+  let base = storage.storedSnapshot?.lastIncludedIndex ?? 0;
+  let last = base + storage.storedEntries.length;
+  for (const op of ops) {
+    switch (op.kind) {
+      case 'hardState':
+        break;
+      case 'entries':
+        if (op.fromIndex <= base || op.fromIndex > last + 1) {
+          return `cannot write entries from index ${op.fromIndex} (have ${base + 1}..${last})`;
+        }
+        last = op.fromIndex - 1 + op.entries.length;
+        break;
+      case 'snapshot':
+        if (op.snapshot.lastIncludedIndex < base) {
+          return `cannot replace the snapshot through ${base} with an older one through ${op.snapshot.lastIncludedIndex}`;
+        }
+        if (op.discardLog || op.snapshot.lastIncludedIndex > last) last = op.snapshot.lastIncludedIndex;
+        base = op.snapshot.lastIncludedIndex;
+        break;
+    }
+  }
+  return null;
 }

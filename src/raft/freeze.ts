@@ -1,0 +1,12 @@
+/**
+ * Deep freezing for values that leave their owner (log entries, snapshots,
+ * messages, events, views). Invariant kept by every caller: an object is only
+ * frozen once everything it holds is frozen, so a frozen object is deeply
+ * frozen and can be skipped — freezing a view whose log entries were frozen
+ * when they were created costs O(1) per entry, not a walk of the whole log.
+ */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  return Object.freeze(value);
+}

@@ -1,0 +1,466 @@
+// The fuzzer's random fault schedules, shared by test/fuzz.test.ts (safety
+// and nothing lost, on either transport) and test/equivalence.test.ts (the
+// worker transport's history is exactly the inline one). See fuzz.test.ts for
+// how to run and replay them.
+import { KvStateMachine } from '../../src/raft';
+import {
+  attachSafetyMonitor,
+  createCluster,
+  createRandom,
+  deriveSeed,
+  type Cluster,
+  type ClusterOptions,
+  type NetworkOptions,
+} from '../../src/sim';
+
+type Random = () => number;
+
+export const DEFAULT_SCHEDULES = 200;
+/** Random actions per schedule (runFor included): ~25 virtual s; 200 schedules take ~3 s here. */
+export const STEPS_PER_SCHEDULE = envInteger('FUZZ_STEPS') ?? 400;
+const RELIABLE: NetworkOptions = { delayMs: [1, 10], dropRate: 0, duplicateRate: 0, longDelayRate: 0 };
+
+export function replayCommand(seed: number, file = 'test/fuzz.test.ts'): string {
+  return `FUZZ_SEED=${seed} npx vitest run ${file}`;
+}
+
+export function envInteger(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+export function seedsToRun(): number[] {
+  const one = envInteger('FUZZ_SEED');
+  if (one !== undefined) return [one];
+  const count = envInteger('FUZZ_SCHEDULES') ?? DEFAULT_SCHEDULES;
+  return Array.from({ length: count }, (_, i) => i + 1);
+}
+
+// ------------------------------------------------------------- randomness
+
+function int(rng: Random, min: number, max: number): number {
+  return min + Math.floor(rng() * (max - min + 1));
+}
+
+function pick<T>(rng: Random, items: readonly T[]): T {
+  const item = items[Math.floor(rng() * items.length)];
+  if (item === undefined) throw new Error('pick from an empty list');
+  return item;
+}
+
+function chance(rng: Random, p: number): boolean {
+  return rng() < p;
+}
+
+function shuffled<T>(rng: Random, items: readonly T[]): T[] {
+  const out = items.slice();
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+function randomNetwork(rng: Random): NetworkOptions {
+  const minDelay = int(rng, 0, 5);
+  return {
+    delayMs: [minDelay, minDelay + pick(rng, [5, 10, 26, 60])],
+    dropRate: pick(rng, [0, 0, 0.05, 0.1, 0.2, 0.4]),
+    duplicateRate: pick(rng, [0, 0, 0.05, 0.2]),
+    longDelayRate: pick(rng, [0, 0, 0.02, 0.1]),
+    longDelayMs: pick(rng, [[200, 2200], [50, 600]] as [number, number][]),
+  };
+}
+
+function randomOptions(rng: Random, seed: number): ClusterOptions {
+  const fast = chance(rng, 0.3);
+  return {
+    nodes: pick(rng, [3, 5, 7]),
+    seed,
+    // Tight timeouts (relative to delays) mean many more elections and split votes.
+    ...(fast ? { electionTimeoutMs: [60, 120] as [number, number], heartbeatMs: 20 } : {}),
+    network: randomNetwork(rng),
+    ...(chance(rng, 0.5) ? { snapshotThreshold: int(rng, 2, 12) } : {}),
+    leaderNoop: chance(rng, 0.4),
+  };
+}
+
+// ---------------------------------------------------- what was committed
+
+/**
+ * The test's own record of what was committed, independent of the monitor:
+ * every entry a node applied (a leader applies what it commits in the same
+ * step), the highest commitIndex announced, and how far each node has
+ * applied in its present life (or is covered by a snapshot). Also counts
+ * what the schedule exercised.
+ */
+export class CommitRecord {
+  readonly commandAt = new Map<number, string>();
+  highestCommit = 0;
+  readonly appliedThrough = new Map<number, number>();
+  problem: string | null = null;
+  readonly exercised = { elections: 0, truncations: 0, snapshotsInstalled: 0, compactions: 0, crashes: 0, duplicates: 0, drops: 0 };
+
+  constructor(cluster: Cluster) {
+    cluster.subscribe((e) => {
+      switch (e.kind) {
+        case 'apply': {
+          const known = this.commandAt.get(e.index);
+          if (known === undefined) this.commandAt.set(e.index, e.command);
+          else if (known !== e.command) this.problem ??= `node ${e.node} applied ${JSON.stringify(e.command)} at index ${e.index}, another node ${JSON.stringify(known)}`;
+          this.appliedThrough.set(e.node, e.index);
+          break;
+        }
+        case 'commit':
+          this.highestCommit = Math.max(this.highestCommit, e.commitIndex);
+          break;
+        case 'snapshot':
+          this.appliedThrough.set(e.node, e.lastIncludedIndex);
+          if (e.reason === 'installed') this.exercised.snapshotsInstalled += 1;
+          if (e.reason === 'compacted') this.exercised.compactions += 1;
+          break;
+        case 'restart':
+          this.appliedThrough.set(e.node, 0);
+          break;
+        case 'role':
+          if (e.role === 'leader') this.exercised.elections += 1;
+          break;
+        case 'append':
+          if (e.truncatedFrom !== null) this.exercised.truncations += 1;
+          break;
+        case 'crash':
+          this.exercised.crashes += 1;
+          break;
+        case 'duplicate':
+          this.exercised.duplicates += 1;
+          break;
+        case 'drop':
+          this.exercised.drops += 1;
+          break;
+        default:
+          break;
+      }
+    });
+  }
+}
+
+// ------------------------------------------------------------- a schedule
+
+/** A live leader whose term no live node has passed (not a deposed leader that has not heard yet). */
+export function currentLeader(cluster: Cluster): number | null {
+  const views = cluster.ids.map((id) => cluster.node(id)).filter((v) => v.alive);
+  const highest = Math.max(...views.map((v) => v.term));
+  return views.find((v) => v.role === 'leader' && v.term === highest)?.id ?? null;
+}
+
+export function liveLeader(cluster: Cluster): number | null {
+  let best: number | null = null;
+  let bestTerm = -1;
+  for (const id of cluster.ids) {
+    const v = cluster.node(id);
+    if (v.alive && v.role === 'leader' && v.term > bestTerm) {
+      best = id;
+      bestTerm = v.term;
+    }
+  }
+  return best;
+}
+
+/** The command proposed once everything is healed, and where it went. */
+export interface Final {
+  readonly index: number;
+  readonly term: number;
+  readonly command: string;
+}
+
+function sortedJson(kv: Readonly<Record<string, string>>): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(kv).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+}
+
+export class Schedule {
+  readonly rng: Random;
+  readonly options: ClusterOptions;
+  readonly cluster: Cluster;
+  readonly record: CommitRecord;
+  readonly monitor: ReturnType<typeof attachSafetyMonitor>;
+  /** What was done, for the failure message. */
+  readonly actions: string[] = [];
+  private commandCount = 0;
+
+  /** `transport` picks where the nodes run; the schedule itself depends only on the seed. */
+  constructor(
+    readonly seed: number,
+    readonly transport: 'inline' | 'worker' = 'inline',
+  ) {
+    this.rng = createRandom(deriveSeed(seed, 0xf022));
+    this.options = { ...randomOptions(this.rng, seed), transport };
+    this.cluster = createCluster(this.options);
+    this.monitor = attachSafetyMonitor(this.cluster, { throwOnViolation: true });
+    this.record = new CommitRecord(this.cluster);
+  }
+
+  note(action: string): void {
+    this.actions.push(`${this.cluster.now()}ms ${action}`);
+  }
+
+  command(): string {
+    this.commandCount += 1;
+    // Mostly key=value writes over a few keys (so the kv state is a real
+    // check), some commands that leave the map unchanged.
+    return chance(this.rng, 0.8) ? `k${int(this.rng, 1, 4)}=${this.commandCount}` : `read${this.commandCount}`;
+  }
+
+  anyNode(): number {
+    return pick(this.rng, this.cluster.ids);
+  }
+
+  /** One random action, chosen by weight; returns when it is done. */
+  async randomAction(): Promise<void> {
+    let roll = this.rng() * TOTAL_WEIGHT;
+    for (const [weight, action] of ACTIONS) {
+      roll -= weight;
+      if (roll < 0) return action(this);
+    }
+  }
+
+  /** Proposes `count` commands at node `id` (no time passes), one after the other. */
+  async propose(id: number, count: number): Promise<void> {
+    const cmds = Array.from({ length: count }, () => this.command());
+    this.note(`start ${id} ${cmds.join(' ')}`);
+    for (const cmd of cmds) await this.cluster.start(id, cmd);
+  }
+
+  leaderOrAny(): number {
+    return liveLeader(this.cluster) ?? this.anyNode();
+  }
+
+  /**
+   * Heals everything and waits for the cluster to agree. Without a no-op, a
+   * new leader commits earlier terms' entries only together with one of its
+   * own (§5.4.2, Figure 8), so a final command is proposed.
+   */
+  async settle(): Promise<Final> {
+    const { cluster, rng } = this;
+    cluster.setNetwork(RELIABLE);
+    cluster.heal();
+    for (const id of cluster.ids) cluster.connect(id);
+    const restartAll = chance(rng, 0.5);
+    this.note(`settle: reliable network, heal, connect all, restart ${restartAll ? 'all' : 'crashed'}`);
+    for (const id of cluster.ids) {
+      if (restartAll || !cluster.node(id).alive) await cluster.restart(id);
+    }
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      // Long-delayed messages may still arrive for up to 2.2 s: they must do no harm.
+      if (!(await cluster.runUntil(() => currentLeader(cluster) !== null, 5000))) continue;
+      const leader = currentLeader(cluster)!;
+      const command = `final=${this.seed}.${attempt}`;
+      const final = await cluster.start(leader, command);
+      this.note(`start ${leader} ${command} → index ${final.index} term ${final.term}`);
+      if (!final.isLeader) continue;
+      const everyoneApplied = () =>
+        this.record.commandAt.get(final.index) === command &&
+        cluster.ids.every((id) => (this.record.appliedThrough.get(id) ?? 0) >= final.index);
+      if (!(await cluster.runUntil(everyoneApplied, 5000))) continue;
+      // Let the last heartbeats settle commitIndex everywhere.
+      if (await cluster.runUntil(() => this.converged(final.index), 2000)) return { ...final, command };
+    }
+    const views = cluster.ids.map((id) => {
+      const v = cluster.node(id);
+      return `node ${id}: ${v.alive ? v.role : 'crashed'} term ${v.term} commit ${v.commitIndex} applied ${v.lastApplied} last ${v.snapshotIndex + v.log.length}`;
+    });
+    throw new Error(`the healed cluster did not converge within 5 attempts (liveness):\n    ${views.join('\n    ')}`);
+  }
+
+  private converged(finalIndex: number): boolean {
+    let last = -1;
+    for (const id of this.cluster.ids) {
+      const v = this.cluster.node(id);
+      const lastIndex = v.snapshotIndex + v.log.length;
+      if (!v.alive || v.commitIndex !== lastIndex || v.lastApplied !== lastIndex || lastIndex < finalIndex) return false;
+      if (last >= 0 && lastIndex !== last) return false;
+      last = lastIndex;
+    }
+    return true;
+  }
+
+  /** Every command ever committed is applied on every node at its index (or is in its snapshot); all agree. */
+  checkNothingLost(final: Final): void {
+    const { cluster, record } = this;
+    if (record.problem) throw new Error(record.problem);
+    const first = cluster.node(cluster.ids[0]!);
+    const lastIndex = first.snapshotIndex + first.log.length;
+    if (record.highestCommit > lastIndex) {
+      throw new Error(`index ${record.highestCommit} was committed, but the converged logs end at ${lastIndex}: committed entries were lost`);
+    }
+    if (record.commandAt.get(final.index) !== final.command) {
+      throw new Error(`the final command ${final.command} is not at index ${final.index}: found ${record.commandAt.get(final.index)}`);
+    }
+    const expectedKv = new KvStateMachine();
+    for (let i = 1; i <= lastIndex; i++) {
+      const command = record.commandAt.get(i);
+      if (command === undefined) throw new Error(`index ${i} is committed (≤ ${lastIndex}) but no node ever applied it`);
+      expectedKv.apply(command);
+    }
+    const expected = sortedJson(expectedKv.snapshot());
+    for (const id of cluster.ids) {
+      const v = cluster.node(id);
+      const appliedAt = new Map<number, string>();
+      for (const a of cluster.applied(id)) {
+        if (a.command !== record.commandAt.get(a.index)) {
+          throw new Error(`node ${id} applied ${JSON.stringify(a.command)} at index ${a.index}, but ${JSON.stringify(record.commandAt.get(a.index))} was committed there`);
+        }
+        appliedAt.set(a.index, a.command);
+      }
+      for (let i = v.snapshotIndex + 1; i <= lastIndex; i++) {
+        if (!appliedAt.has(i)) throw new Error(`node ${id} never applied committed index ${i} (its snapshot ends at ${v.snapshotIndex})`);
+      }
+      for (const entry of v.log) {
+        if (entry.command !== record.commandAt.get(entry.index)) {
+          throw new Error(`node ${id}'s log has ${JSON.stringify(entry.command)} at index ${entry.index}, but ${JSON.stringify(record.commandAt.get(entry.index))} was committed there`);
+        }
+      }
+      const kv = sortedJson(v.kv);
+      if (kv !== expected) throw new Error(`node ${id}'s key-value state ${kv} differs from the committed commands' ${expected}`);
+    }
+  }
+
+  /** The last core and lifecycle events, for a replayed failure. */
+  recentEvents(count: number): string[] {
+    const wanted = new Set(['role', 'append', 'commit', 'apply', 'snapshot', 'crash', 'restart', 'network']);
+    return this.cluster
+      .trace()
+      .filter((e) => wanted.has(e.kind))
+      .slice(-count)
+      .map((e) => JSON.stringify(e));
+  }
+}
+
+/**
+ * The random actions and their weights: mostly time passing and client
+ * commands at the leader, so that much gets committed between the faults.
+ */
+const ACTIONS: readonly (readonly [number, (s: Schedule) => Promise<void> | void])[] = [
+  [30, (s) => {
+    const ms = pick(s.rng, [int(s.rng, 1, 30), int(s.rng, 30, 200), int(s.rng, 200, 800)]);
+    s.note(`runFor ${ms}`);
+    return s.cluster.runFor(ms);
+  }],
+  [24, (s) => s.propose(s.leaderOrAny(), int(s.rng, 1, 6))],
+  [4, (s) => s.propose(s.anyNode(), 1)],
+  [3, (s) => {
+    // Overlapping calls, not awaited in between (the UI does this).
+    const id = s.leaderOrAny();
+    const cmds = [s.command(), s.command(), s.command()];
+    const ms = int(s.rng, 0, 20);
+    s.note(`overlapping: start ${id} ${cmds[0]}; start ${id} ${cmds[1]}; runFor ${ms}; start ${id} ${cmds[2]}`);
+    return Promise.all([s.cluster.start(id, cmds[0]!), s.cluster.start(id, cmds[1]!), s.cluster.runFor(ms), s.cluster.start(id, cmds[2]!)]).then(() => undefined);
+  }],
+  [4, async (s) => {
+    // Figure 8's recipe: a leader takes commands, replicates them partly, and
+    // is cut off or crashes; a later leader must overwrite exactly those.
+    const leader = liveLeader(s.cluster);
+    if (leader === null) return;
+    await s.propose(leader, int(s.rng, 1, 4));
+    const ms = int(s.rng, 0, 8);
+    s.note(`runFor ${ms}`);
+    await s.cluster.runFor(ms);
+    if (chance(s.rng, 0.5)) {
+      s.note(`crash ${leader}`);
+      await s.cluster.crash(leader);
+    } else {
+      s.note(`disconnect ${leader}`);
+      s.cluster.disconnect(leader);
+    }
+  }],
+  [4, (s) => {
+    const id = chance(s.rng, 0.5) ? s.leaderOrAny() : s.anyNode();
+    s.note(`crash ${id}`);
+    return s.cluster.crash(id);
+  }],
+  [6, (s) => {
+    const crashed = s.cluster.ids.filter((id) => !s.cluster.node(id).alive);
+    const id = crashed.length > 0 && chance(s.rng, 0.8) ? pick(s.rng, crashed) : s.anyNode();
+    s.note(`restart ${id}`);
+    return s.cluster.restart(id);
+  }],
+  [3, (s) => {
+    const id = chance(s.rng, 0.5) ? s.leaderOrAny() : s.anyNode();
+    s.note(`disconnect ${id}`);
+    s.cluster.disconnect(id);
+  }],
+  [4, (s) => {
+    const id = s.anyNode();
+    s.note(`connect ${id}`);
+    s.cluster.connect(id);
+  }],
+  [3, (s) => {
+    const order = shuffled(s.rng, s.cluster.ids);
+    const cut = int(s.rng, 1, Math.max(1, order.length - 1));
+    const groups = [order.slice(0, cut), order.slice(cut)];
+    if (groups[1]!.length > 1 && chance(s.rng, 0.3)) groups[1]!.pop(); // an unlisted node is cut off from all
+    s.note(`partition ${JSON.stringify(groups)}`);
+    s.cluster.partition(groups);
+  }],
+  [4, (s) => {
+    s.note('heal');
+    s.cluster.heal();
+  }],
+  [4, (s) => {
+    const from = s.anyNode();
+    const others = s.cluster.ids.filter((id) => id !== from);
+    if (others.length === 0) return;
+    const to = pick(s.rng, others);
+    const up = chance(s.rng, 0.5);
+    s.note(`setLink ${from}->${to} ${up ? 'up' : 'down'}`);
+    s.cluster.setLink(from, to, up);
+  }],
+  [6, (s) => {
+    const id = s.anyNode();
+    s.note(`timeout ${id}`);
+    return s.cluster.timeout(id);
+  }],
+  [3, async (s) => {
+    // Election churn: candidates at once while a voter restarts mid-election
+    // (a vote must survive the restart, §5.2 and Figure 2's stable votedFor).
+    const [a, b, voter] = shuffled(s.rng, s.cluster.ids);
+    s.note(`timeout ${a}`);
+    await s.cluster.timeout(a!);
+    if (b !== undefined && chance(s.rng, 0.5)) {
+      s.note(`timeout ${b}`);
+      await s.cluster.timeout(b);
+    }
+    const ms = int(s.rng, 0, 15);
+    s.note(`runFor ${ms}`);
+    await s.cluster.runFor(ms);
+    if (voter !== undefined) {
+      s.note(`restart ${voter}`);
+      await s.cluster.restart(voter);
+    }
+  }],
+  [3, async (s) => {
+    // A calm spell, so that the cluster makes progress between the storms.
+    s.cluster.heal();
+    for (const id of s.cluster.ids) s.cluster.connect(id);
+    const ms = int(s.rng, 200, 1000);
+    s.note(`heal, connect all, restart crashed, runFor ${ms}`);
+    for (const id of s.cluster.ids) if (!s.cluster.node(id).alive) await s.cluster.restart(id);
+    await s.cluster.runFor(ms);
+  }],
+  [2, (s) => {
+    const opts = randomNetwork(s.rng);
+    s.note(`setNetwork ${JSON.stringify(opts)}`);
+    s.cluster.setNetwork(opts);
+  }],
+  [2, (s) => {
+    const inFlight = s.cluster.inFlight();
+    if (inFlight.length === 0) return;
+    const m = pick(s.rng, inFlight);
+    s.note(`dropMessage ${m.id} (${m.type} ${m.from}->${m.to})`);
+    s.cluster.dropMessage(m.id);
+  }],
+];
+const TOTAL_WEIGHT = ACTIONS.reduce((sum, [weight]) => sum + weight, 0);
+
