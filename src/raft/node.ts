@@ -267,6 +267,12 @@ export class RaftNode {
   /** Handles one incoming RPC or reply. Messages are read-only. */
   step(m: Message, now: number): void {
     this.nowMs = now;
+    // §5.1: servers communicate with the other servers of the cluster. A
+    // message addressed to another node, or from outside the configuration,
+    // is not ours to act on (a forged vote from a non-member must never count
+    // toward a majority). The worker protocol refuses these too; this keeps
+    // the core safe whatever its host feeds it.
+    if (m.to !== this.id || !this.peers.includes(m.from)) return;
     if (m.term > this.currentTerm) {
       // §5.1: "If a server receives a request with a stale term number ... ;
       // if one server's current term is smaller than the other's, then it

@@ -36,7 +36,7 @@ describe('Figure 2 / Figure 13: replies to stale-term requests acknowledge nothi
     const before = leader.progress.get(2)?.nextIndex;
     // Node 2 refuses some term-2 request with its own (equal) term 3 and no hint.
     const follower = newNode({ id: 2, term: 3 });
-    follower.step(appendEntries(9, 2, 2, 3, 1), 5);
+    follower.step(appendEntries(1, 2, 2, 3, 1), 5);
     const refusal = only(follower.takeReady(), 'AppendEntriesReply');
     expect(refusal).toMatchObject({ success: false, conflictIndex: 0, conflictTerm: 0 });
     leader.step({ ...refusal, to: 1, prevLogIndex: (before ?? 1) - 1 }, 6);
