@@ -36,8 +36,15 @@ export const UI_NETWORK: Required<NetworkOptions> = {
 /** Upper end of the delay sliders, virtual ms. */
 export const MAX_DELAY_MS = 200;
 
-/** Longest command the command box accepts, characters. */
+/** Longest command the command box accepts, in characters as a reader sees them (grapheme clusters). */
 export const MAX_COMMAND_LENGTH = 40;
+/**
+ * And in UTF-16 code units: room for 40 of the longest emoji sequences
+ * (👩🏽‍❤️‍💋‍👨🏻 is 15 units), but not for letters under piles of stacked
+ * accents, which draw over the rows around them. Well inside the core's own
+ * bound (src/raft/limits.ts).
+ */
+export const MAX_COMMAND_CODE_UNITS = 16 * MAX_COMMAND_LENGTH;
 
 /** Narration lines kept per category (the panel shows the newest). */
 export const NARRATION_LIMIT = 300;

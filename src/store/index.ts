@@ -9,6 +9,7 @@ export * from './selectors';
 export * from './types';
 export { entryAt, lastIndex, liveLeader } from './snapshot';
 export { describeMessage, showCommand } from './narrate';
+export { characterCount } from './characters';
 export { parseClusterSize, parseSeed, parseSnapshotThreshold, parseCommand, checkNetworkDraft } from './validate';
 export type { NarrationFilter } from './settingsSlice';
 export type { NarrationBuffers } from './feed';

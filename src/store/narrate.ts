@@ -6,6 +6,7 @@
 import type { Entry, Message } from '../raft';
 import type { ClusterEvent, InFlightMessage, NetworkOptions } from '../sim';
 import type { NarrationCategory } from './types';
+import { revealInvisible } from './characters';
 
 export interface Narration {
   readonly category: NarrationCategory;
@@ -16,9 +17,13 @@ export interface Narration {
 /** Why a node starts an election; the matching 'term' and 'role' events say nothing new. */
 const CAMPAIGN_REASONS = new Set(['its election timer ran out', 'it was told to time out']);
 
-/** Shows a command the way the logs do: '' is a leader's no-op (§8). */
+/**
+ * Shows a command the way the logs do: '' is a leader's no-op (§8), and an
+ * invisible character (from the headless API or a disk; the command box
+ * refuses them) shows as ⟨U+XXXX⟩, so the view never hides what is stored.
+ */
 export function showCommand(command: string): string {
-  return command === '' ? 'no-op' : command;
+  return command === '' ? 'no-op' : revealInvisible(command);
 }
 
 function entryRange(entries: readonly Entry[]): string {

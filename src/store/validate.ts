@@ -3,8 +3,9 @@
  * that says what is wrong and what would be right; nothing is applied until
  * everything checks out.
  */
-import { MAX_COMMAND_LENGTH, MAX_DELAY_MS, MAX_NODES, MAX_SEED, MAX_SNAPSHOT_THRESHOLD, MIN_NODES } from './defaults';
+import { MAX_COMMAND_CODE_UNITS, MAX_COMMAND_LENGTH, MAX_DELAY_MS, MAX_NODES, MAX_SEED, MAX_SNAPSHOT_THRESHOLD, MIN_NODES } from './defaults';
 import type { NetworkDraft } from './types';
+import { characterCount, characterName, codePointLabel, firstInvisible } from './characters';
 
 export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
@@ -42,16 +43,33 @@ export function parseSnapshotThreshold(text: string): Checked<number> {
   return ok(n);
 }
 
-/** A client command: any short line of text; `key=value` sets a key in the replicated key–value store. */
+/**
+ * A client command: any short line of text; `key=value` sets a key in the
+ * replicated key–value store. Its length is counted in characters as a
+ * reader sees them (an emoji is one), and it must show as itself: no
+ * invisible character that could make the logs display something other than
+ * what was typed.
+ */
 export function parseCommand(text: string): Checked<string> {
   const command = text.trim();
   if (command === '') return fail('Type a command first, for example x=1.');
-  if ([...command].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) return fail('A command cannot contain tabs, line breaks or other control characters.');
-  if (command.length > MAX_COMMAND_LENGTH) {
-    return fail(`That command is ${command.length} characters long; keep it to ${MAX_COMMAND_LENGTH} or fewer.`);
+  if (/\p{Cc}/u.test(command)) return fail('A command cannot contain tabs, line breaks or other control characters.');
+  const hidden = firstInvisible(command);
+  if (hidden !== null) {
+    return fail(
+      `A command cannot contain the invisible character ${codePointLabel(hidden)} (${characterName(hidden)}); it can make text display differently from what was typed.`,
+    );
   }
-  // The key–value store keeps its state in a plain object for snapshots,
-  // where this key would vanish (see the report on src/raft/kv.ts).
+  const length = characterCount(command);
+  if (length > MAX_COMMAND_LENGTH) {
+    return fail(`That command is ${length} characters long; keep it to ${MAX_COMMAND_LENGTH} or fewer.`);
+  }
+  // One character can be built from any number of parts (accents stacked on a letter).
+  if (command.length > MAX_COMMAND_CODE_UNITS) {
+    return fail(
+      `That command is too big: its ${length} characters are built from ${command.length} UTF-16 code units (stacked accents add up); a command can hold at most ${MAX_COMMAND_CODE_UNITS}.`,
+    );
+  }
   return ok(command);
 }
 

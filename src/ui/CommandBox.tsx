@@ -4,7 +4,7 @@
  * gets a clear message; nothing is sent.
  */
 import { useId, useState, type FormEvent } from 'react';
-import { MAX_COMMAND_LENGTH, selectLeader } from '../store';
+import { characterCount, MAX_COMMAND_LENGTH, selectLeader } from '../store';
 import { useLab, useLabApi } from './LabContext';
 import { NoticeLine } from './NoticeLine';
 
@@ -13,6 +13,8 @@ export function CommandBox() {
   const leader = useLab(selectLeader);
   const [text, setText] = useState('');
   const id = useId();
+  // Characters as a reader sees them (an emoji is one), as the store counts them.
+  const typed = characterCount(text.trim());
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     if (await lab.store.getState().submitCommand(text)) setText('');
@@ -39,7 +41,7 @@ export function CommandBox() {
       </form>
       <p id={`${id}-hint`} className="hint">
         {leader ? `Goes to leader node ${leader.id} (term ${leader.term}).` : 'No leader at the moment.'} <code>key=value</code> sets a key;
-        up to {MAX_COMMAND_LENGTH} characters.
+        up to {MAX_COMMAND_LENGTH} characters{typed > 0 ? ` (${typed} typed)` : ''}.
       </p>
       <NoticeLine area="command" />
     </section>

@@ -66,6 +66,23 @@ describe('command box', () => {
     expect(lab.store.getState().cluster.actions().filter((a) => a.kind === 'start')).toEqual([]);
   });
 
+  it('counts characters as a reader sees them: 40 emoji fit, and the hint says so', async () => {
+    const { lab } = renderLab();
+    const leader = await untilLeader(lab);
+    fireEvent.change(screen.getByRole('textbox', { name: 'Command' }), { target: { value: '😀'.repeat(40) } });
+    expect(screen.getByText(/up to 40 characters \(40 typed\)/)).toBeInTheDocument();
+    await submit('😀'.repeat(40));
+    expect(screen.getByText(new RegExp(`Sent “${'😀'.repeat(40)}” to leader node ${leader}`, 'u'))).toBeInTheDocument();
+  });
+
+  it('refuses a right-to-left override by name, and sends nothing', async () => {
+    const { lab } = renderLab();
+    await untilLeader(lab);
+    await submit('x=\u202E1');
+    expect(screen.getByText(/cannot contain the invisible character U\+202E \(RIGHT-TO-LEFT OVERRIDE\)/)).toBeInTheDocument();
+    expect(lab.store.getState().cluster.actions().filter((a) => a.kind === 'start')).toEqual([]);
+  });
+
   it('sends to the leader, clears the box, and reports the commit', async () => {
     const { lab } = renderLab();
     const leader = await untilLeader(lab);
