@@ -104,8 +104,12 @@ export class CommitRecord {
   problem: string | null = null;
   readonly exercised = { elections: 0, truncations: 0, snapshotsInstalled: 0, compactions: 0, crashes: 0, duplicates: 0, drops: 0 };
 
+  /** Events seen (each one checked by the safety monitor too). */
+  events = 0;
+
   constructor(cluster: Cluster) {
     cluster.subscribe((e) => {
+      this.events += 1;
       switch (e.kind) {
         case 'apply': {
           const known = this.commandAt.get(e.index);
@@ -189,6 +193,9 @@ export class Schedule {
   /** What was done, for the failure message. */
   readonly actions: string[] = [];
   private commandCount = 0;
+  /** Liveness once everything is healed: virtual ms until a leader, and until a new command is applied everywhere. */
+  leaderAfterHealMs: number | null = null;
+  appliedAfterHealMs: number | null = null;
 
   /** `transport` picks where the nodes run; the schedule itself depends only on the seed. */
   constructor(
@@ -252,9 +259,11 @@ export class Schedule {
     for (const id of cluster.ids) {
       if (restartAll || !cluster.node(id).alive) await cluster.restart(id);
     }
+    const healedAt = cluster.now();
     for (let attempt = 1; attempt <= 5; attempt++) {
       // Long-delayed messages may still arrive for up to 2.2 s: they must do no harm.
       if (!(await cluster.runUntil(() => currentLeader(cluster) !== null, 5000))) continue;
+      this.leaderAfterHealMs ??= cluster.now() - healedAt;
       const leader = currentLeader(cluster)!;
       const command = `final=${this.seed}.${attempt}`;
       const final = await cluster.start(leader, command);
@@ -264,6 +273,7 @@ export class Schedule {
         this.record.commandAt.get(final.index) === command &&
         cluster.ids.every((id) => (this.record.appliedThrough.get(id) ?? 0) >= final.index);
       if (!(await cluster.runUntil(everyoneApplied, 5000))) continue;
+      this.appliedAfterHealMs = cluster.now() - healedAt;
       // Let the last heartbeats settle commitIndex everywhere.
       if (await cluster.runUntil(() => this.converged(final.index), 2000)) return { ...final, command };
     }
