@@ -80,7 +80,7 @@ describe('views are frozen copies: editing them changes nothing inside', () => {
     expect(inFlight.length).toBeGreaterThan(0);
     const append = inFlight.find((m) => m.type === 'AppendEntries' && m.payload.type === 'AppendEntries' && m.payload.entries.length > 0);
     expect(append).toBeDefined();
-    const payload = append!.payload as { entries: { command: string }[]; term: number };
+    const payload = append!.payload as unknown as { entries: { command: string }[]; term: number };
     expect(() => {
       payload.entries[0]!.command = 'x=evil';
     }).toThrow(TypeError);
@@ -94,7 +94,7 @@ describe('views are frozen copies: editing them changes nothing inside', () => {
       (view.log[0] as { command: string }).command = 'x=evil';
     }).toThrow(TypeError);
     expect(() => {
-      (view.log as { index: number }[]).push({ index: 9 });
+      (view.log as unknown as { index: number }[]).push({ index: 9 });
     }).toThrow(TypeError);
     expect(() => {
       (view as { term: number }).term = 42;

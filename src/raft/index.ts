@@ -1,5 +1,5 @@
 /** The pure Raft core: see README.md in this folder for how to drive it. */
-export { RaftNode, type RaftConfig, type Progress } from './node';
+export { RaftNode, type RaftConfig, Progress, type ProgressState } from './node';
 export { KvStateMachine } from './kv';
 export * from './types';
 export { deepFreeze } from './freeze';

@@ -1,0 +1,61 @@
+/**
+ * Leader election (§5.2) and the election restriction (§5.4.1): asking for
+ * votes, answering RequestVote, counting the answers. The candidate's own
+ * transition (a new term, a vote for itself) is RaftNode's; this module
+ * decides who gets a vote.
+ */
+import type { NodeState } from './state';
+import { NONE, type RequestVote, type RequestVoteReply } from './types';
+
+/** §5.2: "issues RequestVote RPCs in parallel to each of the other servers". */
+export function requestVotes(s: NodeState): void {
+  const lastLogIndex = s.lastIndex;
+  const lastLogTerm = s.lastTerm;
+  for (const peer of s.config.peers) {
+    s.send({ type: 'RequestVote', from: s.id, to: peer, term: s.currentTerm, lastLogIndex, lastLogTerm });
+  }
+}
+
+/** Figure 2, RequestVote RPC, receiver implementation. */
+export function handleRequestVote(s: NodeState, m: RequestVote, now: number): void {
+  let granted = false;
+  let reason: string;
+  if (m.term < s.currentTerm) {
+    // Figure 2, RequestVote receiver 1: reply false if term < currentTerm.
+    reason = `its term ${s.currentTerm} is newer than ${m.term}`;
+  } else if (s.votedFor !== NONE && s.votedFor !== m.from) {
+    // §5.2: "each server will vote for at most one candidate in a given term".
+    reason = `it already voted for node ${s.votedFor} in term ${s.currentTerm}`;
+  } else if (!isUpToDate(s, m.lastLogIndex, m.lastLogTerm)) {
+    // §5.4.1: deny the vote if the voter's own log is more up-to-date.
+    reason = `its log (last ${s.lastIndex}@t${s.lastTerm}) is more up to date than ${m.lastLogIndex}@t${m.lastLogTerm}`;
+  } else {
+    granted = true;
+    reason = 'the candidate is up to date';
+    if (s.votedFor !== m.from) {
+      s.votedFor = m.from;
+      s.hardStateDirty = true; // persisted before the reply leaves (Figure 2).
+    }
+    // Figure 2, rules for followers: granting a vote resets the election timer.
+    s.resetElectionTimer(now);
+  }
+  s.emit({ at: s.now, kind: 'vote', node: s.id, term: s.currentTerm, candidate: m.from, granted, reason });
+  s.send({ type: 'RequestVoteReply', from: s.id, to: m.from, term: s.currentTerm, voteGranted: granted });
+}
+
+/**
+ * §5.4.1: "If the logs have last entries with different terms, then the log
+ * with the later term is more up-to-date. If the logs end with the same
+ * term, then whichever log is longer is more up-to-date."
+ */
+export function isUpToDate(s: NodeState, lastLogIndex: number, lastLogTerm: number): boolean {
+  const myTerm = s.lastTerm;
+  return lastLogTerm > myTerm || (lastLogTerm === myTerm && lastLogIndex >= s.lastIndex);
+}
+
+/** A candidate counts a vote; §5.2: "A candidate wins an election if it receives votes from a majority". */
+export function handleRequestVoteReply(s: NodeState, m: RequestVoteReply, now: number): void {
+  if (s.role !== 'candidate' || m.term !== s.currentTerm || !m.voteGranted) return;
+  s.votes.add(m.from);
+  if (s.votes.size >= s.config.quorum) s.roles.becomeLeader(now);
+}

@@ -1,0 +1,255 @@
+/**
+ * Log replication (§5.3) and commitment (§5.3, §5.4.2): the leader appends
+ * commands, sends AppendEntries (or, when the entries were compacted away,
+ * InstallSnapshot, §7) under the one-outstanding-message flow control of
+ * progress.ts, and handles their replies; followers check and append.
+ */
+import { committedIndex } from './quorum';
+import { maybeCompact } from './snapshot';
+import type { Progress } from './progress';
+import type { NodeState } from './state';
+import type { AppendEntries, AppendEntriesReply, Entry, InstallSnapshotReply, NodeId } from './types';
+
+const EMPTY: readonly Entry[] = [];
+
+/** §5.3: "the leader appends the command to its log as a new entry". */
+export function appendOwn(s: NodeState, command: string): Entry {
+  const entry: Entry = { index: s.lastIndex + 1, term: s.currentTerm, command };
+  s.log.append(entry);
+  s.persist({ kind: 'entries', fromIndex: entry.index, entries: [entry] });
+  s.emit({ at: s.now, kind: 'append', node: s.id, term: s.currentTerm, fromIndex: entry.index, entries: [entry], truncatedFrom: null });
+  return entry;
+}
+
+/** Sends new entries to every follower that has no message outstanding (the others get them with its answer). */
+export function replicateToIdle(s: NodeState): void {
+  for (const peer of s.config.peers) {
+    const pr = s.progress.get(peer);
+    if (pr && !pr.isPaused()) sendAppend(s, peer, pr);
+  }
+}
+
+/** §5.2: heartbeats "to maintain their authority"; also the retry of anything presumed lost. */
+export function broadcastHeartbeat(s: NodeState): void {
+  const now = s.now;
+  for (const peer of s.config.peers) {
+    const pr = s.progress.get(peer);
+    if (!pr) continue;
+    if (pr.sentWithin(now, s.config.heartbeatMs)) {
+      // News is on its way: a bare heartbeat at the known match point. It
+      // keeps the follower's timer and commitIndex fresh and, since the
+      // follower is known to hold that entry, is never refused for a gap.
+      if (pr.matchIndex >= s.log.snapshotIndex) sendAppendAt(s, peer, pr.matchIndex, EMPTY);
+    } else {
+      // Nothing outstanding, or no answer for a whole heartbeat interval
+      // (presumed lost): (re)send everything from nextIndex, or probe.
+      sendAppend(s, peer, pr);
+    }
+  }
+}
+
+/**
+ * Sends the entries from nextIndex on (none: a probe at nextIndex - 1), or
+ * the snapshot if they were compacted away (§7), and marks it outstanding.
+ */
+export function sendAppend(s: NodeState, peer: NodeId, pr: Progress): void {
+  if (pr.nextIndex <= s.log.snapshotIndex) {
+    sendSnapshot(s, peer, pr);
+    return;
+  }
+  const prevLogIndex = pr.nextIndex - 1;
+  const entries = s.log.slice(pr.nextIndex, s.config.maxEntriesPerMessage);
+  sendAppendAt(s, peer, prevLogIndex, entries);
+  pr.sentEntries(s.now, prevLogIndex + entries.length);
+}
+
+function sendAppendAt(s: NodeState, peer: NodeId, prevLogIndex: number, entries: readonly Entry[]): void {
+  const msg: AppendEntries = {
+    type: 'AppendEntries',
+    from: s.id,
+    to: peer,
+    term: s.currentTerm,
+    prevLogIndex,
+    prevLogTerm: s.termAt(prevLogIndex),
+    entries,
+    leaderCommit: s.commitIndex,
+  };
+  s.send(msg);
+}
+
+/** Figure 13: the leader "sends InstallSnapshot RPCs to followers that are too far behind" (one chunk). */
+function sendSnapshot(s: NodeState, peer: NodeId, pr: Progress): void {
+  const snapshot = s.log.snapshot;
+  if (!snapshot) return;
+  pr.sentSnapshot(s.now, snapshot.lastIncludedIndex);
+  s.send({ type: 'InstallSnapshot', from: s.id, to: peer, term: s.currentTerm, snapshot });
+}
+
+/** Figure 2, AppendEntries RPC, receiver implementation. */
+export function handleAppendEntries(s: NodeState, m: AppendEntries, now: number): void {
+  if (m.term < s.currentTerm) {
+    // Figure 2, AppendEntries receiver 1: reply false if term < currentTerm.
+    rejectAppend(s, m, `its term ${s.currentTerm} is newer than ${m.term}`, 0, 0);
+    return;
+  }
+  if (s.role === 'leader') return; // Impossible by Election Safety (§5.2): ignore.
+  if (s.role === 'candidate') {
+    // §5.2: a candidate that hears from a leader of its term steps down.
+    s.roles.becomeFollower(m.term, m.from, now, `node ${m.from} is the leader of term ${m.term}`);
+  }
+  s.leader = m.from;
+  // Figure 2, rules for followers: AppendEntries from the current leader resets the timer.
+  s.resetElectionTimer(now);
+
+  let prevLogIndex = m.prevLogIndex;
+  let entries = m.entries;
+  const snapIndex = s.log.snapshotIndex;
+  if (prevLogIndex < snapIndex) {
+    // The prefix up to the snapshot is committed, so it matches the leader's
+    // log (§5.4.3, Leader Completeness): skip the entries it covers.
+    const skip = snapIndex - prevLogIndex;
+    if (skip >= entries.length) {
+      acceptAppend(s, m, prevLogIndex + entries.length);
+      return;
+    }
+    entries = entries.slice(skip);
+    prevLogIndex = snapIndex;
+  } else if (prevLogIndex > s.lastIndex) {
+    // Figure 2, AppendEntries receiver 2 (log doesn't contain prevLogIndex).
+    rejectAppend(s, m, `it has no entry at index ${prevLogIndex}`, s.lastIndex + 1, 0);
+    return;
+  } else {
+    const localTerm = s.termAt(prevLogIndex);
+    if (localTerm !== m.prevLogTerm) {
+      // Figure 2, receiver 2 (term mismatch); §5.3 fast backtracking hint:
+      // the conflicting term and the first index this node stores for it.
+      const first = s.log.firstIndexOfTermAt(prevLogIndex);
+      rejectAppend(s, m, `its entry at index ${prevLogIndex} has term ${localTerm}, not ${m.prevLogTerm}`, first, localTerm);
+      return;
+    }
+  }
+
+  // Figure 2, receiver 3 and 4: delete only on conflict, append what is new.
+  let appendFrom = -1;
+  let truncatedFrom: number | null = null;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    if (entry.index > s.lastIndex) {
+      appendFrom = i;
+      break;
+    }
+    if (s.termAt(entry.index) !== entry.term) {
+      if (entry.index <= s.commitIndex) {
+        throw new Error(`node ${s.id}: refusing to truncate committed entry ${entry.index} (safety violated)`);
+      }
+      truncatedFrom = entry.index;
+      s.log.truncateFrom(entry.index);
+      appendFrom = i;
+      break;
+    }
+  }
+  if (appendFrom >= 0) {
+    const fresh = appendFrom === 0 ? entries : entries.slice(appendFrom);
+    for (const entry of fresh) s.log.append(entry);
+    const fromIndex = fresh[0]!.index;
+    s.persist({ kind: 'entries', fromIndex, entries: fresh });
+    s.emit({ at: s.now, kind: 'append', node: s.id, term: s.currentTerm, fromIndex, entries: fresh, truncatedFrom });
+  }
+  const lastNewIndex = prevLogIndex + entries.length;
+  // Figure 2, receiver 5: commitIndex = min(leaderCommit, index of last new entry).
+  if (m.leaderCommit > s.commitIndex) {
+    const newCommit = Math.min(m.leaderCommit, lastNewIndex);
+    if (newCommit > s.commitIndex) advanceCommit(s, newCommit);
+  }
+  acceptAppend(s, m, lastNewIndex);
+}
+
+function acceptAppend(s: NodeState, m: AppendEntries, matchIndex: number): void {
+  s.send({
+    type: 'AppendEntriesReply',
+    from: s.id,
+    to: m.from,
+    term: s.currentTerm,
+    success: true,
+    prevLogIndex: m.prevLogIndex,
+    matchIndex,
+    conflictIndex: 0,
+    conflictTerm: 0,
+  });
+}
+
+function rejectAppend(s: NodeState, m: AppendEntries, reason: string, conflictIndex: number, conflictTerm: number): void {
+  s.emit({ at: s.now, kind: 'reject', node: s.id, term: s.currentTerm, leader: m.from, reason });
+  s.send({
+    type: 'AppendEntriesReply',
+    from: s.id,
+    to: m.from,
+    term: s.currentTerm,
+    success: false,
+    prevLogIndex: m.prevLogIndex,
+    matchIndex: 0,
+    conflictIndex,
+    conflictTerm,
+  });
+}
+
+/** The leader takes a follower's answer to an AppendEntries. */
+export function handleAppendEntriesReply(s: NodeState, m: AppendEntriesReply): void {
+  if (s.role !== 'leader' || m.term !== s.currentTerm) return; // stale
+  const pr = s.progress.get(m.from);
+  if (!pr) return;
+  if (m.success) {
+    acknowledged(s, m.from, pr, m.matchIndex);
+    return;
+  }
+  // A refusal for a stale term (conflictIndex 0) answered an older leader's
+  // request, not ours.
+  if (m.conflictIndex === 0) return;
+  // §5.3 fast backtracking: skip the whole conflicting term in one round trip.
+  let next = m.conflictIndex;
+  if (m.conflictTerm > 0) {
+    const last = s.log.lastIndexOfTerm(m.conflictTerm);
+    if (last > 0) next = last + 1;
+  }
+  if (pr.maybeDecrTo(m.prevLogIndex, next, s.lastIndex)) sendAppend(s, m.from, pr);
+}
+
+/** The leader takes a follower's answer to an InstallSnapshot (Figure 13). */
+export function handleInstallSnapshotReply(s: NodeState, m: InstallSnapshotReply): void {
+  if (s.role !== 'leader' || m.term !== s.currentTerm) return;
+  const pr = s.progress.get(m.from);
+  if (!pr) return;
+  acknowledged(s, m.from, pr, m.lastIncludedIndex);
+}
+
+/** A follower holds everything through `index`: maybe commit, and send what it still lacks. */
+function acknowledged(s: NodeState, peer: NodeId, pr: Progress, index: number): void {
+  pr.maybeUpdate(index);
+  maybeCommit(s);
+  if (!pr.isPaused() && pr.nextIndex <= s.lastIndex) sendAppend(s, peer, pr);
+}
+
+/**
+ * §5.3 and §5.4.2 (Figure 8): commit the highest N replicated on a majority,
+ * but only if log[N].term == currentTerm; earlier entries commit with it.
+ */
+export function maybeCommit(s: NodeState): void {
+  const matches: number[] = [s.lastIndex];
+  for (const pr of s.progress.values()) matches.push(pr.matchIndex);
+  const n = committedIndex(matches, s.config.quorum);
+  if (n > s.commitIndex && s.termAt(n) === s.currentTerm) advanceCommit(s, n);
+}
+
+function advanceCommit(s: NodeState, index: number): void {
+  s.commitIndex = index;
+  s.emit({ at: s.now, kind: 'commit', node: s.id, term: s.currentTerm, commitIndex: index });
+  // Figure 2, all servers: "If commitIndex > lastApplied: increment
+  // lastApplied, apply log[lastApplied] to state machine" — in order, once.
+  while (s.lastApplied < s.commitIndex) {
+    s.lastApplied += 1;
+    const entry = s.log.at(s.lastApplied);
+    s.sm.apply(entry.command);
+    s.emit({ at: s.now, kind: 'apply', node: s.id, index: entry.index, term: entry.term, command: entry.command });
+  }
+  maybeCompact(s);
+}
