@@ -5,10 +5,10 @@
  * and the same calls give the same history.
  */
 import { deepFreeze, MAX_COMMAND_LENGTH, type NodeId } from '../raft';
-import { EventQueue, type Scheduled } from './heap';
-import { Network, type Delivery } from './network';
+import { Network } from './network';
 import { createRandom, type Random } from './prng';
 import { InlineRuntime, nodeSeed, storedView, type NodeOutput, type NodeRuntime, type NodeSettings } from './runtime';
+import { Scheduler, type Call, type QueueItem } from './scheduler';
 import { MemoryStorage } from './storage';
 import type {
   Cluster,
@@ -31,14 +31,6 @@ import { checkInteger, describe, mergeNetwork, readNetworkOptions } from './vali
 /** Creates a runtime for one node life; the worker transport supplies its own. */
 export type RuntimeFactory = (settings: NodeSettings, disk: MemoryStorage) => NodeRuntime;
 
-interface TimerItem extends Scheduled {
-  readonly kind: 'timer';
-  readonly node: NodeId;
-  readonly gen: number;
-}
-
-type QueueItem = Delivery | TimerItem;
-
 interface NodeSlot {
   readonly id: NodeId;
   /** The stored state: the inline node's disk, or the mirror of a worker's IndexedDB. */
@@ -58,10 +50,9 @@ export class SimCluster implements Cluster {
   private readonly options: ResolvedOptions;
   private readonly makeRuntime: RuntimeFactory;
   private readonly random: Random;
-  private readonly queue = new EventQueue<QueueItem>();
+  private readonly sched: Scheduler;
   private readonly net: Network;
   private readonly slots: NodeSlot[] = [];
-  private clock = 0;
   private readonly log = new EventLog();
   private tail: Promise<unknown> = Promise.resolve();
   private destroyed = false;
@@ -73,15 +64,23 @@ export class SimCluster implements Cluster {
     makeRuntime: RuntimeFactory = inlineFactory,
     private readonly onDestroy: (() => Promise<void>) | null = null,
     /** Nodes answer asynchronously (workers): run independent events concurrently. */
-    private readonly pipelined = false,
+    pipelined = false,
   ) {
     this.options = options;
+    this.sched = new Scheduler(
+      {
+        dispatch: (item) => this.dispatch(item),
+        complete: (item, call) => this.complete(item, call),
+        lookaheadMs: () => this.lookaheadMs(),
+      },
+      pipelined,
+    );
     this.makeRuntime = makeRuntime;
     this.random = createRandom(options.seed);
     this.ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
     this.net = new Network(this.ids.length, deepFreeze(structuredClone(options.network)), this.random, {
       emit: (e) => this.emit(e),
-      schedule: (d) => this.queue.push(d),
+      schedule: (d) => this.sched.queue.push(d),
       now: () => this.clock,
     });
     for (const id of this.ids) {
@@ -155,12 +154,7 @@ export class SimCluster implements Cluster {
 
   inFlight(): readonly InFlightMessage[] {
     this.guard();
-    const out: InFlightMessage[] = [];
-    for (const item of this.queue.all()) {
-      if (item.kind === 'deliver' && !item.cancelled) out.push(item.public);
-    }
-    out.sort((a, b) => a.id - b.id);
-    return out;
+    return this.net.inFlight();
   }
 
   subscribe(listener: (e: ClusterEvent) => void): () => void {
@@ -213,7 +207,7 @@ export class SimCluster implements Cluster {
         }
       },
       async () => {
-        await this.runTo(this.clock + ms, null);
+        await this.sched.runTo(this.clock + ms, null);
       },
     );
   }
@@ -228,92 +222,18 @@ export class SimCluster implements Cluster {
       },
       () => {
         if (pred()) return true;
-        return this.runTo(this.clock + maxMs, pred);
+        return this.sched.runTo(this.clock + maxMs, pred);
       },
     );
   }
 
   step(): Promise<boolean> {
-    return this.serial(null, async () => {
-      for (;;) {
-        const item = this.queue.pop();
-        if (!item) return false;
-        this.clock = Math.max(this.clock, item.at);
-        const done = this.process(item);
-        if (done === false) continue; // stale timer or cancelled message: not an event
-        if (done !== true) await done;
-        return true;
-      }
-    });
+    return this.serial(null, () => this.sched.step());
   }
 
-  /**
-   * Processes every event due up to `limit`, then sets the clock to `limit`.
-   * Stops early, at that event's time, once `pred` holds.
-   */
-  private runTo(limit: number, pred: (() => boolean) | null): boolean | Promise<boolean> {
-    if (pred === null && this.pipelined) return this.runWindowed(limit);
-    for (;;) {
-      const next = this.queue.peek();
-      if (!next || next.at > limit) break;
-      this.queue.pop();
-      this.clock = next.at;
-      const done = this.process(next);
-      if (done === false) continue;
-      if (done !== true) return done.then(() => this.afterAsync(limit, pred));
-      if (pred && pred()) return true;
-    }
-    this.clock = limit;
-    return false;
-  }
-
-  private afterAsync(limit: number, pred: (() => boolean) | null): boolean | Promise<boolean> {
-    if (pred && pred()) return true;
-    return this.runTo(limit, pred);
-  }
-
-  /**
-   * The same history as runTo, faster when nodes are asynchronous (workers):
-   * events that cannot influence each other are handed to their nodes
-   * before the earlier ones are done, and their outputs are then taken
-   * strictly in queue order (a conservative parallel simulation).
-   *
-   * An event for node X at time t may start once X has no earlier event
-   * still being handled and t < base + lookahead, where base is the time of
-   * the earliest event not yet taken and lookahead the least time any output
-   * can schedule something ahead (the minimum message delay and timer
-   * period). Nothing an unfinished event produces can then precede or change
-   * it, so taking outputs in order replays the sequential run exactly.
-   */
-  private async runWindowed(limit: number): Promise<boolean> {
-    const lookahead = this.lookaheadMs();
-    const started: { item: QueueItem; call: NodeOutput | Promise<NodeOutput> | null; node: NodeId }[] = [];
-    const busy = new Set<NodeId>();
-    for (;;) {
-      const head = started[0]?.item.at ?? this.queue.peek()?.at;
-      if (head === undefined) break;
-      for (;;) {
-        const next = this.queue.peek();
-        if (!next || next.at > limit || (next.at !== head && next.at >= head + lookahead)) break;
-        const node = next.kind === 'timer' ? next.node : next.to;
-        if (busy.has(node)) break; // keep queue order: wait for that node
-        this.queue.pop();
-        busy.add(node);
-        const call = this.dispatch(next);
-        // Its failure is handled in order by complete(); until then it must
-        // not count as an unhandled rejection.
-        if (call instanceof Promise) call.catch(() => undefined);
-        started.push({ item: next, call, node });
-      }
-      const first = started.shift();
-      if (!first) break; // nothing due before the limit
-      this.clock = first.item.at;
-      const done = this.complete(first.item, first.call);
-      if (done !== true && done !== false) await done;
-      busy.delete(first.node);
-    }
-    this.clock = limit;
-    return false;
+  /** The clock: virtual ms since creation (the scheduler's). */
+  private get clock(): number {
+    return this.sched.clock;
   }
 
   private lookaheadMs(): number {
@@ -324,16 +244,11 @@ export class SimCluster implements Cluster {
     return min;
   }
 
-  /** Handles one queue item: true if handled synchronously, a promise if not, false if it was stale. */
-  private process(item: QueueItem): boolean | Promise<void> {
-    return this.complete(item, this.dispatch(item));
-  }
-
   /**
    * First half of handling an item: decide whether it reaches a node and, if
    * so, hand it over (the node starts working). Emits nothing.
    */
-  private dispatch(item: QueueItem): NodeOutput | Promise<NodeOutput> | null {
+  private dispatch(item: QueueItem): Call {
     if (item.kind === 'timer') {
       const slot = this.slot(item.node);
       if (item.gen !== slot.timerGen || !slot.runtime) return null;
@@ -341,26 +256,25 @@ export class SimCluster implements Cluster {
       return slot.runtime.tick(item.at);
     }
     if (item.cancelled) return null;
-    const slot = this.slot(item.to);
-    if (!this.net.passes(item.from, item.to) || !slot.runtime) return null;
-    item.cancelled = true; // no longer in flight
-    return slot.runtime.deliver(item.payload, item.at);
+    const runtime = this.slot(item.to).runtime;
+    if (!runtime || this.net.fate(item, true) !== null) return null;
+    return runtime.deliver(item.payload, item.at);
   }
 
   /** Second half, in queue order: emit what happened and take the node's output. */
-  private complete(item: QueueItem, call: NodeOutput | Promise<NodeOutput> | null): boolean | Promise<void> {
+  private complete(item: QueueItem, call: Call): boolean | Promise<void> {
     if (item.kind === 'timer') {
       return call === null ? false : this.absorb(this.slot(item.node), call);
     }
+    if (item.cancelled) return false; // dropped meanwhile (its receiver crashed)
+    const slot = this.slot(item.to);
     if (call === null) {
-      if (item.cancelled) return false;
-      item.cancelled = true;
-      const reason = this.net.passes(item.from, item.to) ? 'receiver crashed' : 'link down';
-      this.emit({ kind: 'drop', at: this.clock, message: item.public, reason });
+      this.net.drop(item, this.net.fate(item, slot.runtime !== null) ?? 'receiver crashed');
       return true;
     }
+    this.net.delivered(item);
     this.emit({ kind: 'deliver', at: this.clock, message: item.public });
-    return this.absorb(this.slot(item.to), call);
+    return this.absorb(slot, call);
   }
 
   /**
@@ -424,7 +338,7 @@ export class SimCluster implements Cluster {
     slot.timerAt = deadline;
     slot.timerGen += 1;
     if (deadline === Infinity) return;
-    this.queue.push({ kind: 'timer', at: Math.max(deadline, this.clock), seq: 0, node: slot.id, gen: slot.timerGen });
+    this.sched.queue.push({ kind: 'timer', at: Math.max(deadline, this.clock), seq: 0, node: slot.id, gen: slot.timerGen });
   }
 
   /** A runtime that failed (a worker that threw or stopped answering) is a crashed node. */
@@ -545,17 +459,9 @@ export class SimCluster implements Cluster {
     slot.runtime = null;
     slot.timerGen += 1; // its queued timer is now stale
     slot.timerAt = Infinity;
-    // In-flight messages to it are lost with it.
-    const doomed: Delivery[] = [];
-    for (const item of this.queue.all()) {
-      if (item.kind === 'deliver' && !item.cancelled && item.to === slot.id) doomed.push(item);
-    }
-    doomed.sort((a, b) => a.id - b.id);
     this.emit({ kind: 'crash', at: this.clock, node: slot.id, reason });
-    for (const d of doomed) {
-      d.cancelled = true;
-      this.emit({ kind: 'drop', at: this.clock, message: d.public, reason: 'receiver crashed' });
-    }
+    // In-flight messages to it are lost with it.
+    this.net.dropTo(slot.id, 'receiver crashed');
     return runtime.terminate();
   }
 
@@ -627,15 +533,9 @@ export class SimCluster implements Cluster {
   dropMessage(id: number): boolean {
     this.guard();
     checkInteger('id', id, 0);
-    for (const item of this.queue.all()) {
-      if (item.kind === 'deliver' && item.id === id && !item.cancelled) {
-        item.cancelled = true;
-        this.record({ at: this.clock, kind: 'dropMessage', id });
-        this.emit({ kind: 'drop', at: this.clock, message: item.public, reason: 'by user' });
-        return true;
-      }
-    }
-    return false;
+    if (!this.net.onWire(id)) return false;
+    this.record({ at: this.clock, kind: 'dropMessage', id });
+    return this.net.dropById(id, 'by user');
   }
 
   /** Stops everything; afterwards every other method throws "cluster has been destroyed". Idempotent. */
@@ -651,7 +551,7 @@ export class SimCluster implements Cluster {
       }
       await Promise.all(pending);
       if (this.onDestroy) await this.onDestroy();
-      this.queue.clear();
+      this.sched.queue.clear();
       this.log.clear();
       this.destroyed = true;
     });

@@ -6,7 +6,7 @@
 import { deepFreeze, type Message, type NodeId } from '../raft';
 import type { Scheduled } from './heap';
 import { randomInt, type Random } from './prng';
-import type { ClusterEvent, ClusterStats, InFlightMessage, NetworkOptions } from './types';
+import type { ClusterEvent, ClusterStats, DropReason, InFlightMessage, NetworkOptions } from './types';
 
 /** A message on the wire; also the event-queue item of its delivery. */
 export class Delivery implements InFlightMessage, Scheduled {
@@ -66,6 +66,8 @@ export class Network {
   private messages = 0;
   private bytes = 0;
   private readonly byType: Record<string, number> = {};
+  /** Every message on the wire, by id (insertion order is id order). */
+  private readonly wire = new Map<number, Delivery>();
 
   constructor(
     n: number,
@@ -100,6 +102,55 @@ export class Network {
     this.unplugged[id] = plugged ? 0 : 1;
   }
 
+  /** What is on the wire now, oldest first. */
+  inFlight(): InFlightMessage[] {
+    const out: InFlightMessage[] = [];
+    for (const d of this.wire.values()) out.push(d.public);
+    return out;
+  }
+
+  /**
+   * The one decision of a message's fate when it is due: delivered (null) or
+   * dropped, and why. A message passes only if both cables are plugged in
+   * and its directed link is up — checked when sent and again now — and its
+   * receiver is alive.
+   */
+  fate(d: Delivery, receiverAlive: boolean): DropReason | null {
+    if (!this.passes(d.from, d.to)) return 'link down';
+    return receiverAlive ? null : 'receiver crashed';
+  }
+
+  /** The message reached its receiver: it is no longer on the wire. */
+  delivered(d: Delivery): void {
+    d.cancelled = true;
+    this.wire.delete(d.id);
+  }
+
+  /** Takes a message off the wire for `reason` and reports it. */
+  drop(d: Delivery, reason: DropReason): void {
+    d.cancelled = true;
+    this.wire.delete(d.id);
+    this.host.emit({ kind: 'drop', at: this.host.now(), message: d.public, reason });
+  }
+
+  /** Drops every message on its way to `node` (it crashed: they are lost with it). */
+  dropTo(node: NodeId, reason: DropReason): void {
+    for (const d of [...this.wire.values()]) if (d.to === node) this.drop(d, reason);
+  }
+
+  /** Whether the message `id` is on the wire. */
+  onWire(id: number): boolean {
+    return this.wire.has(id);
+  }
+
+  /** Drops the message `id` if it is on the wire; false if it is not. */
+  dropById(id: number, reason: DropReason): boolean {
+    const d = this.wire.get(id);
+    if (!d) return false;
+    this.drop(d, reason);
+    return true;
+  }
+
   /** A node hands a message to the wire. */
   send(m: Message): void {
     // What is on the wire is read-only: inFlight() and events hand it out,
@@ -110,30 +161,32 @@ export class Network {
     this.bytes += JSON.stringify(m).length;
     this.byType[m.type] = (this.byType[m.type] ?? 0) + 1;
     const o = this.options;
-    if (!this.passes(m.from, m.to)) {
+    // Its fate at send time: a cut link or loss drops it at once (the
+    // random draws keep this order: loss, delay, duplication, its delay).
+    const cut = !this.passes(m.from, m.to);
+    if (cut || (o.dropRate > 0 && this.random() < o.dropRate)) {
       const d = new Delivery(this.nextId++, m, now, now, false);
       this.host.emit({ kind: 'send', at: now, message: d.public });
-      this.host.emit({ kind: 'drop', at: now, message: d.public, reason: 'link down' });
-      return;
-    }
-    if (o.dropRate > 0 && this.random() < o.dropRate) {
-      const d = new Delivery(this.nextId++, m, now, now, false);
-      this.host.emit({ kind: 'send', at: now, message: d.public });
-      this.host.emit({ kind: 'drop', at: now, message: d.public, reason: 'lost' });
+      this.drop(d, cut ? 'link down' : 'lost');
       return;
     }
     const d = new Delivery(this.nextId++, m, now, now + this.delay(), false);
     this.host.emit({ kind: 'send', at: now, message: d.public });
-    this.host.schedule(d);
+    this.put(d);
     if (o.duplicateRate > 0 && this.random() < o.duplicateRate) {
       const copy = new Delivery(this.nextId++, m, now, now + this.delay(), true);
       this.host.emit({ kind: 'duplicate', at: now, message: copy.public });
-      this.host.schedule(copy);
+      this.put(copy);
     }
   }
 
   stats(): ClusterStats {
     return { messages: this.messages, bytes: this.bytes, byType: { ...this.byType } };
+  }
+
+  private put(d: Delivery): void {
+    this.wire.set(d.id, d);
+    this.host.schedule(d);
   }
 
   private delay(): number {
