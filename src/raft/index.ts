@@ -3,4 +3,5 @@ export { RaftNode, type RaftConfig, Progress, type ProgressState } from './node'
 export { KvStateMachine } from './kv';
 export * from './types';
 export { deepFreeze } from './freeze';
+export { LogWindow, entryOfView, lastIndexOfView, type LogBase } from './log-window';
 export { MAX_TERM, MAX_INDEX, MAX_COMMAND_LENGTH, isBoundedInt } from './limits';

@@ -604,7 +604,7 @@ export class SimCluster implements Cluster {
 
 function diskSummary(d: MemoryStorage): DiskSummary {
   const snapshotIndex = d.storedSnapshot?.lastIncludedIndex ?? 0;
-  return { term: d.currentTerm, votedFor: d.vote, lastIndex: snapshotIndex + d.storedEntries.length, snapshotIndex };
+  return { term: d.currentTerm, votedFor: d.vote, lastIndex: d.lastIndex, snapshotIndex };
 }
 
 const inlineFactory: RuntimeFactory = (settings, disk) => new InlineRuntime(settings, disk);

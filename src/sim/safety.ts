@@ -24,7 +24,7 @@
  * Memory grows with the total number of distinct entries ever created (the
  * Log Matching table and the committed entries), which suits the lab's runs.
  */
-import type { Entry, NodeId, Role } from '../raft';
+import { entryOfView, lastIndexOfView, LogWindow, type Entry, type NodeId, type Role } from '../raft';
 import type { Cluster, ClusterEvent, NodeView } from './types';
 
 /** The properties the monitor checks; names as in Figure 3 of the paper. */
@@ -98,10 +98,8 @@ interface LogRecord {
 interface NodeTrack {
   role: Role;
   term: number;
-  /** Mirror of the node's log: the snapshot base and the entries after it. */
-  base: number;
-  baseTerm: number;
-  entries: (Entry | undefined)[];
+  /** Mirror of the node's log: the snapshot base and the entries after it (unknown ones undefined). */
+  log: LogWindow<Entry | undefined>;
   /** The index this node life must apply next. */
   nextApply: number;
   /** Highest commitIndex it has announced (across lives). */
@@ -201,7 +199,7 @@ export class SafetyMonitor {
         // (a 'restored' snapshot event follows if it has one).
         const t = this.track(e.node);
         t.role = 'follower';
-        t.nextApply = t.base + 1;
+        t.nextApply = t.log.base + 1;
         break;
       }
       case 'recover':
@@ -242,7 +240,7 @@ export class SafetyMonitor {
 
   private onAppend(node: NodeId, fromIndex: number, entries: readonly Entry[], truncatedFrom: number | null, at: number): void {
     const t = this.track(node);
-    const lastIndex = t.base + t.entries.length;
+    const lastIndex = t.log.lastIndex;
     if (t.role === 'leader' && (truncatedFrom !== null || fromIndex !== lastIndex + 1)) {
       this.report(
         'Leader Append-Only',
@@ -252,25 +250,20 @@ export class SafetyMonitor {
           `${truncatedFrom !== null ? ` after deleting its entries from ${truncatedFrom}` : ''} while its log ended at ${lastIndex}; a leader only appends`,
       );
     }
-    let prevTerm = termIn(t, fromIndex - 1);
+    let prevTerm = t.log.termAt(fromIndex - 1);
     for (const entry of entries) {
       this.recordEntry(node, entry, prevTerm, at);
       prevTerm = entry.term;
     }
-    // Mirror: drop everything from fromIndex on, then append.
-    const keep = fromIndex - t.base - 1;
-    if (keep >= 0) {
-      if (keep < t.entries.length) t.entries.length = keep;
-      while (t.entries.length < keep) t.entries.push(undefined); // a gap: unknown entries
-      for (const entry of entries) t.entries.push(entry);
-    }
+    // Mirror: drop everything from fromIndex on, then append (a gap: unknown entries).
+    t.log.write(fromIndex, entries, true);
   }
 
   private onCommit(node: NodeId, commitIndex: number, term: number, at: number): void {
     const t = this.track(node);
-    const last = Math.min(commitIndex, t.base + t.entries.length);
-    for (let i = Math.max(t.commitSeen, t.base) + 1; i <= last; i++) {
-      const entry = t.entries[i - t.base - 1];
+    const last = Math.min(commitIndex, t.log.lastIndex);
+    for (let i = Math.max(t.commitSeen, t.log.base) + 1; i <= last; i++) {
+      const entry = t.log.at(i);
       if (entry) this.recordCommitted(node, entry, term, at, 'committed');
     }
     if (commitIndex > t.commitSeen) t.commitSeen = commitIndex;
@@ -313,10 +306,8 @@ export class SafetyMonitor {
     }
     // Mirror, as RaftLog.setSnapshot: keep the entries after the snapshot if
     // the log holds its last entry (compaction; Figure 13 step 6), else none.
-    const keepTail = reason !== 'installed' || termIn(t, index) === term;
-    t.entries = keepTail ? t.entries.slice(Math.max(0, index - t.base)) : [];
-    t.base = index;
-    t.baseTerm = term;
+    const keepTail = reason !== 'installed' || t.log.termAt(index) === term;
+    t.log.compact(index, term, keepTail);
     t.nextApply = index + 1;
   }
 
@@ -333,9 +324,9 @@ export class SafetyMonitor {
     for (let i = snapshotIndex + 1; i <= this.highestCommitted; i++) {
       const committed = this.committedAt[i];
       if (!committed || committed.commitTerm >= term) continue;
-      const held = view.log[i - snapshotIndex - 1];
+      const held = entryOfView(view, i);
       if (!held || held.term !== committed.term || held.command !== committed.command) {
-        const found = held ? `its entry there is ${describeEntry(held)}` : `its log ends at index ${snapshotIndex + view.log.length}`;
+        const found = held ? `its entry there is ${describeEntry(held)}` : `its log ends at index ${lastIndexOfView(view)}`;
         this.report('Leader Completeness', at, node, this.incompleteMessage(node, term, committed, found));
         return; // the first gap says it; the rest would repeat it
       }
@@ -435,7 +426,7 @@ export class SafetyMonitor {
   private track(node: NodeId): NodeTrack {
     let t = this.nodes.get(node);
     if (!t) {
-      t = { role: 'follower', term: 0, base: 0, baseTerm: 0, entries: [], nextApply: 1, commitSeen: 0 };
+      t = { role: 'follower', term: 0, log: new LogWindow<Entry | undefined>(), nextApply: 1, commitSeen: 0 };
       this.nodes.set(node, t);
     }
     return t;
@@ -456,9 +447,7 @@ export class SafetyMonitor {
     if (!view) return;
     t.role = view.role;
     t.term = view.term;
-    t.base = view.snapshotIndex;
-    t.baseTerm = view.snapshotTerm;
-    t.entries = view.log.slice();
+    t.log = new LogWindow<Entry | undefined>(view.snapshotIndex, view.snapshotTerm, view.log.slice());
     t.nextApply = view.lastApplied + 1;
     t.commitSeen = view.commitIndex;
     if (view.commitIndex > this.highestCommitted) this.highestCommitted = view.commitIndex;
@@ -480,13 +469,6 @@ export function attachSafetyMonitor(
   const monitor = new SafetyMonitor(options);
   const detach = monitor.attach(cluster);
   return Object.assign(monitor, { detach });
-}
-
-/** Term of the mirrored entry at `index`; -1 if unknown (as RaftLog.termAt). */
-function termIn(t: NodeTrack, index: number): number {
-  if (index === t.base) return t.baseTerm;
-  if (index < t.base) return -1;
-  return t.entries[index - t.base - 1]?.term ?? -1;
 }
 
 function describeEntry(entry: Entry): string {

@@ -2,7 +2,7 @@
  * A node's disk. The core hands the host `PersistOp`s (src/raft/types.ts);
  * a Storage makes them durable and gives the whole state back after a crash.
  */
-import { deepFreeze, type Entry, type PersistOp, type PersistentState, type Snapshot } from '../raft';
+import { deepFreeze, LogWindow, type Entry, type PersistOp, type PersistentState, type Snapshot } from '../raft';
 
 /** A node's stable storage. `apply` is durable when it returns (or resolves). */
 export interface Storage {
@@ -27,7 +27,8 @@ export class MemoryStorage implements Storage {
   private term = 0;
   private votedFor = 0;
   private snapshot: Snapshot | null = null;
-  private entries: Entry[] = [];
+  /** The entries after the snapshot (LogWindow does the index arithmetic). */
+  private window = new LogWindow();
   private entriesCopy: readonly Entry[] | null = null;
 
   load(): PersistentState {
@@ -39,7 +40,7 @@ export class MemoryStorage implements Storage {
     return {
       hardState: { term: this.term, votedFor: this.votedFor },
       snapshot: this.snapshot,
-      entries: this.entries.slice(),
+      entries: this.window.entries.slice(),
     };
   }
 
@@ -54,11 +55,15 @@ export class MemoryStorage implements Storage {
   }
   /** Stored entries after the snapshot; read-only. */
   get storedEntries(): readonly Entry[] {
-    return this.entries;
+    return this.window.entries;
+  }
+  /** The last index stored (snapshot or log). */
+  get lastIndex(): number {
+    return this.window.lastIndex;
   }
   /** A copy of the stored entries, unaffected by later writes (shared until the next write). */
   copyOfEntries(): readonly Entry[] {
-    this.entriesCopy ??= this.entries.slice();
+    this.entriesCopy ??= this.window.entries.slice();
     return this.entriesCopy;
   }
 
@@ -80,7 +85,11 @@ export class MemoryStorage implements Storage {
     this.term = state.hardState.term;
     this.votedFor = state.hardState.votedFor;
     this.snapshot = deepFreeze(state.snapshot);
-    this.entries = state.entries.map((e) => deepFreeze(e));
+    this.window = new LogWindow(
+      state.snapshot?.lastIncludedIndex ?? 0,
+      state.snapshot?.lastIncludedTerm ?? 0,
+      state.entries.map((e) => deepFreeze(e)),
+    );
   }
 
   wipe(): void {
@@ -88,7 +97,7 @@ export class MemoryStorage implements Storage {
     this.term = 0;
     this.votedFor = 0;
     this.snapshot = null;
-    this.entries = [];
+    this.window = new LogWindow();
   }
 
   /** @internal */
@@ -98,18 +107,11 @@ export class MemoryStorage implements Storage {
   }
   /** @internal */
   replaceEntries(fromIndex: number, entries: readonly Entry[]): void {
-    const base = this.snapshot?.lastIncludedIndex ?? 0;
-    const keep = fromIndex - base - 1;
-    if (keep < 0 || keep > this.entries.length) {
-      throw new Error(`storage: cannot write entries from index ${fromIndex} (have ${base + 1}..${base + this.entries.length})`);
-    }
-    this.entries.length = keep;
-    for (const e of entries) this.entries.push(deepFreeze(e));
+    this.window.write(fromIndex, entries.map((e) => deepFreeze(e)));
   }
   /** @internal */
   setSnapshot(snapshot: Snapshot, discardLog: boolean): void {
-    const base = this.snapshot?.lastIncludedIndex ?? 0;
-    this.entries = discardLog ? [] : this.entries.slice(Math.max(0, snapshot.lastIncludedIndex - base));
+    this.window.compact(snapshot.lastIncludedIndex, snapshot.lastIncludedTerm, !discardLog);
     this.snapshot = deepFreeze(snapshot);
   }
 }
@@ -131,7 +133,7 @@ function applyOp(storage: MemoryStorage, op: PersistOp): void {
 /** Why `ops` cannot be applied in order to `storage`'s state, or null. */
 function checkOps(storage: MemoryStorage, ops: readonly PersistOp[]): string | null {
   let base = storage.storedSnapshot?.lastIncludedIndex ?? 0;
-  let last = base + storage.storedEntries.length;
+  let last = storage.lastIndex;
   for (const op of ops) {
     switch (op.kind) {
       case 'hardState':
