@@ -3,23 +3,45 @@
  * core, makes its persist ops durable, and only then posts the output (with
  * the messages that depend on them). Independent of `self`, so Node tests can
  * run it in-process with fake-indexeddb.
+ *
+ * Nothing reaches the core unchecked: every input is validated against the
+ * protocol schemas, a delivered message must come from another member of the
+ * cluster to this node, and the disk is validated when it is read back.
  */
 import { RaftNode, type PersistentState, type Ready } from '../raft';
 import { raftConfig, type Storage } from '../sim';
+import { storedStateProblem } from './consistency';
 import {
   describeMessage,
   invalidToWorker,
+  membershipOf,
   PROTOCOL_VERSION,
   type FromWorker,
+  type Membership,
+  type ProposeResult,
   type ToWorker,
   type VolatileState,
 } from './protocol';
+import { explain, PersistentStateSchema } from './schema';
 
+/** A node's disk as the host uses it: a Storage, closed when the host gives up on it. */
+export type HostStorage = Storage & { close?(): void };
+
+/** What a host needs from its surroundings (a real worker, or the loopback port in tests). */
 export interface NodeHostOptions {
   /** Posts a message to the main thread. */
   post(message: FromWorker): void;
   /** Opens this node's disk. */
-  openStorage(dbName: string): Promise<Storage>;
+  openStorage(dbName: string): Promise<HostStorage>;
+}
+
+/**
+ * Why a state read back from disk `dbName` cannot be recovered from, as the
+ * error the host reports ("disk raftlab:k:node-3 is corrupt: ..."), or null.
+ */
+export function recoveredDiskProblem(state: unknown, self: Membership, dbName: string): string | null {
+  const problem = explain(PersistentStateSchema, state) ?? storedStateProblem(state as PersistentState, self.members);
+  return problem ? `disk ${dbName} is corrupt: ${problem}` : null;
 }
 
 /** Returns the worker's message handler. Inputs are handled strictly one after another. */
@@ -27,23 +49,37 @@ export function createNodeHost(options: NodeHostOptions): (data: unknown) => voi
   let node: RaftNode | null = null;
   let storage: Storage | null = null;
   let chain: Promise<void> = Promise.resolve();
+  /** Set from the first valid init, synchronously: what every later delivery is checked against. */
+  let self: Membership | null = null;
+  /** Once an input has failed, the core may be ahead of its disk: refuse everything after. */
+  let broken: string | null = null;
 
   const fail = (seq: number | null, message: string) => {
     options.post({ v: PROTOCOL_VERSION, type: 'error', seq, message });
   };
 
-  const handle = async (msg: ToWorker): Promise<void> => {
+  const handle = async (msg: ToWorker, members: Membership): Promise<void> => {
+    if (broken) throw new Error(`the node failed earlier (${broken}); ${msg.type} refused`);
     if (msg.type === 'init') {
-      if (node) throw new Error('init received twice');
       const s = msg.settings;
-      storage = await options.openStorage(s.dbName);
-      const recovered = await storage.load();
+      const disk = await options.openStorage(s.dbName);
+      let recovered: PersistentState;
+      try {
+        const loaded = await disk.load();
+        const problem = recoveredDiskProblem(loaded, members, s.dbName);
+        if (problem) throw new Error(problem);
+        recovered = loaded;
+      } catch (err) {
+        disk.close?.();
+        throw err;
+      }
+      storage = disk;
       node = new RaftNode(raftConfig(s), recovered, msg.now);
       await finish(msg.seq, node, storage, null, recovered);
       return;
     }
-    if (!node || !storage) throw new Error(`${msg.type} received before init`);
-    let result: { index: number; term: number; isLeader: boolean } | null = null;
+    if (!node || !storage) throw new Error(`${msg.type} received before the node started`);
+    let result: ProposeResult | null = null;
     switch (msg.type) {
       case 'tick':
         node.tick(msg.now);
@@ -65,11 +101,13 @@ export function createNodeHost(options: NodeHostOptions): (data: unknown) => voi
     seq: number,
     core: RaftNode,
     disk: Storage,
-    result: { index: number; term: number; isLeader: boolean } | null,
+    result: ProposeResult | null,
     recovered: PersistentState | null,
   ): Promise<void> => {
     const ready: Ready = core.takeReady();
-    // Figure 2: persistent state is "updated on stable storage before responding to RPCs".
+    // Figure 2: persistent state is "updated on stable storage before
+    // responding to RPCs". Nothing of this output (no vote, no
+    // acknowledgement) may leave before its persist ops are durable.
     await disk.apply(ready.persist);
     options.post({
       v: PROTOCOL_VERSION,
@@ -85,23 +123,44 @@ export function createNodeHost(options: NodeHostOptions): (data: unknown) => voi
     });
   };
 
+  /**
+   * The membership `msg` is handled under, or why it is refused before it is
+   * queued. An init sets the membership at once, so deliveries queued behind
+   * it are checked against it.
+   */
+  const admit = (msg: ToWorker): Membership | string => {
+    if (msg.type === 'init') {
+      if (self) return 'init received twice';
+      self = membershipOf(msg.settings);
+      return self;
+    }
+    return self ?? `${msg.type} received before init`;
+  };
+
   return (data: unknown) => {
-    const problem = invalidToWorker(data);
+    const seq = typeof data === 'object' && data !== null && 'seq' in data && typeof data.seq === 'number' ? data.seq : null;
+    const problem = invalidToWorker(data, self);
     if (problem) {
-      const seq = typeof data === 'object' && data !== null && 'seq' in data && typeof data.seq === 'number' ? data.seq : null;
       fail(seq, `malformed message (${problem}): ${describeMessage(data)}`);
       return;
     }
     const msg = data as ToWorker;
-    chain = chain.then(
-      () => handle(msg),
-      () => undefined,
-    ).catch((err: unknown) => {
-      fail(msg.seq, err instanceof Error ? err.message : String(err));
-    });
+    const members = admit(msg);
+    if (typeof members === 'string') {
+      fail(msg.seq, members);
+      return;
+    }
+    chain = chain
+      .then(() => handle(msg, members))
+      .catch((err: unknown) => {
+        const message = err instanceof Error ? err.message : String(err);
+        broken ??= message;
+        fail(msg.seq, message);
+      });
   };
 }
 
+/** The core's volatile state, as the output reports it. */
 export function volatileState(core: RaftNode): VolatileState {
   const progress = core.progressRecords();
   return {

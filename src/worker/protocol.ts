@@ -2,16 +2,37 @@
  * The one protocol between the main thread (the scheduler and network) and a
  * node's Web Worker: one tagged union per direction. Every payload is plain
  * structured-clonable data and carries the protocol version; both sides
- * validate what they receive and answer a malformed message with an error,
- * never a silent hang.
+ * validate every field of what they receive against the valibot schemas
+ * below (and schema.ts for the Raft data), and answer a malformed message
+ * with an error, never a silent hang and never by handing it on.
  *
  * The main thread drives: it sends one input at a time, tagged with `seq`,
  * and waits for the worker's `output` with the same `seq` before the next
  * event. That lock-step keeps the worker transport exactly as deterministic
  * as the inline one.
  */
-import { MESSAGE_TYPES, type CoreEvent, type Message, type NodeId, type PersistOp, type PersistentState, type Role } from '../raft';
+import * as v from 'valibot';
+import type { CoreEvent, Message, NodeId, PersistOp, PersistentState, Role } from '../raft';
+import { describeMembers, storedStateProblem } from './consistency';
+import {
+  commandSchema,
+  CoreEventSchema,
+  deadlineSchema,
+  entryIndexOrNoneSchema,
+  explain,
+  indexSchema,
+  MessageSchema,
+  nodeIdOrNoneSchema,
+  nodeIdSchema,
+  PersistentStateSchema,
+  PersistOpSchema,
+  progressSchema,
+  taggedUnion,
+  termSchema,
+  virtualTimeSchema,
+} from './schema';
 
+/** The protocol version every message carries (`v`); a message of another version is refused. */
 export const PROTOCOL_VERSION = 1;
 
 /** Settings a node life starts with (the worker builds its RaftNode from them). */
@@ -65,6 +86,13 @@ export interface VolatileState {
   electionTimeout: number;
 }
 
+/** The Start() result of a proposal: index -1 unless the node is the leader. */
+export interface ProposeResult {
+  index: number;
+  term: number;
+  isLeader: boolean;
+}
+
 /** Worker → main thread. */
 export type FromWorker =
   /**
@@ -82,87 +110,198 @@ export type FromWorker =
       deadline: number;
       state: VolatileState;
       /** For 'propose' only: the Start() result. */
-      result: { index: number; term: number; isLeader: boolean } | null;
+      result: ProposeResult | null;
       /** For 'init' only: what was recovered from disk. */
       recovered: PersistentState | null;
     }
   /** Input `seq` (null if unknown) could not be handled; the node is to be treated as crashed. */
   | { v: 1; type: 'error'; seq: number | null; message: string };
 
-type Check = (value: unknown) => string | null;
+// ----------------------------------------------------------------- schemas
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
-const isNum = (v: unknown): v is number => typeof v === 'number' && !Number.isNaN(v);
+const versionSchema = v.literal(PROTOCOL_VERSION);
+const seqSchema = v.custom<number>(
+  (x) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 1,
+  () => 'must be a sequence number (an integer >= 1)',
+);
+const positiveMsSchema = v.custom<number>(
+  (x) => typeof x === 'number' && Number.isFinite(x) && x >= 1,
+  () => 'must be a finite number of virtual ms >= 1',
+);
 
-function field(obj: Record<string, unknown>, name: string, ok: (v: unknown) => boolean, what: string): string | null {
-  return ok(obj[name]) ? null : `field "${name}" must be ${what}`;
+/** WorkerNodeSettings: distinct member ids including `id`, min <= max timeouts. */
+export const SettingsSchema = v.pipe(
+  v.strictObject({
+    id: nodeIdSchema,
+    nodes: v.pipe(v.array(nodeIdSchema), v.minLength(1, 'must list at least one node')),
+    electionTimeoutMs: v.strictTuple([positiveMsSchema, positiveMsSchema]),
+    heartbeatMs: positiveMsSchema,
+    snapshotThreshold: indexSchema,
+    leaderNoop: v.boolean(),
+    seed: v.custom<number>((x) => Number.isInteger(x) && (x as number) >= 0 && (x as number) <= 0xffffffff, () => 'must be a 32-bit seed'),
+    dbName: v.pipe(v.string(), v.minLength(1, 'must be a database name')),
+  }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const s = dataset.value;
+    const members = new Set(s.nodes);
+    if (members.size !== s.nodes.length) addIssue({ message: `nodes ${s.nodes.join(', ')} has a duplicate` });
+    else if (!members.has(s.id)) addIssue({ message: `id ${s.id} is not one of nodes ${s.nodes.join(', ')}` });
+    else if (s.electionTimeoutMs[0] > s.electionTimeoutMs[1]) addIssue({ message: 'electionTimeoutMs must be a [min, max] range with min <= max' });
+  }),
+);
+
+const toWorkerBase = { v: versionSchema, seq: seqSchema, now: virtualTimeSchema };
+
+/** Main thread → worker, every field. */
+export const ToWorkerSchema = taggedUnion('type', [
+  v.strictObject({ ...toWorkerBase, type: v.literal('init'), settings: SettingsSchema }),
+  v.strictObject({ ...toWorkerBase, type: v.literal('tick') }),
+  v.strictObject({ ...toWorkerBase, type: v.literal('deliver'), message: MessageSchema }),
+  v.strictObject({ ...toWorkerBase, type: v.literal('propose'), command: commandSchema }),
+  v.strictObject({ ...toWorkerBase, type: v.literal('timeout') }),
+]);
+
+/** VolatileState: lastApplied <= commitIndex; progress only on a leader (Figure 2's volatile state). */
+export const VolatileStateSchema = v.pipe(
+  v.strictObject({
+    role: v.picklist(['follower', 'candidate', 'leader']),
+    commitIndex: indexSchema,
+    lastApplied: indexSchema,
+    leader: nodeIdOrNoneSchema,
+    nextIndex: v.nullable(progressSchema),
+    matchIndex: v.nullable(progressSchema),
+    votes: v.array(nodeIdSchema),
+    electionDeadline: deadlineSchema,
+    electionTimeout: virtualTimeSchema,
+  }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const s = dataset.value;
+    const leader = s.role === 'leader';
+    if (s.lastApplied > s.commitIndex) addIssue({ message: `lastApplied ${s.lastApplied} is above commitIndex ${s.commitIndex}` });
+    else if (leader !== (s.nextIndex !== null) || leader !== (s.matchIndex !== null)) {
+      addIssue({ message: `nextIndex and matchIndex must be records on a leader and null otherwise (role ${s.role})` });
+    }
+  }),
+);
+
+/** The Start() result: index -1 and isLeader false, or the new entry's index and term on a leader. */
+export const ProposeResultSchema = v.pipe(
+  v.strictObject({ index: entryIndexOrNoneSchema, term: termSchema, isLeader: v.boolean() }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (dataset.typed && dataset.value.isLeader === (dataset.value.index === -1)) {
+      addIssue({ message: `index ${dataset.value.index} does not fit isLeader ${dataset.value.isLeader}` });
+    }
+  }),
+);
+
+/** Worker → main thread, every field. */
+export const FromWorkerSchema = taggedUnion('type', [
+  v.strictObject({
+    v: versionSchema,
+    type: v.literal('output'),
+    seq: seqSchema,
+    persist: v.array(PersistOpSchema),
+    messages: v.array(MessageSchema),
+    events: v.array(CoreEventSchema),
+    deadline: deadlineSchema,
+    state: VolatileStateSchema,
+    result: v.nullable(ProposeResultSchema),
+    recovered: v.nullable(PersistentStateSchema),
+  }),
+  v.strictObject({ v: versionSchema, type: v.literal('error'), seq: v.nullable(seqSchema), message: v.string() }),
+]);
+
+// -------------------------------------------------------------- membership
+
+/** A node and its cluster: what the ends of its messages are checked against. */
+export interface Membership {
+  readonly id: NodeId;
+  readonly members: ReadonlySet<NodeId>;
 }
 
-const MESSAGE_KINDS = new Set<string>(MESSAGE_TYPES);
+/** The Membership of a node from its settings. */
+export function membershipOf(settings: { readonly id: NodeId; readonly nodes: readonly NodeId[] }): Membership {
+  return { id: settings.id, members: new Set(settings.nodes) };
+}
 
-const checkMessage: Check = (m) => {
-  if (!isObject(m)) return 'message must be an object';
-  if (typeof m.type !== 'string' || !MESSAGE_KINDS.has(m.type)) return `message.type ${String(m.type)} is unknown`;
-  for (const name of ['from', 'to', 'term']) {
-    if (!isInt(m[name])) return `message.${name} must be an integer`;
-  }
-  if (m.type === 'AppendEntries' && !Array.isArray(m.entries)) return 'message.entries must be an array';
-  if (m.type === 'InstallSnapshot' && !isObject(m.snapshot)) return 'message.snapshot must be an object';
+/**
+ * Why a message delivered to node `self.id` could not have come from a peer
+ * over the cluster's network, or null: it must be addressed to this node and
+ * come from another member. (A vote from a non-member must never count
+ * toward a majority of the configuration, §5.2 / §6.)
+ */
+export function inboundProblem(m: Message, self: Membership): string | null {
+  if (m.to !== self.id) return `message.to is ${m.to}, but this is node ${self.id} (a message for another node)`;
+  if (m.from === self.id) return `message.from is ${m.from}, this node itself`;
+  if (!self.members.has(m.from)) return `message.from is ${m.from}, not a member of the cluster (${describeMembers(self.members)})`;
   return null;
-};
-
-const checkSettings: Check = (s) => {
-  if (!isObject(s)) return 'settings must be an object';
-  return (
-    field(s, 'id', isInt, 'an integer') ??
-    field(s, 'nodes', (v) => Array.isArray(v) && v.every(isInt), 'an array of integers') ??
-    field(s, 'electionTimeoutMs', (v) => Array.isArray(v) && v.length === 2 && v.every(isNum), 'a [min, max] pair') ??
-    field(s, 'heartbeatMs', isNum, 'a number') ??
-    field(s, 'snapshotThreshold', isInt, 'an integer') ??
-    field(s, 'leaderNoop', (v) => typeof v === 'boolean', 'a boolean') ??
-    field(s, 'seed', isInt, 'an integer') ??
-    field(s, 'dbName', (v) => typeof v === 'string' && v.length > 0, 'a non-empty string')
-  );
-};
-
-/** Why `data` is not a valid ToWorker message, or null if it is. */
-export function invalidToWorker(data: unknown): string | null {
-  if (!isObject(data)) return 'not an object';
-  if (data.v !== PROTOCOL_VERSION) return `protocol version ${String(data.v)} is not ${PROTOCOL_VERSION}`;
-  const base = field(data, 'seq', isInt, 'an integer') ?? field(data, 'now', isNum, 'a number');
-  if (base) return base;
-  switch (data.type) {
-    case 'init':
-      return checkSettings(data.settings);
-    case 'tick':
-    case 'timeout':
-      return null;
-    case 'deliver':
-      return checkMessage(data.message);
-    case 'propose':
-      return field(data, 'command', (v) => typeof v === 'string', 'a string');
-    default:
-      return `type ${JSON.stringify(data.type)} is not a main-to-worker message`;
-  }
 }
 
-/** Why `data` is not a valid FromWorker message, or null if it is. */
-export function invalidFromWorker(data: unknown): string | null {
-  if (!isObject(data)) return 'not an object';
-  if (data.v !== PROTOCOL_VERSION) return `protocol version ${String(data.v)} is not ${PROTOCOL_VERSION}`;
-  if (data.type === 'error') {
-    return field(data, 'message', (v) => typeof v === 'string', 'a string');
+/** Why an output of node `self.id` names a node it must not (sender, receiver, event owner, leader, voter), or null. */
+function outputMembershipProblem(out: Extract<FromWorker, { type: 'output' }>, self: Membership): string | null {
+  const { id, members } = self;
+  const notMember = (what: string, n: NodeId) => `${what} is ${n}, not a member of the cluster (${describeMembers(members)})`;
+  for (let i = 0; i < out.messages.length; i++) {
+    const m = out.messages[i]!;
+    if (m.from !== id) return `messages[${i}].from is ${m.from}, but this is node ${id}`;
+    if (m.to === id) return `messages[${i}].to is ${id}, the node itself`;
+    if (!members.has(m.to)) return notMember(`messages[${i}].to`, m.to);
   }
-  if (data.type !== 'output') return `type ${JSON.stringify(data.type)} is not a worker-to-main message`;
-  return (
-    field(data, 'seq', isInt, 'an integer') ??
-    field(data, 'persist', Array.isArray, 'an array') ??
-    field(data, 'messages', (v) => Array.isArray(v) && v.every((m) => checkMessage(m) === null), 'an array of valid messages') ??
-    field(data, 'events', Array.isArray, 'an array') ??
-    field(data, 'deadline', isNum, 'a number') ??
-    field(data, 'state', isObject, 'an object')
-  );
+  for (let i = 0; i < out.events.length; i++) {
+    const e = out.events[i]!;
+    if (e.node !== id) return `events[${i}].node is ${e.node}, but this is node ${id}`;
+  }
+  const s = out.state;
+  if (s.leader !== 0 && !members.has(s.leader)) return notMember('state.leader', s.leader);
+  if (s.role === 'leader' && s.leader !== id) return `state.leader is ${s.leader} on a leader, not the node itself`;
+  for (const voter of s.votes) if (!members.has(voter)) return notMember('state.votes has a voter that', voter);
+  for (const [name, progress] of [['nextIndex', s.nextIndex], ['matchIndex', s.matchIndex]] as const) {
+    for (const key of Object.keys(progress ?? {})) {
+      const peer = Number(key);
+      if (peer === id || !members.has(peer)) return `state.${name} has an entry for node ${peer}, not a follower in the cluster`;
+    }
+  }
+  if (out.recovered) {
+    const disk = storedStateProblem(out.recovered, members);
+    if (disk) return `recovered: ${disk}`;
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------- checking
+
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/**
+ * Why `data` is not a valid ToWorker message, or null if it is. With `self`
+ * (the host knows it once init has arrived), a delivered message must also be
+ * addressed to this node from another member of its cluster.
+ */
+export function invalidToWorker(data: unknown, self: Membership | null = null): string | null {
+  if (!isRecord(data)) return 'not an object';
+  if (data.v !== PROTOCOL_VERSION) return `protocol version ${String(data.v)} is not ${PROTOCOL_VERSION}`;
+  const shape = explain(ToWorkerSchema, data);
+  if (shape) return shape;
+  const msg = data as ToWorker;
+  return msg.type === 'deliver' && self ? inboundProblem(msg.message, self) : null;
+}
+
+/**
+ * Why `data` is not a valid FromWorker message, or null if it is. With
+ * `self`, an output must also speak only for that node: its messages come
+ * from it and go to other members, its events are its own, and what it
+ * recovered votes for a member or nobody. (Whether its persist ops fit the
+ * disk is checked by the runtime, which holds the mirror: consistency.ts.)
+ */
+export function invalidFromWorker(data: unknown, self: Membership | null = null): string | null {
+  if (!isRecord(data)) return 'not an object';
+  if (data.v !== PROTOCOL_VERSION) return `protocol version ${String(data.v)} is not ${PROTOCOL_VERSION}`;
+  const shape = explain(FromWorkerSchema, data);
+  if (shape) return shape;
+  const msg = data as FromWorker;
+  return msg.type === 'output' && self ? outputMembershipProblem(msg, self) : null;
 }
 
 /** A short description of a message for error reports. */

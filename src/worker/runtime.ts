@@ -3,15 +3,24 @@
  * each input, waits (with a bound) for the matching output, validates it,
  * and keeps a mirror of what the node has made durable, so the cluster can
  * show the node's state — even after the worker is gone — without asking it.
+ *
+ * A worker is not trusted: its whole output is checked before any of it is
+ * used — every field against the protocol schemas, every message and event
+ * as this node's own, and its persist ops replayed over the mirror of its
+ * disk (consistency.ts). An output that fails rejects the request with an
+ * Error naming the node, and the runtime takes no further input.
  */
-import { KvStateMachine, type Message } from '../raft';
+import { KvStateMachine, MAX_COMMAND_LENGTH, type Message } from '../raft';
 import type { MemoryStorage, NodeOutput, NodeRuntime, NodeSettings, NodeView, ProposeOutput } from '../sim';
+import { diskViewOf, persistOpsProblem } from './consistency';
 import { databaseName } from './idb-storage';
 import {
   describeMessage,
   invalidFromWorker,
+  membershipOf,
   PROTOCOL_VERSION,
   type FromWorker,
+  type Membership,
   type ToWorker,
   type VolatileState,
 } from './protocol';
@@ -30,7 +39,7 @@ type Output = Extract<FromWorker, { type: 'output' }>;
 
 interface Pending {
   seq: number;
-  what: string;
+  what: ToWorker['type'];
   resolve: (o: Output) => void;
   reject: (e: Error) => void;
   timer: ReturnType<typeof setTimeout>;
@@ -46,6 +55,9 @@ export class WorkerRuntime implements NodeRuntime {
   private readonly kv = new KvStateMachine();
   private faultHandler: ((reason: string) => void) | null = null;
   private dead = false;
+  /** Why the worker can no longer be trusted (it sent something invalid, or stopped answering). */
+  private failure: string | null = null;
+  private readonly self: Membership;
 
   constructor(
     private readonly settings: NodeSettings,
@@ -53,6 +65,7 @@ export class WorkerRuntime implements NodeRuntime {
     private readonly port: NodePort,
     private readonly answerTimeoutMs = DEFAULT_ANSWER_TIMEOUT_MS,
   ) {
+    this.self = membershipOf(settings);
     port.onmessage = (data) => this.receive(data);
     port.onerror = (message) => this.fault(`node ${settings.id}'s worker threw: ${message}`);
   }
@@ -96,6 +109,11 @@ export class WorkerRuntime implements NodeRuntime {
   }
 
   async propose(command: string, now: number): Promise<ProposeOutput> {
+    if (typeof command !== 'string' || command.length > MAX_COMMAND_LENGTH) {
+      // Refused here, so the worker never sees (and never fails on) it.
+      const what = typeof command === 'string' ? `${command.length} characters long` : `a ${typeof command}`;
+      throw new Error(`node ${this.settings.id} refused a command ${what}: commands are strings of at most ${MAX_COMMAND_LENGTH} characters`);
+    }
     const out = await this.request({ v: PROTOCOL_VERSION, type: 'propose', seq: ++this.seq, now, command });
     if (!out.result) throw new Error(`node ${this.settings.id} answered a proposal without a result`);
     return { ...this.toOutput(out), result: out.result };
@@ -140,6 +158,7 @@ export class WorkerRuntime implements NodeRuntime {
 
   private request(msg: ToWorker): Promise<Output> {
     if (this.dead) return Promise.reject(new Error(`node ${this.settings.id} is not running`));
+    if (this.failure) return Promise.reject(new Error(`node ${this.settings.id} takes no more input after: ${this.failure}`));
     if (this.pending) return Promise.reject(new Error(`node ${this.settings.id} is still busy with ${this.pending.what}`));
     return new Promise<Output>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -155,7 +174,7 @@ export class WorkerRuntime implements NodeRuntime {
   }
 
   private receive(data: unknown): void {
-    const problem = invalidFromWorker(data);
+    const problem = invalidFromWorker(data, this.self);
     if (problem) {
       this.fault(`node ${this.settings.id} sent a malformed message (${problem}): ${describeMessage(data)}`);
       return;
@@ -170,9 +189,35 @@ export class WorkerRuntime implements NodeRuntime {
       this.fault(`node ${this.settings.id} sent an unexpected output (seq ${msg.seq}, waiting for ${p ? p.seq : 'nothing'})`);
       return;
     }
+    const inconsistency = this.outputProblem(msg, p.what);
+    if (inconsistency) {
+      this.fault(`node ${this.settings.id} sent an invalid output for ${p.what}: ${inconsistency}`);
+      return;
+    }
     clearTimeout(p.timer);
     this.pending = null;
     p.resolve(msg);
+  }
+
+  /**
+   * Why a well-formed output cannot be what this node produced for a `what`
+   * input given its disk (the mirror, or what it says it recovered), or null.
+   */
+  private outputProblem(out: Output, what: ToWorker['type']): string | null {
+    if ((what === 'init') !== (out.recovered !== null)) {
+      return what === 'init' ? 'an init output must report the recovered disk' : `a ${what} output must not report a recovered disk`;
+    }
+    if ((what === 'propose') !== (out.result !== null)) {
+      return what === 'propose' ? 'a propose output must carry the Start() result' : `a ${what} output must not carry a Start() result`;
+    }
+    const disk = out.recovered ? diskViewOf(out.recovered) : this.disk;
+    const replay = persistOpsProblem(out.persist, disk, this.self.members);
+    if (replay.problem !== null) return replay.problem;
+    // Figure 2 / §7: snapshotIndex <= lastApplied <= commitIndex <= the last log index.
+    const { snapshotIndex, lastIndex } = replay.after;
+    if (out.state.lastApplied < snapshotIndex) return `state.lastApplied ${out.state.lastApplied} is below the snapshot index ${snapshotIndex}`;
+    if (out.state.commitIndex > lastIndex) return `state.commitIndex ${out.state.commitIndex} is beyond the last log index ${lastIndex}`;
+    return null;
   }
 
   /** Rejects the request in flight, or, between requests, reports the fault to the cluster. */
@@ -186,6 +231,7 @@ export class WorkerRuntime implements NodeRuntime {
     if (!p) return;
     clearTimeout(p.timer);
     this.pending = null;
+    if (!this.dead) this.failure ??= err.message;
     p.reject(err);
   }
 

@@ -11,11 +11,11 @@ import {
   type FromWorker,
 } from '../../src/worker';
 
-let tamper: ((m: FromWorker) => unknown) | undefined;
-registerTransport(
-  'worker',
-  workerTransport(() => createLoopbackPort({ openStorage: (name) => IdbStorage.open(name), tamper: (m) => (tamper ? tamper(m) : m) })),
-);
+/** Rewrites what the workers post; `port` is the worker's name ("raft node 3"). */
+let tamper: ((m: FromWorker, port: string) => unknown) | undefined;
+const tamperable = () =>
+  workerTransport((port) => createLoopbackPort({ openStorage: (name) => IdbStorage.open(name), tamper: (m) => (tamper ? tamper(m, port) : m) }));
+registerTransport('worker', tamperable());
 
 const clusters: Cluster[] = [];
 function make(opts: Parameters<typeof createCluster>[0]): Cluster {
@@ -80,10 +80,7 @@ describe('worker transport (loopback port + fake-indexeddb)', () => {
       expect(worker.trace().length).toBeGreaterThan(200);
       expect(comparable(worker.trace())).toBe(comparable(inline.trace()));
     } finally {
-      registerTransport(
-        'worker',
-        workerTransport(() => createLoopbackPort({ openStorage: (name) => IdbStorage.open(name), tamper: (m) => (tamper ? tamper(m) : m) })),
-      );
+      registerTransport('worker', tamperable());
     }
   });
 
@@ -148,7 +145,7 @@ describe('worker transport (loopback port + fake-indexeddb)', () => {
     tamper = undefined;
     const error = events.find((e) => e.kind === 'error');
     expect(error).toBeDefined();
-    expect(error && error.kind === 'error' ? error.message : '').toMatch(/node \d sent a malformed message \(field "deadline"/);
+    expect(error && error.kind === 'error' ? error.message : '').toMatch(/node \d sent a malformed message \(deadline must be a deadline \(virtual ms >= 0, or Infinity\), got "soon"\)/);
     expect(events.some((e) => e.kind === 'crash')).toBe(true);
     expect(c.ids.some((id) => !c.node(id).alive)).toBe(true);
     // The rest of the cluster keeps running, and the node can come back.
@@ -248,5 +245,182 @@ describe('the safety monitor on a resumed cluster', () => {
     expect(second.trace().filter((e) => e.kind === 'recover')).toHaveLength(3);
     expect(m2.violations).toEqual([]);
     expect(second.node(l2).commitIndex).toBe(12);
+  });
+});
+
+describe('a worker whose output is invalid (checked whole, before any of it is used)', () => {
+  type Output = Extract<FromWorker, { type: 'output' }>;
+  /** Runs a 5-node cluster to a leader, then lets `forge` rewrite outputs of one follower (once). */
+  async function withForgery(forge: (out: Output, victim: number) => Output | null) {
+    const c = make({ nodes: 5, seed: 2, transport: 'worker' });
+    await c.runFor(600);
+    const leader = leaderOf(c)!;
+    const victim = c.ids.find((id) => id !== leader)!;
+    const events: ClusterEvent[] = [];
+    c.subscribe((e) => events.push(e));
+    let forged = 0;
+    tamper = (m, port) => {
+      if (forged > 0 || port !== `raft node ${victim}` || m.type !== 'output') return m;
+      const out = forge(m, victim);
+      if (out) forged += 1;
+      return out ?? m;
+    };
+    for (let i = 0; i < 3; i++) await c.start(leader, `x${i}=${i}`);
+    await c.runFor(300);
+    tamper = undefined;
+    expect(forged).toBe(1);
+    return { c, leader, victim, events };
+  }
+
+  /** Only `victim` failed, with `reason`; the run goes on, the rest keeps a leader and commits; the victim recovers from its disk. */
+  async function expectOnlyVictimFailed(run: Awaited<ReturnType<typeof withForgery>>, reason: RegExp) {
+    const { c, leader, victim, events } = run;
+    const errors = events.filter((e) => e.kind === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ node: victim });
+    expect(errors[0]!.kind === 'error' && errors[0]!.message).toMatch(reason);
+    expect(events.filter((e) => e.kind === 'crash').map((e) => (e.kind === 'crash' ? e.node : 0))).toEqual([victim]);
+    expect(c.ids.filter((id) => !c.node(id).alive)).toEqual([victim]);
+    // Later runs still resolve, and the other four go on.
+    await c.runFor(500);
+    await c.runFor(500);
+    expect(leaderOf(c)).toBe(leader);
+    await c.start(leader, 'more=1');
+    await c.runFor(300);
+    expect(c.node(leader).commitIndex).toBe(4);
+    // The worker's own disk never held the forgery: a restart recovers and catches up.
+    await c.restart(victim);
+    await c.runFor(500);
+    expect(c.node(victim).log).toEqual(c.node(leader).log);
+    expect(c.node(victim).kv).toEqual(c.node(leader).kv);
+  }
+
+  it('a persist op that does not fit the mirrored disk (entries from index 8 on a short log)', async () => {
+    const run = await withForgery((out) => {
+      const i = out.persist.findIndex((op) => op.kind === 'entries');
+      const op = out.persist[i];
+      if (!op || op.kind !== 'entries') return null;
+      const persist = out.persist.slice();
+      persist[i] = { kind: 'entries', fromIndex: 8, entries: [{ index: 8, term: op.entries[0]!.term, command: 'forged' }] };
+      return { ...out, persist };
+    });
+    await expectOnlyVictimFailed(
+      run,
+      new RegExp(
+        `^node ${run.victim} sent an invalid output for deliver: persist\\[0\\] writes entries from index 8, but the log after snapshot index 0 ends at 0 \\(an entries op must start in 1\\.\\.1\\)$`,
+      ),
+    );
+  });
+
+  it('a vote change within a term (§5.2)', async () => {
+    const run = await withForgery((out, victim) =>
+      out.persist.length === 0 ? { ...out, persist: [{ kind: 'hardState', hardState: { term: 1, votedFor: victim === 5 ? 4 : 5 } }] } : null,
+    );
+    await expectOnlyVictimFailed(run, /sent an invalid output for \w+: persist\[0\] changes the vote of term 1 from node \d to \d \(one vote per term, §5\.2\)$/);
+  });
+
+  it.each<[string, (out: Output, victim: number) => Output | null, RegExp]>([
+    [
+      'a message to a non-member',
+      (out) => (out.messages[0] ? { ...out, messages: [{ ...out.messages[0], to: 42 }] } : null),
+      /sent a malformed message \(messages\[0\]\.to is 42, not a member of the cluster \(nodes 1, 2, 3, 4, 5\)\)/,
+    ],
+    [
+      'a message in another node’s name',
+      (out, victim) => (out.messages[0] ? { ...out, messages: [{ ...out.messages[0], from: victim === 1 ? 2 : 1 }] } : null),
+      /sent a malformed message \(messages\[0\]\.from is \d, but this is node \d\)/,
+    ],
+    [
+      'an event of another node',
+      (out, victim) => (out.events[0] ? { ...out, events: [{ ...out.events[0], node: victim === 1 ? 2 : 1 }] } : null),
+      /sent a malformed message \(events\[0\]\.node is \d, but this is node \d\)/,
+    ],
+    [
+      'a term of 2**53 in a reply',
+      (out) => (out.messages[0] ? { ...out, messages: [{ ...out.messages[0], term: 2 ** 53 }] } : null),
+      /sent a malformed message \(messages\[0\]\.term must be a term \(an integer in 0\.\.1099511627776\), got 9007199254740992\)/,
+    ],
+    [
+      'an append event whose entries do not follow its fromIndex',
+      (out) => {
+        const e = out.events.find((x) => x.kind === 'append');
+        return e && e.kind === 'append' ? { ...out, events: [{ ...e, entries: [{ ...e.entries[0]!, index: e.fromIndex + 1 }] }] } : null;
+      },
+      /sent a malformed message \(events\[0\]: entries\[0\] has index \d+, expected \d+ \(entries are consecutive\)\)/,
+    ],
+  ])('%s', async (_name, forge, reason) => {
+    await expectOnlyVictimFailed(await withForgery(forge), reason);
+  });
+
+  it('a recovered disk that votes for a non-member fails that node’s boot only', async () => {
+    const c = make({ nodes: 3, seed: 6, transport: 'worker' });
+    await c.runFor(600);
+    const leader = leaderOf(c)!;
+    const victim = c.ids.find((id) => id !== leader)!;
+    await c.crash(victim);
+    tamper = (m, port) =>
+      port === `raft node ${victim}` && m.type === 'output' && m.recovered
+        ? { ...m, recovered: { ...m.recovered, hardState: { term: m.recovered.hardState.term, votedFor: 99 } } }
+        : m;
+    await c.restart(victim);
+    await c.runFor(300);
+    tamper = undefined;
+    const error = c.trace().find((e) => e.kind === 'error');
+    expect(error && error.kind === 'error' ? error.message : '').toMatch(
+      new RegExp(`^node ${victim} sent a malformed message \\(recovered: hardState\\.votedFor is 99, not a member of the cluster \\(nodes 1, 2, 3\\)\\)`),
+    );
+    expect(c.node(victim).alive).toBe(false);
+    expect(c.node(victim).votedFor).not.toBe(99); // the mirror was never replaced with it
+    expect(leaderOf(c)).toBe(leader);
+  });
+});
+
+describe('WorkerRuntime', () => {
+  const nodeSettings = { id: 1, nodes: [1, 2, 3], electionTimeoutMs: [150, 300] as const, heartbeatMs: 50, snapshotThreshold: 0, leaderNoop: false, seed: 3, storageKey: 'runtime-unit' };
+
+  it('refuses a command longer than MAX_COMMAND_LENGTH itself, and the node goes on', async () => {
+    const { MemoryStorage } = await import('../../src/sim');
+    const { WorkerRuntime } = await import('../../src/worker');
+    const { MAX_COMMAND_LENGTH } = await import('../../src/raft');
+    const rt = new WorkerRuntime(nodeSettings, new MemoryStorage(), createLoopbackPort({ openStorage: (name) => IdbStorage.open(name) }));
+    await rt.boot(0);
+    await expect(rt.propose('x'.repeat(MAX_COMMAND_LENGTH + 1), 1)).rejects.toThrow(
+      `node 1 refused a command ${MAX_COMMAND_LENGTH + 1} characters long: commands are strings of at most ${MAX_COMMAND_LENGTH} characters`,
+    );
+    expect((await rt.propose('ok', 2)).result).toEqual({ index: -1, term: 0, isLeader: false });
+    rt.terminate();
+  });
+
+  it('after an invalid output, takes no more input (its worker and its mirror may disagree)', async () => {
+    const { MemoryStorage } = await import('../../src/sim');
+    const { WorkerRuntime } = await import('../../src/worker');
+    const disk = new MemoryStorage();
+    const port = createLoopbackPort({
+      openStorage: (name) => IdbStorage.open(name),
+      tamper: (m) => (m.type === 'output' && m.persist.length > 0 ? { ...m, persist: [{ kind: 'hardState', hardState: { term: 1, votedFor: 7 } }] } : m),
+    });
+    const rt = new WorkerRuntime({ ...nodeSettings, storageKey: 'runtime-unit-2' }, disk, port);
+    await rt.boot(0);
+    await expect(rt.timeout(1)).rejects.toThrow('node 1 sent an invalid output for timeout: persist[0] votes for node 7, not a member of the cluster (nodes 1, 2, 3)');
+    expect(disk.currentTerm).toBe(0);
+    await expect(rt.tick(2)).rejects.toThrow(/^node 1 takes no more input after: node 1 sent an invalid output for timeout/);
+    rt.terminate();
+  });
+});
+
+describe('no false alarms: random fault schedules on the worker transport raise no validation error', () => {
+  it('20 schedules (crashes, restarts, partitions, loss, duplication, compaction) pass every check', async () => {
+    const { Schedule } = await import('../support/fuzz-schedule');
+    const failures: string[] = [];
+    for (let seed = 1; seed <= 20; seed++) {
+      const s = new Schedule(seed, 'worker');
+      clusters.push(s.cluster);
+      s.cluster.subscribe((e) => {
+        if (e.kind === 'error') failures.push(`seed ${seed}: node ${e.node}: ${e.message}`);
+      });
+      for (let step = 0; step < 60; step++) await s.randomAction();
+      await s.settle();
+    }
+    expect(failures).toEqual([]);
   });
 });
