@@ -232,6 +232,7 @@ export function persistOpsProblem(
         if (hs.votedFor !== 0 && !members.has(hs.votedFor)) {
           return { problem: `${at} votes for node ${hs.votedFor}, not a member of the cluster (${describeMembers(members)})` };
         }
+        if (hs.term === 0 && hs.votedFor !== 0) return { problem: `${at} votes for node ${hs.votedFor} in term 0, when no election has happened` };
         if (hs.term === term && vote !== 0 && hs.votedFor !== vote) {
           return { problem: `${at} changes the vote of term ${term} from node ${vote} to ${hs.votedFor} (one vote per term, §5.2)` };
         }

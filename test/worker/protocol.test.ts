@@ -431,6 +431,12 @@ describe('persist ops against the disk they are written to', () => {
     expect(check(ops)).toBe('persist[1] writes entries from index 4, but the log after snapshot index 0 ends at 2 (an entries op must start in 1..3)');
   });
 
+  it('refuses a vote in term 0 on a fresh disk', () => {
+    expect(check([{ kind: 'hardState', hardState: { term: 0, votedFor: 2 } }], new MemoryStorage())).toBe(
+      'persist[0] votes for node 2 in term 0, when no election has happened',
+    );
+  });
+
   it('refuses entries at or below the snapshot', () => {
     const snapped = mirror({ lastIncludedIndex: 5, lastIncludedTerm: 2, data: {} });
     expect(check([{ kind: 'entries', fromIndex: 5, entries: [entry(5, 2)] }], snapped)).toBe(
