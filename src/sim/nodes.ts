@@ -1,0 +1,312 @@
+/**
+ * The nodes' lives, as the cluster runs them: booting a runtime from a disk,
+ * handing it timer ticks and messages, taking its outputs (mirror the
+ * persist ops, report the events, release the messages, re-arm the timer),
+ * and ending it — crashed by the user, or failed. Each node has one slot
+ * that outlives its incarnations: the disk, the applied history, the timer.
+ */
+import { deepFreeze, type NodeId } from '../raft';
+import type { Network } from './network';
+import type { ResolvedOptions } from './options';
+import { nodeSeed, storedView, type NodeOutput, type NodeRuntime, type NodeSettings } from './runtime';
+import type { Call, QueueItem, Scheduler } from './scheduler';
+import { MemoryStorage } from './storage';
+import type { ClusterEvent, DiskSummary, NodeView, StartResult } from './types';
+
+/** Creates a runtime for one node life; the worker transport supplies its own. */
+export type RuntimeFactory = (settings: NodeSettings, disk: MemoryStorage) => NodeRuntime;
+
+export interface NodeSlot {
+  readonly id: NodeId;
+  /** The stored state: the inline node's disk, or the mirror of a worker's IndexedDB. */
+  readonly disk: MemoryStorage;
+  runtime: NodeRuntime | null;
+  incarnation: number;
+  /** Virtual ms of the queued timer item, Infinity if none. */
+  timerAt: number;
+  timerGen: number;
+  readonly applied: { index: number; command: string }[];
+  /** A frozen copy of `applied`, handed out until the next apply. */
+  appliedCopy: readonly { index: number; command: string }[] | null;
+}
+
+export class Nodes {
+  private readonly slots: NodeSlot[] = [];
+
+  constructor(
+    readonly ids: readonly NodeId[],
+    private readonly options: ResolvedOptions,
+    private readonly makeRuntime: RuntimeFactory,
+    private readonly net: Network,
+    private readonly sched: Scheduler,
+    private readonly emit: (e: ClusterEvent) => void,
+  ) {
+    for (const id of ids) {
+      this.slots[id] = {
+        id,
+        disk: new MemoryStorage(),
+        runtime: null,
+        incarnation: 0,
+        timerAt: Infinity,
+        timerGen: 0,
+        applied: [],
+        appliedCopy: null,
+      };
+    }
+  }
+
+  slot(id: NodeId): NodeSlot {
+    const slot = this.slots[id];
+    if (!slot) throw new Error(`id must be a node id in 1..${this.ids.length}, got ${id}`);
+    return slot;
+  }
+
+  private get clock(): number {
+    return this.sched.clock;
+  }
+
+  /** A node's state now, frozen (a crashed node: what is on its disk). */
+  view(id: NodeId): NodeView {
+    const slot = this.slot(id);
+    return deepFreeze(slot.runtime ? slot.runtime.view() : storedView(id, slot.disk));
+  }
+
+  /** Everything the node applied since creation, across restarts (frozen). */
+  applied(id: NodeId): readonly { index: number; command: string }[] {
+    const slot = this.slot(id);
+    slot.appliedCopy ??= Object.freeze(slot.applied.slice());
+    return slot.appliedCopy;
+  }
+
+  // ------------------------------------------------------------ lifecycle
+
+  /**
+   * Boots every node (the first life of each). Runtimes start in parallel
+   * but their outputs are taken in id order, so the history does not depend
+   * on which worker answers first. Returns a promise if any runtime is
+   * asynchronous.
+   */
+  bootAll(): void | Promise<void> {
+    const outputs = this.ids.map((id) => this.launch(this.slot(id)));
+    if (outputs.every((o) => !(o instanceof Promise))) {
+      outputs.forEach((o, i) => this.absorbBoot(this.slot(this.ids[i]!), o as NodeOutput));
+      return;
+    }
+    return (async () => {
+      for (let i = 0; i < outputs.length; i++) {
+        const slot = this.slot(this.ids[i]!);
+        try {
+          this.absorbBoot(slot, await outputs[i]!);
+        } catch (err) {
+          await this.fail(slot, err);
+        }
+      }
+    })();
+  }
+
+  /** Takes a first life's boot output, reporting what it recovered from a non-empty disk. */
+  private absorbBoot(slot: NodeSlot, out: NodeOutput): void {
+    const disk = diskSummary(slot.disk);
+    if (disk.term > 0 || disk.lastIndex > 0) this.emit({ kind: 'recover', at: this.clock, node: slot.id, ...disk });
+    this.absorbNow(slot, out);
+  }
+
+  /** A new life of a node: a fresh runtime recovering from its disk. */
+  boot(slot: NodeSlot): void | Promise<void> {
+    const r = this.absorb(slot, this.launch(slot));
+    return r === true ? undefined : r;
+  }
+
+  private launch(slot: NodeSlot): NodeOutput | Promise<NodeOutput> {
+    slot.incarnation += 1;
+    const o = this.options;
+    const runtime = this.makeRuntime(
+      {
+        id: slot.id,
+        nodes: this.ids,
+        electionTimeoutMs: o.electionTimeoutMs,
+        heartbeatMs: o.heartbeatMs,
+        snapshotThreshold: o.snapshotThreshold,
+        leaderNoop: o.leaderNoop,
+        seed: nodeSeed(o.seed, slot.id, slot.incarnation),
+        storageKey: o.storageKey,
+      },
+      slot.disk,
+    );
+    slot.runtime = runtime;
+    runtime.onFault?.((reason) => {
+      if (slot.runtime === runtime) void this.fail(slot, new Error(reason));
+    });
+    if (slot.incarnation > 1) this.emit({ kind: 'restart', at: this.clock, node: slot.id });
+    return runtime.boot(this.clock);
+  }
+
+  /** Ends the node's life: volatile state and messages on their way to it are lost; its disk stays. */
+  kill(slot: NodeSlot, reason: string): void | Promise<void> {
+    const runtime = slot.runtime;
+    if (!runtime) return;
+    slot.runtime = null;
+    slot.timerGen += 1; // its queued timer is now stale
+    slot.timerAt = Infinity;
+    this.emit({ kind: 'crash', at: this.clock, node: slot.id, reason });
+    this.net.dropTo(slot.id, 'receiver crashed');
+    return runtime.terminate();
+  }
+
+  /** A runtime that failed (a worker that threw, answered nonsense or stopped answering) is a crashed node. */
+  private fail(slot: NodeSlot, err: unknown): void | Promise<void> {
+    const message = err instanceof Error ? err.message : String(err);
+    this.emit({ kind: 'error', at: this.clock, node: slot.id, message });
+    if (slot.runtime) return this.kill(slot, `it failed: ${message}`);
+  }
+
+  /** Stops every runtime (destroy). */
+  terminateAll(): Promise<void> {
+    const pending: Promise<void>[] = [];
+    for (const id of this.ids) {
+      const slot = this.slot(id);
+      const r = slot.runtime?.terminate();
+      if (r) pending.push(r);
+      slot.runtime = null;
+    }
+    return Promise.all(pending).then(() => undefined);
+  }
+
+  // --------------------------------------------------------------- inputs
+
+  /** A client command at the node, like Start(): index -1 unless a live leader took it. */
+  propose(slot: NodeSlot, command: string): StartResult | Promise<StartResult> {
+    const refused = (): StartResult => ({ index: -1, term: slot.disk.currentTerm, isLeader: false });
+    if (!slot.runtime) return refused();
+    const out = slot.runtime.propose(command, this.clock);
+    if (out instanceof Promise) {
+      return out.then(
+        async (o) => {
+          await this.absorbSafely(slot, o);
+          return slot.runtime ? o.result : refused();
+        },
+        async (err: unknown) => {
+          // The node failed while taking the command: it is crashed, and
+          // the command was not taken (like Start() on a dead server).
+          await this.fail(slot, err);
+          return refused();
+        },
+      );
+    }
+    const r = this.absorbSafely(slot, out);
+    if (r instanceof Promise) return r.then(refused);
+    return slot.runtime ? out.result : refused();
+  }
+
+  /** Fires the node's election timer now. */
+  timeout(slot: NodeSlot): void | Promise<void> {
+    if (!slot.runtime) return;
+    const r = this.absorb(slot, slot.runtime.timeout(this.clock));
+    return r === true ? undefined : r;
+  }
+
+  /**
+   * First half of handling a queue item (the scheduler's dispatch): decide
+   * whether it reaches a node and, if so, hand it over. Emits nothing.
+   */
+  dispatch(item: QueueItem): Call {
+    if (item.kind === 'timer') {
+      const slot = this.slot(item.node);
+      if (item.gen !== slot.timerGen || !slot.runtime) return null;
+      slot.timerAt = Infinity;
+      return slot.runtime.tick(item.at);
+    }
+    if (item.cancelled) return null;
+    const runtime = this.slot(item.to).runtime;
+    if (!runtime || this.net.fate(item, true) !== null) return null;
+    return runtime.deliver(item.payload, item.at);
+  }
+
+  /** Second half, in queue order: emit what happened and take the node's output. */
+  complete(item: QueueItem, call: Call): boolean | Promise<void> {
+    if (item.kind === 'timer') {
+      return call === null ? false : this.absorb(this.slot(item.node), call);
+    }
+    if (item.cancelled) return false; // dropped meanwhile (its receiver crashed)
+    const slot = this.slot(item.to);
+    if (call === null) {
+      this.net.drop(item, this.net.fate(item, slot.runtime !== null) ?? 'receiver crashed');
+      return true;
+    }
+    this.net.delivered(item);
+    this.emit({ kind: 'deliver', at: this.clock, message: item.public });
+    return this.absorb(slot, call);
+  }
+
+  // -------------------------------------------------------------- outputs
+
+  /**
+   * Takes a node's output: persist (mirror) first, then events, then release
+   * its messages to the network, then re-arm its timer.
+   */
+  private absorb(slot: NodeSlot, out: NodeOutput | Promise<NodeOutput>): true | Promise<void> {
+    if (out instanceof Promise) {
+      return out.then(
+        (o) => this.absorbSafely(slot, o),
+        (err: unknown) => this.fail(slot, err),
+      );
+    }
+    const r = this.absorbSafely(slot, out);
+    return r instanceof Promise ? r : true;
+  }
+
+  /**
+   * Takes an output, or — if it cannot be taken (persist ops that do not fit
+   * the disk) — fails the node, so a bad output never wedges the run.
+   */
+  private absorbSafely(slot: NodeSlot, out: NodeOutput): void | Promise<void> {
+    try {
+      this.absorbNow(slot, out);
+    } catch (err) {
+      return this.fail(slot, err);
+    }
+  }
+
+  private absorbNow(slot: NodeSlot, out: NodeOutput): void {
+    const { ready } = out;
+    if (!slot.runtime) return; // crashed while the output was on its way
+    if (ready.persist.length > 0) {
+      slot.disk.apply(ready.persist); // all or nothing: throws before any change
+      this.emit({ kind: 'persist', at: this.clock, node: slot.id, ...diskSummary(slot.disk) });
+    }
+    for (const e of ready.events) {
+      if (e.kind === 'apply') {
+        slot.applied.push(Object.freeze({ index: e.index, command: e.command }));
+        slot.appliedCopy = null;
+      }
+      this.emit(e);
+    }
+    for (const m of ready.messages) this.net.send(m);
+    this.arm(slot, out.deadline);
+  }
+
+  /**
+   * Keeps exactly one live timer item per node, at the node's own next
+   * deadline: when the deadline moves (earlier or later) the queued item goes
+   * stale and a new one is queued. A node is therefore never ticked before
+   * its deadline. That matters for the windowed dispatch: a tick at a stale
+   * time would answer with the real deadline, which may fall inside the
+   * look-ahead window after events already handed out, and run out of order
+   * (virtual time going back). Every deadline a node sets is at least the
+   * minimum heartbeat or election timeout ahead of the input that set it
+   * (§5.2), which is what the look-ahead relies on.
+   */
+  private arm(slot: NodeSlot, deadline: number): void {
+    if (deadline === slot.timerAt) return;
+    slot.timerAt = deadline;
+    slot.timerGen += 1;
+    if (deadline === Infinity) return;
+    this.sched.queue.push({ kind: 'timer', at: Math.max(deadline, this.clock), seq: 0, node: slot.id, gen: slot.timerGen });
+  }
+}
+
+/** What a disk holds, in brief (persist and recover events). */
+export function diskSummary(d: MemoryStorage): DiskSummary {
+  const snapshotIndex = d.storedSnapshot?.lastIncludedIndex ?? 0;
+  return { term: d.currentTerm, votedFor: d.vote, lastIndex: d.lastIndex, snapshotIndex };
+}
