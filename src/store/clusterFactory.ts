@@ -30,8 +30,13 @@ export interface LabStorage {
   readonly storageKey: string;
   /** True when the cluster was resumed from disks left by an earlier page load. */
   readonly resumed: boolean;
-  /** Wipes the current disks and returns the key of fresh ones for `next`. */
-  reset(next: { nodes: number; seed: number }): Promise<string>;
+  /**
+   * Takes fresh disks for `next` and makes them the tab's. The disks they
+   * replace are wiped by `wipeReplaced`, to be called only once the cluster
+   * running on them is destroyed: a worker still booting would otherwise
+   * create its database again after the delete, and it would never go away.
+   */
+  reset(next: { nodes: number; seed: number }): Promise<{ storageKey: string; wipeReplaced: () => Promise<void> }>;
 }
 
 /** Makes the lab's cluster; throws (naming the bad option) before anything is built. */

@@ -242,7 +242,10 @@ export function createClusterSlice(
     replacing = false;
   };
 
-  /** Builds the requested cluster, puts it in the store, then destroys the one it replaced. Never throws. */
+  /**
+   * Builds the requested cluster, puts it in the store, then destroys the one
+   * it replaced and wipes that one's disks. Never throws.
+   */
   const replaceCluster = async (request: ReplaceRequest): Promise<boolean> => {
     const old = get();
     let nextConfig: ClusterConfig = {
@@ -252,9 +255,14 @@ export function createClusterSlice(
       ...(old.config.transport ? { transport: old.config.transport } : {}),
     };
     let next: Cluster;
+    let wipeReplaced: (() => Promise<void>) | null = null;
     try {
-      // Workers: wipe the old disks (deleted once the old workers stop) and take fresh ones.
-      if (storage) nextConfig = { ...nextConfig, storageKey: await storage.reset(nextConfig) };
+      // Workers: fresh disks; the old ones are wiped once the old workers have stopped.
+      if (storage) {
+        const disks = await storage.reset(nextConfig);
+        nextConfig = { ...nextConfig, storageKey: disks.storageKey };
+        wipeReplaced = disks.wipeReplaced;
+      }
       next = makeCluster(nextConfig, old.network);
     } catch (err) {
       notify('cluster', 'error', `${errorText(err)} The cluster was not reset.`);
@@ -289,6 +297,11 @@ export function createClusterSlice(
       await old.cluster.destroy();
     } catch (err) {
       notify('app', 'error', `Could not stop the old cluster: ${errorText(err)}`);
+    }
+    try {
+      await wipeReplaced?.();
+    } catch (err) {
+      notify('app', 'error', `Could not delete the old cluster's disks: ${errorText(err)}`);
     }
     return true;
   };

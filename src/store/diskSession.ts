@@ -62,11 +62,15 @@ export function openDiskSession(
     nodes: first.nodes,
     seed: first.seed,
     reset(next) {
-      // One at a time, so each reset wipes the disks the previous one handed out
+      // One at a time, so each reset replaces the disks the previous one handed out
       // (the store already serialises its resets; this keeps the session safe on its own).
       const job = resetting.then(async () => {
-        current = await resetSession(current, next);
-        return current.storageKey;
+        const replaced = current; // null when another tab owns them: never wiped
+        current = await resetSession(null, next);
+        return {
+          storageKey: current.storageKey,
+          wipeReplaced: () => (replaced ? deleteClusterStorage(replaced.storageKey, replaced.nodes) : Promise.resolve()),
+        };
       });
       resetting = job.then(
         () => undefined,

@@ -84,6 +84,27 @@ test('a page reload resumes every node from its disk; Reset cluster wipes the di
     .toBe(0);
 });
 
+test('twenty clicks on Reset cluster in one tick leave one cluster: five workers, five disks (issue 7)', async ({ page }) => {
+  await expect.poll(() => nodeWorkers(page).length, WAIT).toBe(5);
+  const databases = async () =>
+    (await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''))).filter((n) => n.startsWith('raftlab:')).sort();
+  await expect.poll(databases, WAIT).toHaveLength(5);
+  const first = await databases();
+  // In one task, as a frantic double (or twenty-fold) click would be if the page were busy.
+  await page.getByRole('button', { name: 'Reset cluster' }).evaluate((button: HTMLButtonElement) => {
+    for (let i = 0; i < 20; i++) button.click();
+  });
+  await expect(page.getByText(/New cluster: 5 nodes/)).toBeVisible(WAIT);
+  await leaderId(page);
+  // Every replaced cluster's workers stop and its disks are deleted: one cluster's worth is left.
+  await expect.poll(() => nodeWorkers(page).length, WAIT).toBe(5);
+  await expect.poll(databases, WAIT).toHaveLength(5);
+  const last = await databases();
+  expect(last.filter((n) => first.includes(n))).toEqual([]);
+  const session = await page.evaluate(() => JSON.parse(sessionStorage.getItem('raftlab.session') ?? '{}') as { storageKey?: string });
+  expect(last.every((n) => n.includes(session.storageKey ?? '?'))).toBe(true);
+});
+
 test('a duplicated tab (same saved session) starts fresh disks and leaves the original tab alone', async ({ page, context }) => {
   await leaderId(page);
   await submitAndCommit(page, 'orig=1');

@@ -22,28 +22,40 @@ registerTransport('worker', (options) => {
   };
 });
 
-/** Disks as the lab's session hands them out: reset wipes the current ones and returns fresh ones. */
+/**
+ * Disks as the lab's session hands them out: reset takes fresh ones and says
+ * how to wipe the ones they replace. Wiping disks whose cluster still runs
+ * would be undone (a worker still booting creates its database after the
+ * delete), so each wipe checks that the cluster on those disks is destroyed.
+ */
 function stubStorage() {
   let seq = 0;
   let current = 'disk-0';
   const issued = [current];
   const wiped: string[] = [];
+  const wipedTooEarly: string[] = [];
   const storage: LabStorage = {
     get storageKey() {
       return current;
     },
     resumed: false,
     async reset() {
-      const old = current;
-      await new Promise((resolve) => setTimeout(resolve, 1)); // deleting databases takes a while
-      wiped.push(old);
+      const replaced = current;
+      await new Promise((resolve) => setTimeout(resolve, 1)); // claiming a lock, saving the session
       seq += 1;
       current = `disk-${seq}`;
       issued.push(current);
-      return current;
+      return {
+        storageKey: current,
+        wipeReplaced: async () => {
+          if (!destroyed.includes(replaced)) wipedTooEarly.push(replaced);
+          await new Promise((resolve) => setTimeout(resolve, 1)); // deleting databases takes a while
+          wiped.push(replaced);
+        },
+      };
     },
   };
-  return { storage, issued, wiped };
+  return { storage, issued, wiped, wipedTooEarly };
 }
 
 const labs: Lab[] = [];
@@ -61,7 +73,7 @@ function workerLab(storage: LabStorage): Lab {
 
 describe('cluster-replacing actions run one at a time', () => {
   it('20 resets in one tick leave exactly one live cluster; every other is destroyed and its disks wiped', async () => {
-    const { storage, issued, wiped } = stubStorage();
+    const { storage, issued, wiped, wipedTooEarly } = stubStorage();
     const lab = workerLab(storage);
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => lab.store.getState().resetCluster('3', String(100 + i))));
     expect(results.every((r) => r)).toBe(true);
@@ -74,6 +86,7 @@ describe('cluster-replacing actions run one at a time', () => {
     // Disks: all wiped but the live cluster's, and nothing wiped twice.
     expect(issued.filter((key) => !wiped.includes(key))).toEqual([s.config.storageKey]);
     expect(new Set(wiped).size).toBe(wiped.length);
+    expect(wipedTooEarly, 'disks wiped only once their cluster is destroyed').toEqual([]);
     // Coalesced: the first request runs, the 19 made meanwhile collapse into the latest.
     expect(made).toHaveLength(3);
     expect(s.config).toMatchObject({ nodes: 3, seed: 119 });
@@ -81,7 +94,7 @@ describe('cluster-replacing actions run one at a time', () => {
   });
 
   it('a reset asked for while one runs waits for it and then replaces its cluster', async () => {
-    const { storage, wiped } = stubStorage();
+    const { storage, wiped, wipedTooEarly } = stubStorage();
     const lab = workerLab(storage);
     const first = lab.store.getState().resetCluster('3', '7');
     const second = lab.store.getState().resetCluster('4', '8');
@@ -90,6 +103,7 @@ describe('cluster-replacing actions run one at a time', () => {
     expect(made).toHaveLength(3);
     expect(destroyed).toEqual(made.slice(0, 2));
     expect(wiped).toEqual(['disk-0', 'disk-1']);
+    expect(wipedTooEarly).toEqual([]);
     expect(lab.store.getState().config).toMatchObject({ nodes: 4, seed: 8, storageKey: 'disk-2' });
   });
 
