@@ -24,5 +24,6 @@ export { MemoryStorage, EMPTY_STATE, type Storage } from './storage';
 export { createRandom, deriveSeed } from './prng';
 export { replayActions, applyAction } from './replay';
 export type { NodeRuntime, NodeOutput, NodeSettings, ProposeOutput } from './runtime';
-export { InlineRuntime, coreView, storedView, nodeSeed, raftConfig } from './runtime';
+export { InlineRuntime, storedView, nodeSeed, raftConfig } from './runtime';
+export { nodeView, volatileOf, type VolatileState } from './view';
 export * from './safety';

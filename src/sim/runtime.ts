@@ -9,6 +9,7 @@ import { RaftNode, type Message, type NodeId, type RaftConfig, type Ready } from
 import { createRandom, deriveSeed } from './prng';
 import { MemoryStorage } from './storage';
 import type { NodeView, StartResult } from './types';
+import { nodeView, volatileOf } from './view';
 
 /** What a node produced in answer to one input. */
 export interface NodeOutput {
@@ -110,9 +111,11 @@ export class InlineRuntime implements NodeRuntime {
 
   view(): NodeView {
     // Before boot (e.g. inside a 'restart' listener) the node is starting
-    // from its disk: show that.
-    if (!this.node) return { ...storedView(this.settings.id, this.disk), alive: true };
-    return coreView(this.node);
+    // from its disk: show that. The durable fields come from the disk, as
+    // for a worker node (its mirror), so both transports show the same.
+    const core = this.node;
+    if (!core) return nodeView(this.settings.id, this.disk, null, true);
+    return nodeView(this.settings.id, this.disk, volatileOf(core), true, core.stateMachine.view());
   }
 
   terminate(): void {
@@ -130,48 +133,7 @@ export class InlineRuntime implements NodeRuntime {
   }
 }
 
-/** A NodeView of a live core. */
-export function coreView(core: RaftNode): NodeView {
-  const progress = core.progressRecords();
-  return {
-    id: core.id,
-    alive: true,
-    role: core.role,
-    term: core.term,
-    votedFor: core.votedFor,
-    commitIndex: core.commitIndex,
-    lastApplied: core.lastApplied,
-    log: core.entriesCopy(),
-    snapshotIndex: core.snapshotIndex,
-    snapshotTerm: core.snapshotTerm,
-    leader: core.leader,
-    ...(progress ?? {}),
-    votes: core.role === 'candidate' ? core.votesGranted : [],
-    electionDeadline: core.electionDeadline,
-    electionTimeout: core.electionTimeout,
-    kv: core.stateMachine.view(),
-  };
-}
-
 /** A NodeView of a crashed node: what is on its disk. */
 export function storedView(id: NodeId, disk: MemoryStorage): NodeView {
-  const snapshot = disk.storedSnapshot;
-  const snapshotIndex = snapshot?.lastIncludedIndex ?? 0;
-  return {
-    id,
-    alive: false,
-    role: 'follower',
-    term: disk.currentTerm,
-    votedFor: disk.vote,
-    commitIndex: snapshotIndex,
-    lastApplied: snapshotIndex,
-    log: disk.copyOfEntries(),
-    snapshotIndex,
-    snapshotTerm: snapshot?.lastIncludedTerm ?? 0,
-    leader: 0,
-    votes: [],
-    electionDeadline: Infinity,
-    electionTimeout: 0,
-    kv: snapshot ? { ...snapshot.data } : {},
-  };
+  return nodeView(id, disk, null, false);
 }

@@ -9,7 +9,7 @@
  * cluster to this node, and the disk is validated when it is read back.
  */
 import { RaftNode, type PersistentState, type Ready } from '../raft';
-import { raftConfig, type Storage } from '../sim';
+import { raftConfig, volatileOf, type Storage } from '../sim';
 import { storedStateProblem } from './consistency';
 import {
   describeMessage,
@@ -20,7 +20,6 @@ import {
   type Membership,
   type ProposeResult,
   type ToWorker,
-  type VolatileState,
 } from './protocol';
 import { explain, PersistentStateSchema } from './schema';
 
@@ -117,7 +116,7 @@ export function createNodeHost(options: NodeHostOptions): (data: unknown) => voi
       messages: ready.messages,
       events: ready.events,
       deadline: core.nextDeadline(),
-      state: volatileState(core),
+      state: volatileOf(core),
       result,
       recovered,
     });
@@ -157,21 +156,5 @@ export function createNodeHost(options: NodeHostOptions): (data: unknown) => voi
         broken ??= message;
         fail(msg.seq, message);
       });
-  };
-}
-
-/** The core's volatile state, as the output reports it. */
-export function volatileState(core: RaftNode): VolatileState {
-  const progress = core.progressRecords();
-  return {
-    role: core.role,
-    commitIndex: core.commitIndex,
-    lastApplied: core.lastApplied,
-    leader: core.leader,
-    nextIndex: progress?.nextIndex ?? null,
-    matchIndex: progress?.matchIndex ?? null,
-    votes: core.role === 'candidate' ? [...core.votesGranted] : [],
-    electionDeadline: core.electionDeadline,
-    electionTimeout: core.electionTimeout,
   };
 }

@@ -12,7 +12,7 @@
  * as the inline one.
  */
 import * as v from 'valibot';
-import type { CoreEvent, Message, NodeId, PersistOp, PersistentState, Role } from '../raft';
+import type { CoreEvent, Message, NodeId, PersistOp, PersistentState } from '../raft';
 import { describeMembers, storedStateProblem } from './consistency';
 import {
   commandSchema,
@@ -68,23 +68,9 @@ export type ToWorker =
   /** Fire the election timer now. */
   | { v: 1; type: 'timeout'; seq: number; now: number };
 
-/** The node's volatile state after an input (the durable part is mirrored from persist ops). */
-export interface VolatileState {
-  role: Role;
-  commitIndex: number;
-  lastApplied: number;
-  /** Leader it last heard from this term (0: none). */
-  leader: NodeId;
-  /** Leader only: per follower. */
-  nextIndex: Record<number, number> | null;
-  matchIndex: Record<number, number> | null;
-  /** Candidate only: votes granted, itself included. */
-  votes: NodeId[];
-  /** Virtual ms when the election timer fires (Infinity on a leader). */
-  electionDeadline: number;
-  /** The current randomized election timeout, virtual ms. */
-  electionTimeout: number;
-}
+/** The node's volatile state after an input (the durable part is mirrored from persist ops): src/sim/view.ts. */
+export type { VolatileState } from '../sim';
+import type { VolatileState } from '../sim';
 
 /** The Start() result of a proposal: index -1 unless the node is the leader. */
 export interface ProposeResult {

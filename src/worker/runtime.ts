@@ -11,7 +11,7 @@
  * Error naming the node, and the runtime takes no further input.
  */
 import { KvStateMachine, MAX_COMMAND_LENGTH, type Message } from '../raft';
-import type { MemoryStorage, NodeOutput, NodeRuntime, NodeSettings, NodeView, ProposeOutput } from '../sim';
+import { nodeView, type MemoryStorage, type NodeOutput, type NodeRuntime, type NodeSettings, type NodeView, type ProposeOutput } from '../sim';
 import { diskViewOf, persistOpsProblem } from './consistency';
 import { databaseName } from './idb-storage';
 import {
@@ -124,28 +124,7 @@ export class WorkerRuntime implements NodeRuntime {
   }
 
   view(): NodeView {
-    const d = this.disk;
-    const snapshot = d.storedSnapshot;
-    const st = this.state;
-    const snapshotIndex = snapshot?.lastIncludedIndex ?? 0;
-    return {
-      id: this.settings.id,
-      alive: true,
-      role: st?.role ?? 'follower',
-      term: d.currentTerm,
-      votedFor: d.vote,
-      commitIndex: st?.commitIndex ?? snapshotIndex,
-      lastApplied: st?.lastApplied ?? snapshotIndex,
-      log: d.copyOfEntries(),
-      snapshotIndex,
-      snapshotTerm: snapshot?.lastIncludedTerm ?? 0,
-      leader: st?.leader ?? 0,
-      ...(st?.nextIndex && st.matchIndex ? { nextIndex: { ...st.nextIndex }, matchIndex: { ...st.matchIndex } } : {}),
-      votes: st ? [...st.votes] : [],
-      electionDeadline: st?.electionDeadline ?? Infinity,
-      electionTimeout: st?.electionTimeout ?? 0,
-      kv: this.kv.view(),
-    };
+    return nodeView(this.settings.id, this.disk, this.state, true, this.kv.view());
   }
 
   terminate(): void {
