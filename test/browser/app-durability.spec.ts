@@ -1,7 +1,7 @@
 // The app itself runs its nodes in real workers with IndexedDB disks: one
 // worker per node, crash = terminate, restart = a new worker from disk, a page
 // reload resumes the cluster, and "Reset cluster" wipes the disks.
-import { failOnPageErrors } from './fixtures';
+import { failOnPageErrors, watchPage } from './fixtures';
 import { expect, test, type Page } from '@playwright/test';
 
 const WAIT = { timeout: 30_000 };
@@ -112,6 +112,7 @@ test('a duplicated tab (same saved session) starts fresh disks and leaves the or
   expect(saved).toMatch(/storageKey/);
 
   const copy = await context.newPage();
+  const copyProblems = await watchPage(copy); // the fixture watches `page` only
   await copy.goto('./');
   await copy.evaluate((value) => sessionStorage.setItem('raftlab.session', value!), saved);
   await copy.reload();
@@ -124,4 +125,5 @@ test('a duplicated tab (same saved session) starts fresh disks and leaves the or
   await submitAndCommit(page, 'orig=2');
   expect((await logLabels(page, 1)).some((l) => l.includes('orig=1'))).toBe(true);
   await copy.close();
+  expect(copyProblems).toEqual({ errors: [], csp: [] });
 });

@@ -1,6 +1,6 @@
 // The worker transport for real: module Web Workers in Chromium, IndexedDB
 // on the browser's disk. The page exposes the headless API as window.raftLab.
-import { failOnPageErrors } from './fixtures';
+import { failOnPageErrors, watchPage } from './fixtures';
 import { expect, test, type Page } from '@playwright/test';
 
 const nodeWorkers = (page: Page) => page.workers().filter((w) => w.url().includes('node.worker'));
@@ -122,6 +122,7 @@ test('inline and worker transports give identical traces for the same seed and a
 
 test('two clusters (tabs) with different storage keys do not touch each other', async ({ page, context }) => {
   const other = await context.newPage();
+  const otherProblems = await watchPage(other); // the fixture watches `page` only
   await other.goto('./');
   await waitForApi(other);
   const make = (p: Page, key: string, cmd: string) =>
@@ -148,4 +149,5 @@ test('two clusters (tabs) with different storage keys do not touch each other', 
   expect(a).toEqual([['tab=a'], ['tab=a'], ['tab=a']]);
   expect(b).toEqual([['tab=b'], ['tab=b'], ['tab=b']]);
   await other.close();
+  expect(otherProblems).toEqual({ errors: [], csp: [] });
 });
