@@ -7,20 +7,11 @@ import { MemoryStorage, type Storage } from '../../src/sim';
 import { createLoopbackPort } from '../../src/worker/loopback';
 import { createNodeHost } from '../../src/worker/host';
 import type { FromWorker, ToWorker, WorkerNodeSettings } from '../../src/worker/protocol';
+import { workerSettings } from './fixtures';
 
 type Output = Extract<FromWorker, { type: 'output' }>;
 
-const settings = (patch: Partial<WorkerNodeSettings> = {}): WorkerNodeSettings => ({
-  id: 1,
-  nodes: [1, 2, 3, 4, 5],
-  electionTimeoutMs: [150, 300],
-  heartbeatMs: 50,
-  snapshotThreshold: 0,
-  leaderNoop: false,
-  seed: 7,
-  dbName: 'db-1',
-  ...patch,
-});
+const settings = (patch: Partial<WorkerNodeSettings> = {}): WorkerNodeSettings => workerSettings({ dbName: 'db-1', ...patch });
 
 /** Lets queued microtasks and timers run (the host's chain, fake disks). */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));

@@ -43,6 +43,7 @@ import {
   RequestVoteSchema,
   SnapshotSchema,
 } from '../../src/worker/schema';
+import { workerSettings } from './fixtures';
 
 const entry = (index: number, term: number, command = `c${index}`): Entry => ({ index, term, command });
 
@@ -190,16 +191,7 @@ describe('message schemas (Figure 2 RPCs, Figure 13 InstallSnapshot)', () => {
 
 // -------------------------------------------------------------- main → worker
 
-const settings: WorkerNodeSettings = {
-  id: 1,
-  nodes: [1, 2, 3, 4, 5],
-  electionTimeoutMs: [150, 300],
-  heartbeatMs: 50,
-  snapshotThreshold: 0,
-  leaderNoop: false,
-  seed: 7,
-  dbName: 'raftlab:t:node-1',
-};
+const settings: WorkerNodeSettings = workerSettings();
 const self = membershipOf(settings);
 const deliver = (message: unknown, patch: Record<string, unknown> = {}): unknown => ({ v: 1, type: 'deliver', seq: 2, now: 10, message, ...patch });
 

@@ -1,0 +1,17 @@
+// Shared test data for the worker protocol and host tests.
+import type { WorkerNodeSettings } from '../../src/worker';
+
+/** Node 1 of a 5-node cluster, with `patch` applied. */
+export function workerSettings(patch: Partial<WorkerNodeSettings> = {}): WorkerNodeSettings {
+  return {
+    id: 1,
+    nodes: [1, 2, 3, 4, 5],
+    electionTimeoutMs: [150, 300],
+    heartbeatMs: 50,
+    snapshotThreshold: 0,
+    leaderNoop: false,
+    seed: 7,
+    dbName: 'raftlab:t:node-1',
+    ...patch,
+  };
+}
