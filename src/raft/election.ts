@@ -4,6 +4,7 @@
  * transition (a new term, a vote for itself) is RaftNode's; this module
  * decides who gets a vote.
  */
+import { describeWhy, type Why } from './reasons';
 import type { NodeState } from './state';
 import { NONE, type RequestVote, type RequestVoteReply } from './types';
 
@@ -19,19 +20,25 @@ export function requestVotes(s: NodeState): void {
 /** Figure 2, RequestVote RPC, receiver implementation. */
 export function handleRequestVote(s: NodeState, m: RequestVote, now: number): void {
   let granted = false;
-  let reason: string;
+  let why: Why;
   if (m.term < s.currentTerm) {
     // Figure 2, RequestVote receiver 1: reply false if term < currentTerm.
-    reason = `its term ${s.currentTerm} is newer than ${m.term}`;
+    why = { code: 'stale-term', ours: s.currentTerm, theirs: m.term };
   } else if (s.votedFor !== NONE && s.votedFor !== m.from) {
     // §5.2: "each server will vote for at most one candidate in a given term".
-    reason = `it already voted for node ${s.votedFor} in term ${s.currentTerm}`;
+    why = { code: 'already-voted', votedFor: s.votedFor, term: s.currentTerm };
   } else if (!isUpToDate(s, m.lastLogIndex, m.lastLogTerm)) {
     // §5.4.1: deny the vote if the voter's own log is more up-to-date.
-    reason = `its log (last ${s.lastIndex}@t${s.lastTerm}) is more up to date than ${m.lastLogIndex}@t${m.lastLogTerm}`;
+    why = {
+      code: 'log-more-up-to-date',
+      lastIndex: s.lastIndex,
+      lastTerm: s.lastTerm,
+      candidateLastIndex: m.lastLogIndex,
+      candidateLastTerm: m.lastLogTerm,
+    };
   } else {
     granted = true;
-    reason = 'the candidate is up to date';
+    why = { code: 'candidate-up-to-date' };
     if (s.votedFor !== m.from) {
       s.votedFor = m.from;
       s.hardStateDirty = true; // persisted before the reply leaves (Figure 2).
@@ -39,7 +46,7 @@ export function handleRequestVote(s: NodeState, m: RequestVote, now: number): vo
     // Figure 2, rules for followers: granting a vote resets the election timer.
     s.resetElectionTimer(now);
   }
-  s.emit({ at: s.now, kind: 'vote', node: s.id, term: s.currentTerm, candidate: m.from, granted, reason });
+  s.emit({ at: s.now, kind: 'vote', node: s.id, term: s.currentTerm, candidate: m.from, granted, why, reason: describeWhy(why) });
   s.send({ type: 'RequestVoteReply', from: s.id, to: m.from, term: s.currentTerm, voteGranted: granted });
 }
 

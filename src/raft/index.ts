@@ -5,3 +5,4 @@ export * from './types';
 export { deepFreeze } from './freeze';
 export { LogWindow, entryOfView, lastIndexOfView, type LogBase } from './log-window';
 export { MAX_TERM, MAX_INDEX, MAX_COMMAND_LENGTH, isBoundedInt } from './limits';
+export { describeWhy, WHY_CODES, type Why, type WhyCode } from './reasons';

@@ -24,6 +24,7 @@ import {
   maybeCommit,
   replicateToIdle,
 } from './replication';
+import { describeWhy, type Why } from './reasons';
 import { handleInstallSnapshot } from './snapshot';
 import { NodeState } from './state';
 import { NONE, type Entry, type Message, type NodeId, type PersistentState, type Ready, type Role, type Snapshot } from './types';
@@ -44,7 +45,7 @@ export class RaftNode {
   constructor(config: RaftConfig, stored: PersistentState, now: number) {
     this.id = config.id;
     const s = new NodeState(resolveConfig(config), stored, now, {
-      becomeFollower: (term, leader, at, reason) => this.becomeFollower(term, leader, at, reason),
+      becomeFollower: (term, leader, at, why) => this.becomeFollower(term, leader, at, why),
       becomeLeader: (at) => this.becomeLeader(at),
     });
     this.s = s;
@@ -162,14 +163,14 @@ export class RaftNode {
     } else if (now >= s.electionDeadlineMs) {
       // §5.2: "If a follower receives no communication over a period of time
       // called the election timeout, then it ... begins an election."
-      this.campaign(now, 'its election timer ran out');
+      this.campaign(now, { code: 'election-timeout' });
     }
   }
 
   /** Makes the election timer fire now (no effect on a leader). */
   timeout(now: number): void {
     this.s.now = now;
-    if (this.s.role !== 'leader') this.campaign(now, 'it was told to time out');
+    if (this.s.role !== 'leader') this.campaign(now, { code: 'told-to-time-out' });
   }
 
   /**
@@ -201,7 +202,7 @@ export class RaftNode {
       // §5.1: "If a server receives a request with a stale term number ... ;
       // if one server's current term is smaller than the other's, then it
       // updates its current term to the larger value ... reverts to follower."
-      this.becomeFollower(m.term, NONE, now, `it saw term ${m.term} from node ${m.from}`);
+      this.becomeFollower(m.term, NONE, now, { code: 'saw-newer-term', term: m.term, from: m.from });
     }
     switch (m.type) {
       case 'RequestVote':
@@ -242,13 +243,14 @@ export class RaftNode {
 
   // ------------------------------------------------------ role transitions
 
-  private becomeFollower(term: number, leader: NodeId, now: number, reason: string): void {
+  private becomeFollower(term: number, leader: NodeId, now: number, why: Why): void {
     const s = this.s;
+    const reason = describeWhy(why);
     if (term > s.currentTerm) {
       s.currentTerm = term;
       s.votedFor = NONE; // Figure 2: votedFor is per term.
       s.hardStateDirty = true;
-      s.emit({ at: s.now, kind: 'term', node: s.id, term, reason });
+      s.emit({ at: s.now, kind: 'term', node: s.id, term, why, reason });
     }
     const wasLeader = s.role === 'leader';
     if (s.role !== 'follower') {
@@ -256,7 +258,7 @@ export class RaftNode {
       s.votes.clear();
       s.progress.clear();
       s.heartbeatDeadlineMs = Infinity;
-      s.emit({ at: s.now, kind: 'role', node: s.id, role: 'follower', term: s.currentTerm, reason });
+      s.emit({ at: s.now, kind: 'role', node: s.id, role: 'follower', term: s.currentTerm, why, reason });
     }
     // §5.2: a deposed leader's timer was last set as a candidate, long ago;
     // it must wait a whole election timeout before campaigning again.
@@ -265,8 +267,9 @@ export class RaftNode {
   }
 
   /** §5.2: increment currentTerm, vote for self, reset the timer, ask for votes. */
-  private campaign(now: number, reason: string): void {
+  private campaign(now: number, why: Why): void {
     const s = this.s;
+    const reason = describeWhy(why);
     s.currentTerm += 1;
     s.votedFor = s.id;
     s.hardStateDirty = true;
@@ -275,9 +278,9 @@ export class RaftNode {
     s.votes.clear();
     s.votes.add(s.id);
     s.resetElectionTimer(now);
-    s.emit({ at: s.now, kind: 'timeout', node: s.id, term: s.currentTerm, reason });
-    s.emit({ at: s.now, kind: 'term', node: s.id, term: s.currentTerm, reason });
-    s.emit({ at: s.now, kind: 'role', node: s.id, role: 'candidate', term: s.currentTerm, reason });
+    s.emit({ at: s.now, kind: 'timeout', node: s.id, term: s.currentTerm, why, reason });
+    s.emit({ at: s.now, kind: 'term', node: s.id, term: s.currentTerm, why, reason });
+    s.emit({ at: s.now, kind: 'role', node: s.id, role: 'candidate', term: s.currentTerm, why, reason });
     if (s.votes.size >= s.config.quorum) {
       this.becomeLeader(now);
       return;
@@ -289,9 +292,9 @@ export class RaftNode {
     const s = this.s;
     s.role = 'leader';
     s.leader = s.id;
-    const voters = [...s.votes].sort((a, b) => a - b).join(', ');
+    const why: Why = { code: 'won-election', voters: [...s.votes].sort((a, b) => a - b) };
     s.votes.clear();
-    s.emit({ at: s.now, kind: 'role', node: s.id, role: 'leader', term: s.currentTerm, reason: `it won the election with votes from ${voters}` });
+    s.emit({ at: s.now, kind: 'role', node: s.id, role: 'leader', term: s.currentTerm, why, reason: describeWhy(why) });
     // Figure 2: nextIndex initialized to leader last log index + 1, matchIndex to 0.
     const next = s.lastIndex + 1;
     for (const peer of s.config.peers) s.progress.set(peer, new Progress(next));

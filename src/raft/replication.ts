@@ -5,6 +5,7 @@
  * progress.ts, and handles their replies; followers check and append.
  */
 import { committedIndex } from './quorum';
+import { describeWhy, type Why } from './reasons';
 import { maybeCompact } from './snapshot';
 import type { Progress } from './progress';
 import type { NodeState } from './state';
@@ -89,13 +90,13 @@ function sendSnapshot(s: NodeState, peer: NodeId, pr: Progress): void {
 export function handleAppendEntries(s: NodeState, m: AppendEntries, now: number): void {
   if (m.term < s.currentTerm) {
     // Figure 2, AppendEntries receiver 1: reply false if term < currentTerm.
-    rejectAppend(s, m, `its term ${s.currentTerm} is newer than ${m.term}`, 0, 0);
+    rejectAppend(s, m, { code: 'stale-term', ours: s.currentTerm, theirs: m.term }, 0, 0);
     return;
   }
   if (s.role === 'leader') return; // Impossible by Election Safety (§5.2): ignore.
   if (s.role === 'candidate') {
     // §5.2: a candidate that hears from a leader of its term steps down.
-    s.roles.becomeFollower(m.term, m.from, now, `node ${m.from} is the leader of term ${m.term}`);
+    s.roles.becomeFollower(m.term, m.from, now, { code: 'heard-from-leader', leader: m.from, term: m.term });
   }
   s.leader = m.from;
   // Figure 2, rules for followers: AppendEntries from the current leader resets the timer.
@@ -116,7 +117,7 @@ export function handleAppendEntries(s: NodeState, m: AppendEntries, now: number)
     prevLogIndex = snapIndex;
   } else if (prevLogIndex > s.lastIndex) {
     // Figure 2, AppendEntries receiver 2 (log doesn't contain prevLogIndex).
-    rejectAppend(s, m, `it has no entry at index ${prevLogIndex}`, s.lastIndex + 1, 0);
+    rejectAppend(s, m, { code: 'no-entry-at-prev', prevLogIndex }, s.lastIndex + 1, 0);
     return;
   } else {
     const localTerm = s.termAt(prevLogIndex);
@@ -124,7 +125,7 @@ export function handleAppendEntries(s: NodeState, m: AppendEntries, now: number)
       // Figure 2, receiver 2 (term mismatch); §5.3 fast backtracking hint:
       // the conflicting term and the first index this node stores for it.
       const first = s.log.firstIndexOfTermAt(prevLogIndex);
-      rejectAppend(s, m, `its entry at index ${prevLogIndex} has term ${localTerm}, not ${m.prevLogTerm}`, first, localTerm);
+      rejectAppend(s, m, { code: 'prev-term-mismatch', prevLogIndex, localTerm, prevLogTerm: m.prevLogTerm }, first, localTerm);
       return;
     }
   }
@@ -178,8 +179,8 @@ function acceptAppend(s: NodeState, m: AppendEntries, matchIndex: number): void 
   });
 }
 
-function rejectAppend(s: NodeState, m: AppendEntries, reason: string, conflictIndex: number, conflictTerm: number): void {
-  s.emit({ at: s.now, kind: 'reject', node: s.id, term: s.currentTerm, leader: m.from, reason });
+function rejectAppend(s: NodeState, m: AppendEntries, why: Why, conflictIndex: number, conflictTerm: number): void {
+  s.emit({ at: s.now, kind: 'reject', node: s.id, term: s.currentTerm, leader: m.from, why, reason: describeWhy(why) });
   s.send({
     type: 'AppendEntriesReply',
     from: s.id,

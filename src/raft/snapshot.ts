@@ -37,7 +37,7 @@ export function handleInstallSnapshot(s: NodeState, m: InstallSnapshot, now: num
   }
   if (s.role === 'leader') return; // Impossible by Election Safety.
   if (s.role === 'candidate') {
-    s.roles.becomeFollower(m.term, m.from, now, `node ${m.from} is the leader of term ${m.term}`);
+    s.roles.becomeFollower(m.term, m.from, now, { code: 'heard-from-leader', leader: m.from, term: m.term });
   }
   s.leader = m.from;
   s.resetElectionTimer(now);

@@ -9,12 +9,13 @@ import type { ResolvedConfig } from './config';
 import { KvStateMachine } from './kv';
 import { RaftLog } from './log';
 import type { ProgressTracker } from './progress';
+import type { Why } from './reasons';
 import { NONE, type CoreEvent, type Message, type NodeId, type PersistOp, type PersistentState, type Role } from './types';
 
 /** Role changes, which only RaftNode makes (§5.1's state diagram, Figure 4). */
 export interface RoleTransitions {
   /** To follower of `term` (a new term clears the vote), knowing `leader` (or NONE). */
-  becomeFollower(term: number, leader: NodeId, now: number, reason: string): void;
+  becomeFollower(term: number, leader: NodeId, now: number, why: Why): void;
   /** A candidate that won its election (§5.2). */
   becomeLeader(now: number): void;
 }

@@ -7,6 +7,8 @@
  * Understandable Consensus Algorithm", extended version, Figure 2).
  */
 
+import type { Why } from './reasons';
+
 /** A node's id: 1..n. 0 means "nobody" (no vote, no known leader). */
 export type NodeId = number;
 export const NONE: NodeId = 0;
@@ -142,20 +144,21 @@ export type PersistOp =
   | { readonly kind: 'snapshot'; readonly snapshot: Snapshot; readonly discardLog: boolean };
 
 /**
- * Something the core did, with the reason, for narration, tracing and the
- * safety monitor. `at` is the virtual time (ms) of the input that caused it.
+ * Something the core did, with the reason — `why`, a code with its data (always set by the core; optional so that hand-made and older events still fit)
+ * (reasons.ts), and `reason`, its plain wording — for narration, tracing and
+ * the safety monitor. `at` is the virtual time (ms) of the input that caused it.
  */
 export type CoreEvent =
   /** The node's election timer fired (or it was told to time out): it starts an election (§5.2). */
-  | { readonly kind: 'timeout'; readonly at: number; readonly node: NodeId; readonly term: number; readonly reason: string }
-  | { readonly kind: 'role'; readonly at: number; readonly node: NodeId; readonly role: Role; readonly term: number; readonly reason: string }
-  | { readonly kind: 'term'; readonly at: number; readonly node: NodeId; readonly term: number; readonly reason: string }
+  | { readonly kind: 'timeout'; readonly at: number; readonly node: NodeId; readonly term: number; readonly why?: Why; readonly reason: string }
+  | { readonly kind: 'role'; readonly at: number; readonly node: NodeId; readonly role: Role; readonly term: number; readonly why?: Why; readonly reason: string }
+  | { readonly kind: 'term'; readonly at: number; readonly node: NodeId; readonly term: number; readonly why?: Why; readonly reason: string }
   /** The node answered a RequestVote (§5.2, §5.4.1). */
-  | { readonly kind: 'vote'; readonly at: number; readonly node: NodeId; readonly term: number; readonly candidate: NodeId; readonly granted: boolean; readonly reason: string }
+  | { readonly kind: 'vote'; readonly at: number; readonly node: NodeId; readonly term: number; readonly candidate: NodeId; readonly granted: boolean; readonly why?: Why; readonly reason: string }
   /** Entries were added to the node's log, after truncating from `truncatedFrom` if not null (§5.3). */
   | { readonly kind: 'append'; readonly at: number; readonly node: NodeId; readonly term: number; readonly fromIndex: number; readonly entries: readonly Entry[]; readonly truncatedFrom: number | null }
   /** The node rejected an AppendEntries (Figure 2, receiver rules 1–2). */
-  | { readonly kind: 'reject'; readonly at: number; readonly node: NodeId; readonly term: number; readonly leader: NodeId; readonly reason: string }
+  | { readonly kind: 'reject'; readonly at: number; readonly node: NodeId; readonly term: number; readonly leader: NodeId; readonly why?: Why; readonly reason: string }
   | { readonly kind: 'commit'; readonly at: number; readonly node: NodeId; readonly term: number; readonly commitIndex: number }
   | { readonly kind: 'apply'; readonly at: number; readonly node: NodeId; readonly index: number; readonly term: number; readonly command: string }
   | { readonly kind: 'snapshot'; readonly at: number; readonly node: NodeId; readonly lastIncludedIndex: number; readonly lastIncludedTerm: number; readonly reason: 'compacted' | 'installed' | 'restored' };

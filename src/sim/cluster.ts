@@ -223,7 +223,7 @@ export class SimCluster implements Cluster {
       () => this.checkId('id', id),
       async () => {
         this.record({ at: this.clock, kind: 'crash', id });
-        await this.nodes.kill(this.nodes.slot(id), 'crashed by the user');
+        await this.nodes.kill(this.nodes.slot(id), 'crashed by the user', 'user');
       },
     );
   }
@@ -234,7 +234,7 @@ export class SimCluster implements Cluster {
       async () => {
         const slot = this.nodes.slot(id);
         this.record({ at: this.clock, kind: 'restart', id });
-        await this.nodes.kill(slot, 'restarted by the user');
+        await this.nodes.kill(slot, 'restarted by the user', 'restart');
         await this.nodes.boot(slot);
       },
     );
@@ -302,7 +302,7 @@ export class SimCluster implements Cluster {
     const copy = readNetworkOptions(opts, 'opts');
     this.net.options = deepFreeze(mergeNetwork(this.net.options, copy, 'opts'));
     this.record({ at: this.clock, kind: 'setNetwork', opts: copy });
-    this.emit({ kind: 'network', at: this.clock, action: `network settings ${JSON.stringify(copy)}` });
+    this.emit({ kind: 'network', at: this.clock, action: `network settings ${JSON.stringify(copy)}`, settings: copy });
   }
 
   dropMessage(id: number): boolean {

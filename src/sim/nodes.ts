@@ -142,13 +142,13 @@ export class Nodes {
   }
 
   /** Ends the node's life: volatile state and messages on their way to it are lost; its disk stays. */
-  kill(slot: NodeSlot, reason: string): void | Promise<void> {
+  kill(slot: NodeSlot, reason: string, cause: 'user' | 'restart' | 'failure'): void | Promise<void> {
     const runtime = slot.runtime;
     if (!runtime) return;
     slot.runtime = null;
     slot.timerGen += 1; // its queued timer is now stale
     slot.timerAt = Infinity;
-    this.emit({ kind: 'crash', at: this.clock, node: slot.id, reason });
+    this.emit({ kind: 'crash', at: this.clock, node: slot.id, reason, cause });
     this.net.dropTo(slot.id, 'receiver crashed');
     return runtime.terminate();
   }
@@ -157,7 +157,7 @@ export class Nodes {
   private fail(slot: NodeSlot, err: unknown): void | Promise<void> {
     const message = err instanceof Error ? err.message : String(err);
     this.emit({ kind: 'error', at: this.clock, node: slot.id, message });
-    if (slot.runtime) return this.kill(slot, `it failed: ${message}`);
+    if (slot.runtime) return this.kill(slot, `it failed: ${message}`, 'failure');
   }
 
   /** Stops every runtime (destroy). */

@@ -103,14 +103,15 @@ export type NetworkEvent =
   | { readonly kind: 'duplicate'; readonly at: number; readonly message: InFlightMessage }
   | { readonly kind: 'deliver'; readonly at: number; readonly message: InFlightMessage }
   | { readonly kind: 'drop'; readonly at: number; readonly message: InFlightMessage; readonly reason: DropReason }
-  | { readonly kind: 'crash'; readonly at: number; readonly node: NodeId; readonly reason: string }
+  /** `cause`: the user crashed it, restarted it, or it failed (always set by the cluster). */
+  | { readonly kind: 'crash'; readonly at: number; readonly node: NodeId; readonly reason: string; readonly cause?: 'user' | 'restart' | 'failure' }
   | { readonly kind: 'restart'; readonly at: number; readonly node: NodeId }
   /** A node's first life in this page began from a disk that was not empty (a reload resumed it). */
   | ({ readonly kind: 'recover'; readonly at: number; readonly node: NodeId } & DiskSummary)
   /** The node's hard state or log reached its disk before anything that depends on it was sent. */
   | ({ readonly kind: 'persist'; readonly at: number; readonly node: NodeId } & DiskSummary)
-  /** A user action on the network (cable, link, partition, settings). */
-  | { readonly kind: 'network'; readonly at: number; readonly action: string }
+  /** A user action on the network (cable, link, partition, settings — the new settings as data). */
+  | { readonly kind: 'network'; readonly at: number; readonly action: string; readonly settings?: NetworkOptions }
   /** Something went wrong at the edge (bad worker message, worker exception). */
   | { readonly kind: 'error'; readonly at: number; readonly node: NodeId | null; readonly message: string };
 

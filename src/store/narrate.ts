@@ -3,7 +3,7 @@
  * reason the core or the network gave ("Node 2 rejected AppendEntries from
  * node 1: it has no entry at index 7").
  */
-import type { Entry, Message } from '../raft';
+import { describeWhy, type Entry, type Message, type Why } from '../raft';
 import type { ClusterEvent, InFlightMessage, NetworkOptions } from '../sim';
 import type { NarrationCategory } from './types';
 import { revealInvisible } from './characters';
@@ -15,7 +15,11 @@ export interface Narration {
 }
 
 /** Why a node starts an election; the matching 'term' and 'role' events say nothing new. */
-const CAMPAIGN_REASONS = new Set(['its election timer ran out', 'it was told to time out']);
+/** A term event that repeats what the 'timeout' line says (the node started an election). */
+function isCampaign(e: { why?: Why; reason: string }): boolean {
+  if (e.why) return e.why.code === 'election-timeout' || e.why.code === 'told-to-time-out';
+  return e.reason === describeWhy({ code: 'election-timeout' }) || e.reason === describeWhy({ code: 'told-to-time-out' });
+}
 
 /**
  * Shows a command the way the logs do: '' is a leader's no-op (§8), and an
@@ -63,21 +67,14 @@ const DROP_REASONS: Record<string, string> = {
   'by user': 'was dropped by you',
 };
 
-/** "network settings {json}" (the cluster's wording) as "delay 15–25 ms, drop 2 %". */
-function describeNetworkAction(action: string): string {
-  const prefix = 'network settings ';
-  if (!action.startsWith(prefix)) return action;
-  try {
-    const o = JSON.parse(action.slice(prefix.length)) as NetworkOptions;
-    const parts: string[] = [];
-    if (o.delayMs) parts.push(`delay ${o.delayMs[0]}–${o.delayMs[1]} ms`);
-    if (o.dropRate !== undefined) parts.push(`drop ${Math.round(o.dropRate * 100)} %`);
-    if (o.duplicateRate !== undefined) parts.push(`duplicate ${Math.round(o.duplicateRate * 100)} %`);
-    if (o.longDelayRate !== undefined) parts.push(`long delays ${Math.round(o.longDelayRate * 100)} %`);
-    return parts.length ? `settings now ${parts.join(', ')}` : action;
-  } catch {
-    return action;
-  }
+/** New network settings (the event's data) as "delay 15–25 ms, drop 2 %". */
+function describeSettings(o: NetworkOptions, action: string): string {
+  const parts: string[] = [];
+  if (o.delayMs) parts.push(`delay ${o.delayMs[0]}–${o.delayMs[1]} ms`);
+  if (o.dropRate !== undefined) parts.push(`drop ${Math.round(o.dropRate * 100)} %`);
+  if (o.duplicateRate !== undefined) parts.push(`duplicate ${Math.round(o.duplicateRate * 100)} %`);
+  if (o.longDelayRate !== undefined) parts.push(`long delays ${Math.round(o.longDelayRate * 100)} %`);
+  return parts.length ? `settings now ${parts.join(', ')}` : action;
 }
 
 /** The sentence for one event, or null when the event repeats what another line says. */
@@ -88,12 +85,12 @@ export function narrate(e: ClusterEvent): Narration | null {
         category: 'election',
         node: e.node,
         text:
-          e.reason === 'it was told to time out'
+          (e.why ? e.why.code === 'told-to-time-out' : e.reason === describeWhy({ code: 'told-to-time-out' }))
             ? `Node ${e.node} was told to time out and started an election for term ${e.term}`
             : `Node ${e.node} timed out and started an election for term ${e.term}`,
       };
     case 'term':
-      if (CAMPAIGN_REASONS.has(e.reason)) return null;
+      if (isCampaign(e)) return null;
       return { category: 'election', node: e.node, text: `Node ${e.node} moved to term ${e.term}: ${e.reason}` };
     case 'role':
       if (e.role === 'candidate') return null; // the 'timeout' line says it
@@ -150,7 +147,7 @@ export function narrate(e: ClusterEvent): Narration | null {
         category: 'fault',
         node: e.node,
         text:
-          e.reason === 'crashed by the user'
+          (e.cause ? e.cause === 'user' : e.reason === 'crashed by the user')
             ? `Node ${e.node} crashed: its volatile state is gone, its disk (term, vote, log) survives`
             : `Node ${e.node} went down: ${e.reason}`,
       };
@@ -169,7 +166,7 @@ export function narrate(e: ClusterEvent): Narration | null {
         text: `Node ${e.node} saved term ${e.term}, vote ${e.votedFor === 0 ? 'none' : `for node ${e.votedFor}`} and its log up to index ${e.lastIndex} to disk`,
       };
     case 'network':
-      return { category: 'fault', node: null, text: `Network: ${describeNetworkAction(e.action)}` };
+      return { category: 'fault', node: null, text: `Network: ${e.settings ? describeSettings(e.settings, e.action) : e.action}` };
     case 'error':
       return { category: 'fault', node: e.node, text: `Error${e.node === null ? '' : ` at node ${e.node}`}: ${e.message}` };
   }

@@ -342,6 +342,28 @@ export const PersistOpSchema = withRule(
 const eventBase = { at: virtualTimeSchema, node: nodeIdSchema };
 const reasonSchema = v.string();
 
+/** Why the core did something (src/raft/reasons.ts): a code and its data. */
+export const WhySchema = taggedUnion('code', [
+  v.strictObject({ code: v.literal('election-timeout') }),
+  v.strictObject({ code: v.literal('told-to-time-out') }),
+  v.strictObject({ code: v.literal('saw-newer-term'), term: termSchema, from: nodeIdSchema }),
+  v.strictObject({ code: v.literal('heard-from-leader'), leader: nodeIdSchema, term: termSchema }),
+  v.strictObject({ code: v.literal('won-election'), voters: v.array(nodeIdSchema) }),
+  v.strictObject({ code: v.literal('stale-term'), ours: termSchema, theirs: termSchema }),
+  v.strictObject({ code: v.literal('already-voted'), votedFor: nodeIdSchema, term: termSchema }),
+  v.strictObject({
+    code: v.literal('log-more-up-to-date'),
+    lastIndex: indexSchema,
+    lastTerm: termSchema,
+    candidateLastIndex: indexSchema,
+    candidateLastTerm: termSchema,
+  }),
+  v.strictObject({ code: v.literal('candidate-up-to-date') }),
+  v.strictObject({ code: v.literal('no-entry-at-prev'), prevLogIndex: indexSchema }),
+  v.strictObject({ code: v.literal('prev-term-mismatch'), prevLogIndex: indexSchema, localTerm: termSchema, prevLogTerm: termSchema }),
+]);
+const whySchema = v.optional(WhySchema);
+
 const AppendEventObject = v.strictObject({
   kind: v.literal('append'),
   ...eventBase,
@@ -354,12 +376,12 @@ const AppendEventObject = v.strictObject({
 /** Something the core did (src/raft/types.ts CoreEvent). */
 export const CoreEventSchema = withRule(
   taggedUnion('kind', [
-    v.strictObject({ kind: v.literal('timeout'), ...eventBase, term: termSchema, reason: reasonSchema }),
-    v.strictObject({ kind: v.literal('role'), ...eventBase, role: v.picklist(['follower', 'candidate', 'leader']), term: termSchema, reason: reasonSchema }),
-    v.strictObject({ kind: v.literal('term'), ...eventBase, term: termSchema, reason: reasonSchema }),
-    v.strictObject({ kind: v.literal('vote'), ...eventBase, term: termSchema, candidate: nodeIdSchema, granted: v.boolean(), reason: reasonSchema }),
+    v.strictObject({ kind: v.literal('timeout'), ...eventBase, term: termSchema, why: whySchema, reason: reasonSchema }),
+    v.strictObject({ kind: v.literal('role'), ...eventBase, role: v.picklist(['follower', 'candidate', 'leader']), term: termSchema, why: whySchema, reason: reasonSchema }),
+    v.strictObject({ kind: v.literal('term'), ...eventBase, term: termSchema, why: whySchema, reason: reasonSchema }),
+    v.strictObject({ kind: v.literal('vote'), ...eventBase, term: termSchema, candidate: nodeIdSchema, granted: v.boolean(), why: whySchema, reason: reasonSchema }),
     AppendEventObject,
-    v.strictObject({ kind: v.literal('reject'), ...eventBase, term: termSchema, leader: nodeIdSchema, reason: reasonSchema }),
+    v.strictObject({ kind: v.literal('reject'), ...eventBase, term: termSchema, leader: nodeIdSchema, why: whySchema, reason: reasonSchema }),
     v.strictObject({ kind: v.literal('commit'), ...eventBase, term: termSchema, commitIndex: indexSchema }),
     v.strictObject({ kind: v.literal('apply'), ...eventBase, index: entryIndexSchema, term: entryTermSchema, command: commandSchema }),
     v.strictObject({

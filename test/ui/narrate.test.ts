@@ -30,7 +30,7 @@ const cases: [ClusterEvent, string | null][] = [
   [{ kind: 'drop', at: 1, message: heartbeat, reason: 'by user' }, 'AppendEntries 1 → 2 was dropped by you'],
   [{ kind: 'crash', at: 1, node: 4, reason: 'crashed by the user' }, 'Node 4 crashed: its volatile state is gone, its disk (term, vote, log) survives'],
   [{ kind: 'restart', at: 1, node: 4 }, 'Node 4 restarted from its disk as a follower'],
-  [{ kind: 'network', at: 1, action: 'network settings {"delayMs":[5,30],"dropRate":0.1}' }, 'Network: settings now delay 5–30 ms, drop 10 %'],
+  [{ kind: 'network', at: 1, action: 'network settings {"delayMs":[5,30],"dropRate":0.1}', settings: { delayMs: [5, 30], dropRate: 0.1 } }, 'Network: settings now delay 5–30 ms, drop 10 %'],
   [{ kind: 'error', at: 1, node: 2, message: 'worker did not answer' }, 'Error at node 2: worker did not answer'],
 ];
 
