@@ -2,7 +2,7 @@
  * The headless cluster API (a contract: see README.md, "Headless API").
  */
 export { createCluster } from './create';
-export { runScript, type ScriptFailure, type ScriptResult } from './script';
+export { runScript, diffLines, type ScriptFailure, type ScriptOptions, type ScriptResult } from './script';
 
 export type {
   Cluster,
