@@ -14,7 +14,7 @@
 import { resolveConfig, type RaftConfig } from './config';
 import { handleRequestVote, handleRequestVoteReply, requestVotes } from './election';
 import type { KvStateMachine } from './kv';
-import { Progress } from './progress';
+import { Progress, progressRecords } from './progress';
 import {
   appendOwn,
   broadcastHeartbeat,
@@ -124,14 +124,7 @@ export class RaftNode {
   }
   /** The leader's nextIndex and matchIndex per follower as plain records; null on other roles. */
   progressRecords(): { nextIndex: Record<number, number>; matchIndex: Record<number, number> } | null {
-    if (this.s.role !== 'leader') return null;
-    const nextIndex: Record<number, number> = {};
-    const matchIndex: Record<number, number> = {};
-    for (const [peer, pr] of this.s.progress) {
-      nextIndex[peer] = pr.nextIndex;
-      matchIndex[peer] = pr.matchIndex;
-    }
-    return { nextIndex, matchIndex };
+    return this.s.role === 'leader' ? progressRecords(this.s.progress) : null;
   }
 
   /** The replicated key–value state. */
@@ -222,17 +215,7 @@ export class RaftNode {
 
   /** Drains what the node produced since the last call. Persist first, then send. */
   takeReady(): Ready {
-    const s = this.s;
-    const persist = s.persistOut;
-    if (s.hardStateDirty) {
-      persist.unshift({ kind: 'hardState', hardState: { term: s.currentTerm, votedFor: s.votedFor } });
-      s.hardStateDirty = false;
-    }
-    const ready: Ready = { persist, messages: s.messagesOut, events: s.eventsOut };
-    s.persistOut = [];
-    s.messagesOut = [];
-    s.eventsOut = [];
-    return ready;
+    return this.s.drain();
   }
 
   /** True when takeReady() would return something. */

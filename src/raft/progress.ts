@@ -94,3 +94,14 @@ export class Progress {
 
 /** Every follower's Progress, on a leader (empty on other roles). */
 export type ProgressTracker = Map<NodeId, Progress>;
+
+/** nextIndex and matchIndex per follower as plain records (for views and the worker protocol). */
+export function progressRecords(tracker: ProgressTracker): { nextIndex: Record<number, number>; matchIndex: Record<number, number> } {
+  const nextIndex: Record<number, number> = {};
+  const matchIndex: Record<number, number> = {};
+  for (const [peer, pr] of tracker) {
+    nextIndex[peer] = pr.nextIndex;
+    matchIndex[peer] = pr.matchIndex;
+  }
+  return { nextIndex, matchIndex };
+}

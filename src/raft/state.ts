@@ -10,7 +10,7 @@ import { KvStateMachine } from './kv';
 import { RaftLog } from './log';
 import type { ProgressTracker } from './progress';
 import type { Why } from './reasons';
-import { NONE, type CoreEvent, type Message, type NodeId, type PersistOp, type PersistentState, type Role } from './types';
+import { NONE, type CoreEvent, type Message, type NodeId, type PersistOp, type PersistentState, type Ready, type Role } from './types';
 
 /** Role changes, which only RaftNode makes (§5.1's state diagram, Figure 4). */
 export interface RoleTransitions {
@@ -79,6 +79,20 @@ export class NodeState {
 
   persist(op: PersistOp): void {
     this.persistOut.push(op);
+  }
+
+  /** Takes what the node produced since the last call: the hard state first if it changed, then the ops in order. */
+  drain(): Ready {
+    const persist = this.persistOut;
+    if (this.hardStateDirty) {
+      persist.unshift({ kind: 'hardState', hardState: { term: this.currentTerm, votedFor: this.votedFor } });
+      this.hardStateDirty = false;
+    }
+    const ready: Ready = { persist, messages: this.messagesOut, events: this.eventsOut };
+    this.persistOut = [];
+    this.messagesOut = [];
+    this.eventsOut = [];
+    return ready;
   }
 
   get lastIndex(): number {
