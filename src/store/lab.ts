@@ -1,14 +1,21 @@
 /**
- * The lab: one zustand store of typed slices (cluster, selection, settings)
- * made by a factory, plus the driver that plays it. The UI receives a Lab
- * through context; tests make their own with a manual clock.
+ * The lab: one zustand store of typed slices, one concern each, made by a
+ * factory, plus the driver that plays it. The UI receives a Lab through
+ * context; tests make their own with a manual clock.
  */
 import { createStore } from 'zustand/vanilla';
-import { createClusterSlice } from './clusterSlice';
 import type { ClusterConfig, LabStorage } from './clusterFactory';
+import { createClusterSlice } from './clusterSlice';
+import { createCommandSlice } from './commandSlice';
 import { DEFAULT_NODES, DEFAULT_SEED, DEFAULT_SNAPSHOT_THRESHOLD, UI_NETWORK } from './defaults';
 import { Driver } from './driver';
-import type { LabState, LabStore } from './labTypes';
+import { createHistorySlice } from './historySlice';
+import type { LabState, LabStore, OnNewCluster } from './labTypes';
+import { createNetworkSlice } from './networkSlice';
+import { createNodeActionsSlice } from './nodeSlice';
+import { createNoticesSlice } from './noticesSlice';
+import { createResetSlice } from './resetSlice';
+import { createSafetySlice } from './safetySlice';
 import { createSelectionSlice } from './selectionSlice';
 import { createSettingsSlice, type SettingsInit } from './settingsSlice';
 import { parseClusterSize, parseSeed, parseSnapshotThreshold } from './validate';
@@ -48,11 +55,31 @@ export function createLab(options: LabOptions = {}): Lab {
     ...(options.storage ? { storageKey: options.storage.storageKey } : {}),
   };
 
-  const store = createStore<LabState>()((set, get) => ({
-    ...createClusterSlice(set, get, config, UI_NETWORK, options.storage ?? null),
-    ...createSelectionSlice(set, get),
-    ...createSettingsSlice(set, options),
-  }));
+  const store = createStore<LabState>()((set, get) => {
+    const history = createHistorySlice(set, get);
+    const command = createCommandSlice(set, get);
+    // After each flush the history records first, then the command learns its fate.
+    const cluster = createClusterSlice(set, get, config, UI_NETWORK, [history.follower, command.follower]);
+    const safety = createSafetySlice(set, cluster.slice.cluster);
+    const notices = createNoticesSlice(set);
+    const selection = createSelectionSlice(set, get);
+    // Their parts in a reset, applied together; the feed subscribes to the new cluster before the monitor, as at creation.
+    const concerns = [cluster, safety, history, command, notices, selection];
+    const onNewCluster: OnNewCluster = (next, nextConfig, current) =>
+      Object.assign({}, ...concerns.map((c) => c.onNewCluster(next, nextConfig, current))) as Partial<LabState>;
+    return {
+      ...cluster.slice,
+      ...history.slice,
+      ...command.slice,
+      ...safety.slice,
+      ...notices.slice,
+      ...selection.slice,
+      ...createResetSlice(set, get, onNewCluster, options.storage ?? null),
+      ...createNodeActionsSlice(get),
+      ...createNetworkSlice(get),
+      ...createSettingsSlice(set, options),
+    };
+  });
   const state = store.getState();
   state.sync();
   if (problems.length > 0) {

@@ -1,6 +1,6 @@
 /** The selection slice: which node the inspector shows. */
 import type { NodeId } from '../raft';
-import type { LabGet, LabSet } from './labTypes';
+import type { LabGet, LabSet, OnNewCluster } from './labTypes';
 
 export interface SelectionSlice {
   /** The node shown in the inspector, or null. */
@@ -11,15 +11,21 @@ export interface SelectionSlice {
   toggleNode(id: NodeId): void;
 }
 
-export function createSelectionSlice(set: LabSet, get: LabGet): SelectionSlice {
-  const valid = (id: NodeId): boolean => Number.isInteger(id) && id >= 1 && id <= get().cluster.ids.length;
+export function createSelectionSlice(set: LabSet, get: LabGet): { slice: SelectionSlice; onNewCluster: OnNewCluster } {
+  const valid = (id: NodeId): boolean => Number.isInteger(id) && id >= 1 && id <= get().ids.length;
   return {
-    selectedNode: null,
-    selectNode: (id) => {
-      if (id === null || valid(id)) set({ selectedNode: id });
+    slice: {
+      selectedNode: null,
+      selectNode: (id) => {
+        if (id === null || valid(id)) set({ selectedNode: id });
+      },
+      toggleNode: (id) => {
+        if (valid(id)) set((s) => ({ selectedNode: s.selectedNode === id ? null : id }));
+      },
     },
-    toggleNode: (id) => {
-      if (valid(id)) set((s) => ({ selectedNode: s.selectedNode === id ? null : id }));
-    },
+    // The selection survives a reset if the node is still there.
+    onNewCluster: (_next, config, { selectedNode }) => ({
+      selectedNode: selectedNode !== null && selectedNode <= config.nodes ? selectedNode : null,
+    }),
   };
 }

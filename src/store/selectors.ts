@@ -1,14 +1,16 @@
 /**
  * Module-level selectors: stable functions, so components re-render only
  * when what they select changes. Per-node selectors are made once per id.
+ * At the end, the per-frame reads, which are not selectors.
  */
 import type { NodeId } from '../raft';
+import type { InFlightMessage } from '../sim';
 import type { LabState } from './labTypes';
 import { liveLeader } from './snapshot';
 import type { NodeSnapshot } from './types';
 
 export const selectNodes = (s: LabState) => s.nodes;
-export const selectIds = (s: LabState) => s.cluster.ids;
+export const selectIds = (s: LabState) => s.ids;
 export const selectLinks = (s: LabState) => s.links;
 export const selectNetwork = (s: LabState) => s.network;
 export const selectConfig = (s: LabState) => s.config;
@@ -24,6 +26,11 @@ export const selectNarration = (s: LabState) => s.narration;
 export const selectNarrationFilter = (s: LabState) => s.narrationFilter;
 export const selectPending = (s: LabState) => s.pending;
 export const selectNowMs = (s: LabState) => s.nowMs;
+export const selectSafety = (s: LabState) => s.safety;
+export const selectHistorySize = (s: LabState) => s.historySize;
+export const selectReview = (s: LabState) => s.review;
+/** Virtual ms of the history frame on show, or null when live. */
+export const selectReviewAt = (s: LabState) => s.reviewFrame?.at ?? null;
 export const selectLeader = (s: LabState): NodeSnapshot | undefined => liveLeader(s.nodes);
 /** The largest last index over all logs (how wide the log panel is). */
 export const selectMaxIndex = (s: LabState) => s.nodes.reduce((m, n) => Math.max(m, n.snapshotIndex + n.log.length), 0);
@@ -48,4 +55,14 @@ export function selectNotice(area: keyof LabState['notices']) {
     noticeSelectors.set(area, sel);
   }
   return sel;
+}
+
+/**
+ * The messages in flight on show: the history frame's while reviewing, else
+ * the live cluster's. A per-frame read for the canvas (call it from a frame
+ * listener or a handler with getState()); never pass it to useLab, since it
+ * returns a fresh array on every call.
+ */
+export function messagesOnShow(s: LabState): readonly InFlightMessage[] {
+  return s.reviewFrame ? s.reviewFrame.inFlight : s.inFlight();
 }

@@ -19,7 +19,7 @@ export function ClusterView() {
   const layout = useMemo(() => ringLayout(ids.length), [ids.length]);
   const [hover, setHover] = useState<Hover | null>(null);
   const pairs = useMemo(() => ids.flatMap((a) => ids.filter((b) => b > a).map((b) => [a, b] as const)), [ids]);
-  const hovered = hover ? lab.store.getState().cluster.inFlight().find((m) => m.id === hover.id) : undefined;
+  const hovered = hover ? lab.store.getState().inFlight().find((m) => m.id === hover.id) : undefined;
 
   return (
     <section className="panel cluster-panel" aria-labelledby="cluster-title">

@@ -4,14 +4,15 @@
  * links, logs and messages in flight; Play, "Live" or any action returns to
  * the present. Keyboard: ← goes back a step, → forward (then live).
  */
+import { selectHistorySize, selectReview, selectReviewAt } from '../store';
 import { useLab, useLabApi } from './LabContext';
 import { formatVirtualTime } from './VirtualClock';
 
 export function HistorySlider() {
   const lab = useLabApi();
-  const size = useLab((s) => s.historySize);
-  const review = useLab((s) => s.review);
-  const at = useLab((s) => s.reviewFrame?.at ?? null);
+  const size = useLab(selectHistorySize);
+  const review = useLab(selectReview);
+  const at = useLab(selectReviewAt);
   const last = Math.max(0, size - 1);
   return (
     <div className={`history${review !== null ? ' is-reviewing' : ''}`}>

@@ -8,9 +8,9 @@ const SHOWN = 100;
 
 export function InFlightList() {
   const lab = useLabApi();
-  const [messages, setMessages] = useState<readonly InFlightMessage[]>(() => lab.store.getState().cluster.inFlight());
+  const [messages, setMessages] = useState<readonly InFlightMessage[]>(() => lab.store.getState().inFlight());
   useFrame(() => {
-    const list = lab.store.getState().cluster.inFlight();
+    const list = lab.store.getState().inFlight();
     setMessages((prev) => (prev.length === list.length && prev.every((m, i) => m === list[i]) ? prev : list));
   });
   if (messages.length === 0) return <p className="muted narration-empty">No messages in flight.</p>;

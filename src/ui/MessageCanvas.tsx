@@ -10,7 +10,7 @@
  * each with a Drop button.
  */
 import { useEffect, useRef } from 'react';
-import { selectReducedMotion, type InFlightMessage } from '../store';
+import { messagesOnShow, selectReducedMotion, selectTheme, type InFlightMessage } from '../store';
 import { lane, progress, VIEW_HEIGHT, VIEW_WIDTH, type RingLayout } from './geometry';
 import { useFrame, useLab, useLabApi } from './LabContext';
 import { LANE_OFFSET } from './LinkLine';
@@ -156,7 +156,7 @@ interface Props {
 export function MessageCanvas({ layout, hoveredId, onHover }: Props) {
   const lab = useLabApi();
   const reducedMotion = useLab(selectReducedMotion);
-  const theme = useLab((s) => s.theme);
+  const theme = useLab(selectTheme);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   // The colours come from CSS variables: read them when the theme changes, not every frame.
   const colours = useRef<Palette | null>(null);
@@ -172,8 +172,7 @@ export function MessageCanvas({ layout, hoveredId, onHover }: Props) {
   useFrame((now) => {
     const canvas = canvasRef.current;
     if (!canvas) return;
-    const { reviewFrame, cluster } = lab.store.getState();
-    const list = reviewFrame ? reviewFrame.inFlight : cluster.inFlight();
+    const list = messagesOnShow(lab.store.getState());
     placed.current = placeMessages(list, layout, now, reducedMotion);
     canvas.dataset.count = String(list.length);
     if (hovered.current !== null && !list.some((m) => m.id === hovered.current)) onHoverRef.current(null);

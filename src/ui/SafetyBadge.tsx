@@ -4,6 +4,7 @@
  * Safety) are checked after every event. A correct Raft keeps this green
  * under any fault; a violation is announced and explained.
  */
+import { selectSafety } from '../store';
 import { useLab } from './LabContext';
 import { formatVirtualTime } from './VirtualClock';
 
@@ -11,7 +12,7 @@ const CHECKED =
   'Checked after every event (Figure 3): Election Safety, Leader Append-Only, Log Matching, Leader Completeness, State Machine Safety, and entries applied in order.';
 
 export function SafetyBadge() {
-  const safety = useLab((s) => s.safety);
+  const safety = useLab(selectSafety);
   if (safety.first === null) {
     return (
       <p className="safety-badge is-safe" title={CHECKED}>

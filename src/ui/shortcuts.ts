@@ -139,7 +139,7 @@ export function handleShortcut(e: KeyboardEvent, lab: Lab, focusCommand: () => v
   }
   if (/^[1-9]$/.test(e.key)) {
     const id = Number(e.key);
-    if (id > s.cluster.ids.length) return false;
+    if (id > s.ids.length) return false;
     s.selectNode(id);
     return true;
   }

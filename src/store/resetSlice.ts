@@ -1,0 +1,125 @@
+/**
+ * The reset slice: "Reset cluster" replaces the running cluster with a fresh
+ * one (and, with workers, fresh disks), one replacement at a time.
+ */
+import type { Cluster } from '../sim';
+import { clusterCalls } from './calls';
+import { makeCluster, type ClusterConfig, type LabStorage } from './clusterFactory';
+import type { LabGet, LabSet, OnNewCluster } from './labTypes';
+import { errorText } from './noticesSlice';
+import { parseClusterSize, parseSeed, parseSnapshotThreshold } from './validate';
+
+export interface ResetSlice {
+  /**
+   * A fresh cluster of this size, seed and compaction threshold (kept as it
+   * is if omitted); nothing changes if any of them is invalid. Resets run one
+   * at a time, each destroying the cluster it replaces (and the lab storage
+   * wiping its disks); one asked for while another runs waits, and if several
+   * wait, only the latest runs and they all resolve with its outcome.
+   */
+  resetCluster(sizeText: string, seedText: string, snapshotText?: string): Promise<boolean>;
+}
+
+/** A "Reset cluster" waiting its turn, with everyone waiting for its outcome. */
+interface ReplaceRequest {
+  readonly nodes: number;
+  readonly seed: number;
+  /** Undefined: keep the threshold in force when the reset runs. */
+  readonly snapshotThreshold: number | undefined;
+  readonly waiters: readonly ((done: boolean) => void)[];
+}
+
+/**
+ * @param onNewCluster every concern's part in taking up the new cluster
+ *   (their fresh state, applied in one update).
+ * @param storage the tab's disks when nodes run in workers, else null.
+ */
+export function createResetSlice(set: LabSet, get: LabGet, onNewCluster: OnNewCluster, storage: LabStorage | null): ResetSlice {
+  const { notify } = clusterCalls(get);
+
+  // Replacing the cluster takes several awaits (wiping disks, stopping the
+  // old workers). Two replacements that overlapped would both read the same
+  // old cluster and both destroy it, leaking the other's new cluster and its
+  // disks (issue 7: a double click on "Reset cluster"). So they run one at a
+  // time, each replacing the cluster in the store when it starts; requests
+  // made meanwhile wait, coalesced into the latest.
+  let replacing = false;
+  let queued: ReplaceRequest | null = null;
+
+  const drainReplacements = async (): Promise<void> => {
+    replacing = true;
+    while (queued) {
+      const request = queued;
+      queued = null;
+      const done = await replaceCluster(request);
+      for (const resolve of request.waiters) resolve(done);
+    }
+    replacing = false;
+  };
+
+  /**
+   * Builds the requested cluster, puts it in the store, then destroys the one
+   * it replaced and wipes that one's disks. Never throws.
+   */
+  const replaceCluster = async (request: ReplaceRequest): Promise<boolean> => {
+    const old = get();
+    let nextConfig: ClusterConfig = {
+      nodes: request.nodes,
+      seed: request.seed,
+      snapshotThreshold: request.snapshotThreshold ?? old.config.snapshotThreshold,
+      ...(old.config.transport ? { transport: old.config.transport } : {}),
+    };
+    let next: Cluster;
+    let wipeReplaced: (() => Promise<void>) | null = null;
+    try {
+      // Workers: fresh disks; the old ones are wiped once the old workers have stopped.
+      if (storage) {
+        const disks = await storage.reset(nextConfig);
+        nextConfig = { ...nextConfig, storageKey: disks.storageKey };
+        wipeReplaced = disks.wipeReplaced;
+      }
+      next = makeCluster(nextConfig, old.network);
+    } catch (err) {
+      notify('cluster', 'error', `${errorText(err)} The cluster was not reset.`);
+      return false;
+    }
+    // The awaits above let other actions run, but none replaces the cluster: `old` is still current.
+    set(onNewCluster(next, nextConfig, get()));
+    get().sync();
+    notify('cluster', 'success', `New cluster: ${nextConfig.nodes} node${nextConfig.nodes === 1 ? '' : 's'}, seed ${nextConfig.seed}.`);
+    try {
+      await old.cluster.destroy();
+    } catch (err) {
+      notify('app', 'error', `Could not stop the old cluster: ${errorText(err)}`);
+    }
+    try {
+      await wipeReplaced?.();
+    } catch (err) {
+      notify('app', 'error', `Could not delete the old cluster's disks: ${errorText(err)}`);
+    }
+    return true;
+  };
+
+  return {
+    resetCluster(sizeText, seedText, snapshotText) {
+      const size = parseClusterSize(sizeText);
+      const seed = parseSeed(seedText);
+      const threshold = snapshotText === undefined ? null : parseSnapshotThreshold(snapshotText);
+      const errors = [size, seed, threshold].flatMap((c) => (c === null || c.ok ? [] : [c.error]));
+      if (!size.ok || !seed.ok || (threshold !== null && !threshold.ok)) {
+        notify('cluster', 'error', `${errors.join(' ')} The cluster was not reset.`);
+        return Promise.resolve(false);
+      }
+      return new Promise<boolean>((resolve) => {
+        // Coalesce: a newer request replaces one still waiting, and both callers get its outcome.
+        queued = {
+          nodes: size.value,
+          seed: seed.value,
+          snapshotThreshold: threshold?.value,
+          waiters: [...(queued?.waiters ?? []), resolve],
+        };
+        if (!replacing) void drainReplacements();
+      });
+    },
+  };
+}
