@@ -1,5 +1,6 @@
 /** What the shapes and colours on the ring mean. */
-import { GlyphShape, type GlyphInfo } from './MessageGlyph';
+import { GlyphShape } from './MessageGlyph';
+import type { GlyphInfo } from './messageGlyphs';
 
 const GLYPHS: [string, GlyphInfo][] = [
   ['RequestVote', { kind: 'vote', reply: false, ok: null, count: 0 }],

@@ -4,7 +4,9 @@
  * in layout and paint; one canvas does not). Each glyph is placed by virtual
  * time between sentAt and deliverAt, its shape and colour telling the type
  * (RequestVote ●, AppendEntries ■ with its entry count, heartbeat ◆,
- * InstallSnapshot ⬢; replies hollow with ✓ or ✕; network duplicates ringed).
+ * InstallSnapshot ⬢; replies hollow with ✓ or ✕; network duplicates ringed),
+ * its outline a Path2D of the shared path table (messageGlyphs.ts). The list
+ * is read from the store each frame (messagesOnShow), never rendered from.
  * Hover shows a message's fields; a click drops it. The canvas is decorative
  * for assistive technology: the "In flight" tab lists the same messages,
  * each with a Drop button.
@@ -14,7 +16,7 @@ import { messagesOnShow, selectReducedMotion, selectTheme, type InFlightMessage 
 import { lane, progress, VIEW_HEIGHT, VIEW_WIDTH, type RingLayout } from './geometry';
 import { useFrame, useLab, useLabApi } from './LabContext';
 import { LANE_OFFSET } from './LinkLine';
-import { glyphOf } from './MessageGlyph';
+import { DUPLICATE_RING_PATH, GLYPH_PATHS, MARK_DY, glyphMark, glyphOf, type GlyphKind } from './messageGlyphs';
 
 /** The message under the pointer, in the cluster view's pixel coordinates. */
 export interface Hover {
@@ -64,11 +66,6 @@ export function viewTransform(width: number, height: number): { scale: number; o
   return { scale, ox: (width - VIEW_WIDTH * scale) / 2, oy: (height - VIEW_HEIGHT * scale) / 2 };
 }
 
-const HEXAGON = Array.from({ length: 6 }, (_, i) => {
-  const a = (Math.PI / 3) * i + Math.PI / 6;
-  return [9.5 * Math.cos(a), 9.5 * Math.sin(a)] as const;
-});
-
 interface Palette {
   vote: string;
   append: string;
@@ -95,7 +92,19 @@ function palette(el: Element): Palette {
   };
 }
 
+/** The glyph outlines as canvas paths, made once from the shared table (and only where there is a canvas). */
+let shapes: { readonly glyphs: Readonly<Record<GlyphKind, Path2D>>; readonly ring: Path2D } | null = null;
+function canvasShapes(): NonNullable<typeof shapes> {
+  shapes ??= {
+    glyphs: Object.fromEntries(Object.entries(GLYPH_PATHS).map(([kind, d]) => [kind, new Path2D(d)])) as Record<GlyphKind, Path2D>,
+    ring: new Path2D(DUPLICATE_RING_PATH),
+  };
+  return shapes;
+}
+
 function draw(ctx: CanvasRenderingContext2D, placed: readonly Placed[], colours: Palette, hoveredId: number | null): void {
+  const { glyphs, ring } = canvasShapes();
+  const view = ctx.getTransform();
   ctx.lineWidth = 2;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
@@ -103,48 +112,28 @@ function draw(ctx: CanvasRenderingContext2D, placed: readonly Placed[], colours:
   for (const { message, x, y } of placed) {
     const g = glyphOf(message.payload);
     const colour = colours[g.kind];
-    ctx.beginPath();
-    switch (g.kind) {
-      case 'vote':
-        ctx.arc(x, y, 8.5, 0, 2 * Math.PI);
-        break;
-      case 'append':
-        ctx.rect(x - 8, y - 8, 16, 16);
-        break;
-      case 'heartbeat':
-        ctx.moveTo(x, y - 8.5);
-        ctx.lineTo(x + 8.5, y);
-        ctx.lineTo(x, y + 8.5);
-        ctx.lineTo(x - 8.5, y);
-        ctx.closePath();
-        break;
-      case 'snapshot':
-        HEXAGON.forEach(([hx, hy], i) => (i === 0 ? ctx.moveTo(x + hx, y + hy) : ctx.lineTo(x + hx, y + hy)));
-        ctx.closePath();
-        break;
-    }
+    const shape = glyphs[g.kind];
+    ctx.setTransform(view);
+    ctx.translate(x, y);
     ctx.fillStyle = g.reply ? colours.panel : colour;
-    ctx.fill();
+    ctx.fill(shape);
     ctx.strokeStyle = message.id === hoveredId ? colours.text : colour;
-    ctx.stroke();
-    if (g.reply && g.ok !== null) {
-      ctx.fillStyle = g.ok ? colours.ok : colours.no;
-      ctx.fillText(g.ok ? '✓' : '✕', x, y + 0.5);
-    } else if (!g.reply && g.count > 0) {
-      ctx.fillStyle = '#fff';
-      ctx.fillText(g.count > 9 ? '9+' : String(g.count), x, y + 0.5);
+    ctx.stroke(shape);
+    const mark = glyphMark(g);
+    if (mark) {
+      ctx.fillStyle = mark.tone === 'count' ? '#fff' : colours[mark.tone];
+      ctx.fillText(mark.text, 0, MARK_DY);
     }
     if (message.duplicate) {
       ctx.save();
-      ctx.beginPath();
       ctx.setLineDash([2, 2]);
       ctx.lineWidth = 1.2;
       ctx.strokeStyle = colours.text;
-      ctx.arc(x, y, 12.5, 0, 2 * Math.PI);
-      ctx.stroke();
+      ctx.stroke(ring);
       ctx.restore();
     }
   }
+  ctx.setTransform(view);
 }
 
 interface Props {
