@@ -3,7 +3,7 @@
  * cluster (src/worker/session.ts keeps the choice per tab and guards it with
  * a Web Lock against a duplicated tab).
  */
-import { claim, loadSession, resetSession, saveSession, type SessionInfo } from '../worker/session';
+import { claim, loadSession, resetSession, saveSession, sweepAbandonedClusters, type SessionInfo } from '../worker/session';
 import { deleteClusterStorage, freshStorageKey } from '../worker';
 import type { LabStorage } from './clusterFactory';
 import { DEFAULT_NODES, DEFAULT_SEED } from './defaults';
@@ -46,6 +46,9 @@ export function openDiskSession(
   const first: SessionInfo = current ?? { storageKey: freshStorageKey(), nodes, seed: seedValue };
   if (!sameRun) saveSession(first);
   void claim(first.storageKey).then((owned) => {
+    // Closed tabs leave their disks behind: once this tab owns its own,
+    // delete the disks no open tab holds (issue 9, the storage leak).
+    if (owned) void sweepAbandonedClusters(first.storageKey).catch(() => undefined);
     if (owned || current !== first) return;
     current = null; // not ours: never wipe it
     onLost();

@@ -71,3 +71,38 @@ export async function resetSession(old: SessionInfo | null, next: { nodes: numbe
   saveSession(fresh);
   return fresh;
 }
+
+/** The storage keys of every Raft Lab cluster with a database on this origin, with their node count. */
+async function storedClusters(factory: IDBFactory): Promise<Map<string, number>> {
+  const keys = new Map<string, number>();
+  if (typeof factory.databases !== 'function') return keys;
+  for (const db of await factory.databases()) {
+    const m = /^raftlab:([\w.-]{1,64}):node-(\d+)$/.exec(db.name ?? '');
+    if (m) keys.set(m[1]!, Math.max(keys.get(m[1]!) ?? 0, Number(m[2])));
+  }
+  return keys;
+}
+
+/**
+ * Deletes the disks of clusters that no open tab holds: a closed tab leaves
+ * its databases behind, and only its Web Lock says it is gone. For each
+ * stored cluster other than `keep`, the lock is taken if no tab holds it
+ * (a live tab holds its own for its whole life, so its disks stay), the
+ * databases are deleted while it is held, and it is released. Resolves with
+ * the keys it removed. Without Web Locks or `indexedDB.databases()` it
+ * removes nothing (it cannot tell who is alive).
+ */
+export async function sweepAbandonedClusters(keep: string, factory: IDBFactory = indexedDB): Promise<string[]> {
+  const locks = globalThis.navigator?.locks;
+  if (!locks) return [];
+  const removed: string[] = [];
+  for (const [key, nodes] of await storedClusters(factory)) {
+    if (key === keep || held.has(key)) continue;
+    await locks.request(`raftlab:${key}`, { ifAvailable: true }, async (lock) => {
+      if (!lock) return; // a tab is using it
+      await deleteClusterStorage(key, nodes);
+      removed.push(key);
+    });
+  }
+  return removed;
+}

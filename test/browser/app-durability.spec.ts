@@ -127,3 +127,36 @@ test('a duplicated tab (same saved session) starts fresh disks and leaves the or
   await copy.close();
   expect(copyProblems).toEqual({ errors: [], csp: [] });
 });
+
+test('a closed tab\'s disks are deleted by the next tab that opens; an open tab\'s are kept (issue 9, storage leak)', async ({ page, context }) => {
+  const databases = async (p: Page) =>
+    (await p.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''))).filter((n) => n.startsWith('raftlab:'));
+  const keyOf = async (p: Page) =>
+    (await p.evaluate(() => JSON.parse(sessionStorage.getItem('raftlab.session') ?? '{}') as { storageKey?: string })).storageKey ?? '?';
+  await expect.poll(() => nodeWorkers(page).length, WAIT).toBe(5);
+  const keep = await keyOf(page);
+
+  const closing = await context.newPage();
+  const closingProblems = await watchPage(closing);
+  await closing.goto('./');
+  await expect.poll(() => nodeWorkers(closing).length, WAIT).toBe(5);
+  const gone = await keyOf(closing);
+  expect(gone).not.toBe(keep);
+  await expect.poll(async () => (await databases(page)).filter((n) => n.includes(gone)).length, WAIT).toBe(5);
+  expect(closingProblems).toEqual({ errors: [], csp: [] });
+  await closing.close();
+
+  const next = await context.newPage();
+  const nextProblems = await watchPage(next);
+  await next.goto('./');
+  await expect.poll(() => nodeWorkers(next).length, WAIT).toBe(5);
+  const mine = await keyOf(next);
+  // The closed tab's five databases go; the open first tab's and the new tab's stay.
+  await expect.poll(async () => (await databases(next)).filter((n) => n.includes(gone)).length, WAIT).toBe(0);
+  const left = await databases(next);
+  expect(left.filter((n) => n.includes(keep))).toHaveLength(5);
+  expect(left.filter((n) => n.includes(mine))).toHaveLength(5);
+  await leaderId(page); // the first tab still runs
+  expect(nextProblems).toEqual({ errors: [], csp: [] });
+  await next.close();
+});
