@@ -7,6 +7,7 @@ import { registerTransport, type Transport, type TransportFactory } from '../sim
 import { databaseName, deleteDatabase } from './idb-storage';
 import type { NodePort } from './runtime';
 import { WorkerRuntime } from './runtime';
+import { holdLock } from './locks';
 import { spawnNodeWorker } from './spawn';
 
 export { IdbStorage, databaseName, deleteDatabase } from './idb-storage';
@@ -15,7 +16,11 @@ export { createLoopbackPort } from './loopback';
 export { createNodeHost } from './host';
 export * from './protocol';
 
-/** A fresh storage key, unique across tabs and page loads. */
+/**
+ * A fresh storage key, unique across tabs and page loads. Its `c-` prefix
+ * marks disks the lab named itself, which a later tab may sweep once no tab
+ * holds them (session.ts); a storageKey a caller chooses is never swept.
+ */
 export function freshStorageKey(): string {
   const random = globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
   return `c-${random}`;
@@ -35,10 +40,15 @@ export function workerTransport(makePort: (name: string) => NodePort = spawnNode
   return (options): Transport => {
     const ephemeral = options.storageKey === '';
     const storageKey = ephemeral ? freshStorageKey() : options.storageKey;
+    // While the cluster runs its disks are in use: no other tab may sweep them.
+    const release = holdLock(storageKey);
     return {
       storageKey,
       makeRuntime: (settings, disk) => new WorkerRuntime(settings, disk, makePort(`raft node ${settings.id}`)),
-      dispose: ephemeral ? () => deleteClusterStorage(storageKey, options.nodes) : undefined,
+      dispose: async () => {
+        if (ephemeral) await deleteClusterStorage(storageKey, options.nodes);
+        release();
+      },
     };
   };
 }

@@ -8,6 +8,7 @@
  * another tab's databases.
  */
 import { deleteClusterStorage, freshStorageKey } from './index';
+import { lockName } from './locks';
 
 export interface SessionInfo {
   storageKey: string;
@@ -51,7 +52,7 @@ export function claim(storageKey: string): Promise<boolean> {
   const locks = globalThis.navigator?.locks;
   if (!locks) return Promise.resolve(true);
   return new Promise((resolve) => {
-    void locks.request(`raftlab:${storageKey}`, { ifAvailable: true }, (lock) => {
+    void locks.request(lockName(storageKey), { ifAvailable: true }, (lock) => {
       if (!lock) {
         resolve(false);
         return undefined;
@@ -72,12 +73,14 @@ export async function resetSession(old: SessionInfo | null, next: { nodes: numbe
   return fresh;
 }
 
-/** The storage keys of every Raft Lab cluster with a database on this origin, with their node count. */
+/** The storage keys of the lab's own clusters with a database on this origin, with their node count. */
 async function storedClusters(factory: IDBFactory): Promise<Map<string, number>> {
   const keys = new Map<string, number>();
   if (typeof factory.databases !== 'function') return keys;
   for (const db of await factory.databases()) {
-    const m = /^raftlab:([\w.-]{1,64}):node-(\d+)$/.exec(db.name ?? '');
+    // Only disks the lab named itself (freshStorageKey's `c-` keys): a key a
+    // caller chose (createCluster({ storageKey })) is theirs to delete.
+    const m = /^raftlab:(c-[\w.-]{1,62}):node-(\d+)$/.exec(db.name ?? '');
     if (m) keys.set(m[1]!, Math.max(keys.get(m[1]!) ?? 0, Number(m[2])));
   }
   return keys;
@@ -98,7 +101,7 @@ export async function sweepAbandonedClusters(keep: string, factory: IDBFactory =
   const removed: string[] = [];
   for (const [key, nodes] of await storedClusters(factory)) {
     if (key === keep || held.has(key)) continue;
-    await locks.request(`raftlab:${key}`, { ifAvailable: true }, async (lock) => {
+    await locks.request(lockName(key), { ifAvailable: true }, async (lock) => {
       if (!lock) return; // a tab is using it
       await deleteClusterStorage(key, nodes);
       removed.push(key);

@@ -160,3 +160,40 @@ test('a closed tab\'s disks are deleted by the next tab that opens; an open tab\
   expect(nextProblems).toEqual({ errors: [], csp: [] });
   await next.close();
 });
+
+test('a headless worker cluster running in an open tab keeps its disks while another tab sweeps (issue 9)', async ({ page, context }) => {
+  await page.waitForFunction(() => window.raftLab !== undefined);
+  const key = await page.evaluate(async () => {
+    const c = window.raftLab!.createCluster({ nodes: 3, seed: 4, transport: 'worker' });
+    await c.runFor(500);
+    (window as unknown as { headless: typeof c }).headless = c;
+    const names = (await indexedDB.databases()).map((d) => d.name ?? '');
+    const mine = names.filter((n) => n.startsWith('raftlab:c-') && n.endsWith(':node-3'));
+    const session = (JSON.parse(sessionStorage.getItem('raftlab.session') ?? '{}') as { storageKey?: string }).storageKey ?? '?';
+    return mine.map((n) => n.split(':')[1]!).find((k) => k !== session) ?? '?';
+  });
+  expect(key).toMatch(/^c-/);
+  const other = await context.newPage();
+  const otherProblems = await watchPage(other);
+  await other.goto('./');
+  await expect.poll(() => nodeWorkers(other).length, WAIT).toBe(5);
+  await other.waitForTimeout(500); // give its sweep time to run
+  const count = () => page.evaluate(async (k) => (await indexedDB.databases()).filter((d) => d.name?.includes(k)).length, key);
+  expect(await count()).toBe(3);
+  // A node restarted now recovers from its disk: nothing was deleted under it
+  // (a delete would wait for the worker's connection to close, then run).
+  const recovered = await page.evaluate(async () => {
+    const c = (window as unknown as { headless: ReturnType<NonNullable<typeof window.raftLab>['createCluster']> }).headless;
+    const before = c.node(1).term;
+    await c.crash(1);
+    await c.restart(1);
+    await c.runFor(0);
+    return { before, after: c.node(1).term };
+  });
+  expect(recovered.before).toBeGreaterThan(0);
+  expect(recovered.after).toBe(recovered.before);
+  await page.evaluate(() => (window as unknown as { headless: { destroy(): Promise<void> } }).headless.destroy());
+  await expect.poll(count, WAIT).toBe(0);
+  expect(otherProblems).toEqual({ errors: [], csp: [] });
+  await other.close();
+});
