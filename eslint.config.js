@@ -7,7 +7,10 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 const upward = (layers) =>
-  layers.map((layer) => ({ group: [`**/${layer}`, `**/${layer}/**`, `../${layer}/*`], message: `this layer must not import from src/${layer} (layers: raft ← sim ← worker ← store ← ui)` }));
+  layers.map((layer) => ({
+    group: [`**/${layer}`, `**/${layer}/**`, `../${layer}/*`],
+    message: `this layer must not import from src/${layer} (layers: raft ← sim ← worker ← store ← ui)`,
+  }));
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'scratch/**', 'test-results/**', 'playwright-report/**'] },
@@ -40,21 +43,47 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['../*', '!../raft', 'react', 'react-dom', 'zustand', 'd3*', 'node:*'], message: 'src/raft is the pure core: it imports nothing outside src/raft' },
+            {
+              group: ['../*', '!../raft', 'react', 'react-dom', 'zustand', 'd3*', 'node:*'],
+              message: 'src/raft is the pure core: it imports nothing outside src/raft',
+            },
             ...upward(['sim', 'worker', 'store', 'ui']),
           ],
         },
       ],
       'no-restricted-globals': [
         'error',
-        ...['window', 'document', 'self', 'globalThis', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval',
-          'requestAnimationFrame', 'queueMicrotask', 'Worker', 'postMessage', 'indexedDB', 'performance', 'fetch',
-          'localStorage', 'process', 'crypto'].map((name) => ({ name, message: `src/raft is pure: no ${name} (time, I/O and randomness are passed in)` })),
+        ...[
+          'window',
+          'document',
+          'self',
+          'globalThis',
+          'setTimeout',
+          'setInterval',
+          'clearTimeout',
+          'clearInterval',
+          'requestAnimationFrame',
+          'queueMicrotask',
+          'Worker',
+          'postMessage',
+          'indexedDB',
+          'performance',
+          'fetch',
+          'localStorage',
+          'process',
+          'crypto',
+        ].map((name) => ({ name, message: `src/raft is pure: no ${name} (time, I/O and randomness are passed in)` })),
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "MemberExpression[object.name='Math'][property.name='random']", message: 'src/raft is deterministic: use the seeded random passed in the config' },
-        { selector: "MemberExpression[object.name='Date'][property.name='now']", message: 'src/raft uses virtual time passed in by the host, never Date.now' },
+        {
+          selector: "MemberExpression[object.name='Math'][property.name='random']",
+          message: 'src/raft is deterministic: use the seeded random passed in the config',
+        },
+        {
+          selector: "MemberExpression[object.name='Date'][property.name='now']",
+          message: 'src/raft uses virtual time passed in by the host, never Date.now',
+        },
         { selector: "NewExpression[callee.name='Date']", message: 'src/raft uses virtual time passed in by the host' },
       ],
     },

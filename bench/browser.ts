@@ -48,7 +48,15 @@ export async function withPreview<T>(fn: (baseURL: string) => Promise<T>): Promi
 export async function launch() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -70,38 +78,48 @@ interface FrameFigures {
 async function benchFrames(page: import('@playwright/test').Page, nodes: number, delayMs: [number, number]): Promise<FrameFigures> {
   // tsx compiles with keepNames: give the page the helper its output calls.
   await page.evaluate('globalThis.__name = (f) => f');
-  return page.evaluate(async ([n, delay]) => {
-    const lab = (window.raftLab as unknown as { lab: import('../src/store').Lab }).lab;
-    const state = () => lab.store.getState();
-    await state().resetCluster(String(n), '7', '0');
-    state().setSpeed(10);
-    state().setPlaying(true);
-    state().cluster.setNetwork({ delayMs: delay, duplicateRate: 0.3 });
-    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-    await sleep(3000); // fill the wire
-    const deltas: number[] = [];
-    const inFlight: number[] = [];
-    let last = performance.now();
-    let running = true;
-    const frame = (t: number) => {
-      deltas.push(t - last);
-      last = t;
-      if (running) requestAnimationFrame(frame);
-    };
-    requestAnimationFrame((t) => {
-      last = t;
-      requestAnimationFrame(frame);
-    });
-    const sampler = setInterval(() => {
-      inFlight.push(state().cluster.inFlight().length);
-      void state().submitCommand(`k=${inFlight.length}`);
-    }, 250);
-    await sleep(6000);
-    running = false;
-    clearInterval(sampler);
-    const q = (xs: number[], p: number) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? 0;
-    return { nodes: n, frames: deltas.length, p50: q(deltas, 0.5), p95: q(deltas, 0.95), inFlightMin: Math.min(...inFlight), inFlightMedian: q(inFlight, 0.5) };
-  }, [nodes, delayMs] as const);
+  return page.evaluate(
+    async ([n, delay]) => {
+      const lab = (window.raftLab as unknown as { lab: import('../src/store').Lab }).lab;
+      const state = () => lab.store.getState();
+      await state().resetCluster(String(n), '7', '0');
+      state().setSpeed(10);
+      state().setPlaying(true);
+      state().cluster.setNetwork({ delayMs: delay, duplicateRate: 0.3 });
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      await sleep(3000); // fill the wire
+      const deltas: number[] = [];
+      const inFlight: number[] = [];
+      let last = performance.now();
+      let running = true;
+      const frame = (t: number) => {
+        deltas.push(t - last);
+        last = t;
+        if (running) requestAnimationFrame(frame);
+      };
+      requestAnimationFrame((t) => {
+        last = t;
+        requestAnimationFrame(frame);
+      });
+      const sampler = setInterval(() => {
+        inFlight.push(state().cluster.inFlight().length);
+        void state().submitCommand(`k=${inFlight.length}`);
+      }, 250);
+      await sleep(6000);
+      running = false;
+      clearInterval(sampler);
+      const q = (xs: number[], p: number) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? 0;
+      return {
+        nodes: n,
+        frames: deltas.length,
+        p50: q(deltas, 0.5),
+        p95: q(deltas, 0.95),
+        inFlightMin: Math.min(...inFlight),
+        inFlightMedian: q(inFlight, 0.5),
+      };
+    },
+    [nodes, delayMs] as const,
+  );
 }
 
 export async function benchBrowser(): Promise<void> {
@@ -117,8 +135,12 @@ export async function benchBrowser(): Promise<void> {
       const r = runs[1]!;
       console.log('# Worker transport (Chromium, 5 nodes; client load = one command every 5 virtual ms; median of 3)');
       console.log(`raw postMessage round trips (echo worker, lock-step): ${fmt(r.rawRoundTripsPerSec)} /s`);
-      console.log(`worker transport, heartbeats only (nothing to persist): ${fmt(r.workerIdleDeliveredPerSec)} delivered/s  ratio ${r.idleRatio.toFixed(2)}`);
-      console.log(`worker transport, client load (IndexedDB write per append): ${fmt(r.workerDeliveredPerSec)} delivered/s  ratio ${r.ratio.toFixed(2)}`);
+      console.log(
+        `worker transport, heartbeats only (nothing to persist): ${fmt(r.workerIdleDeliveredPerSec)} delivered/s  ratio ${r.idleRatio.toFixed(2)}`,
+      );
+      console.log(
+        `worker transport, client load (IndexedDB write per append): ${fmt(r.workerDeliveredPerSec)} delivered/s  ratio ${r.ratio.toFixed(2)}`,
+      );
       console.log(
         `worker transport, client load, app network (15–25 ms delays): ${fmt(r.workerAppNetworkDeliveredPerSec)} delivered/s  ratio ${(r.workerAppNetworkDeliveredPerSec / r.rawRoundTripsPerSec).toFixed(2)}`,
       );

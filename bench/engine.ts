@@ -51,7 +51,10 @@ function median(xs: number[]): number {
 export async function benchEngine(runs = 5): Promise<EngineFigures[]> {
   const cases: [string, NetworkOptions][] = [
     ['no faults', {}],
-    ['faults (10% drop, 5% dup, 0–26 ms delay, 1% long delay)', { dropRate: 0.1, duplicateRate: 0.05, delayMs: [0, 26], longDelayRate: 0.01 }],
+    [
+      'faults (10% drop, 5% dup, 0–26 ms delay, 1% long delay)',
+      { dropRate: 0.1, duplicateRate: 0.05, delayMs: [0, 26], longDelayRate: 0.01 },
+    ],
   ];
   const out: EngineFigures[] = [];
   for (const [label, network] of cases) {

@@ -34,7 +34,9 @@ const lab = createLab(
     const state = lab.store.getState();
     void state
       .resetCluster(String(state.config.nodes), String(state.config.seed))
-      .then(() => state.notify('cluster', 'info', 'This tab is a copy of another that owns the saved cluster, so this one started fresh disks.'));
+      .then(() =>
+        state.notify('cluster', 'info', 'This tab is a copy of another that owns the saved cluster, so this one started fresh disks.'),
+      );
   }),
 );
 // window.raftLab: the headless API, plus the running lab for browser tests and the console.

@@ -24,7 +24,10 @@ function collect(c: Cluster): ClusterEvent[] {
 /** Deliveries between two nodes, either way, at or after `since`. */
 function deliveredBetween(events: readonly ClusterEvent[], a: number, b: number, since: number): number {
   return events.filter(
-    (e) => e.kind === 'deliver' && e.at >= since && ((e.message.from === a && e.message.to === b) || (e.message.from === b && e.message.to === a)),
+    (e) =>
+      e.kind === 'deliver' &&
+      e.at >= since &&
+      ((e.message.from === a && e.message.to === b) || (e.message.from === b && e.message.to === a)),
   ).length;
 }
 
@@ -154,7 +157,9 @@ describe('a crashed node', () => {
     const events = collect(c);
     await c.crash(follower);
     expect(c.inFlight().filter((m) => m.to === follower)).toEqual([]);
-    const dropped = events.filter((e) => e.kind === 'drop' && e.reason === 'receiver crashed').map((e) => (e.kind === 'drop' ? e.message.id : -1));
+    const dropped = events
+      .filter((e) => e.kind === 'drop' && e.reason === 'receiver crashed')
+      .map((e) => (e.kind === 'drop' ? e.message.id : -1));
     expect(dropped).toEqual(toFollower.map((m) => m.id));
     await c.runFor(200);
     await c.restart(follower);
@@ -249,17 +254,16 @@ describe('overlapping calls apply in call order', () => {
     const c = createCluster({ nodes: 3, seed: 7 });
     const leader = await electedLeader(c);
     const t0 = c.now();
-    const results = await Promise.all([
-      c.start(leader, 'a=1'),
-      c.runFor(10),
-      c.start(leader, 'b=2'),
-      c.runFor(25),
-      c.start(leader, 'c=3'),
-    ]);
+    const results = await Promise.all([c.start(leader, 'a=1'), c.runFor(10), c.start(leader, 'b=2'), c.runFor(25), c.start(leader, 'c=3')]);
     expect([results[0].index, results[2].index, results[4].index]).toEqual([1, 2, 3]);
     expect(results[1]).toBeUndefined();
     expect(c.now()).toBe(t0 + 35);
-    expect(c.actions().slice(-3).map((a) => [a.kind, a.at])).toEqual([
+    expect(
+      c
+        .actions()
+        .slice(-3)
+        .map((a) => [a.kind, a.at]),
+    ).toEqual([
       ['start', t0],
       ['start', t0 + 10],
       ['start', t0 + 35],
@@ -399,7 +403,14 @@ describe('bad arguments', () => {
       [() => c.setLink(0, 2, true), /\bfrom\b/],
       [() => c.setLink(1, 2, 'down' as unknown as boolean), /\bup\b/],
       [() => c.partition('1,2|3' as unknown as number[][]), /groups/],
-      [() => c.partition([[1, 2], [2, 3]]), /groups.*node 2/],
+      [
+        () =>
+          c.partition([
+            [1, 2],
+            [2, 3],
+          ]),
+        /groups.*node 2/,
+      ],
       [() => c.partition([[1], [3, 99]]), /groups\[1\]/],
       [() => c.setNetwork({ dropRate: 2 }), /dropRate/],
       [() => c.setNetwork({ delayMs: [-1, 3] }), /delayMs/],
@@ -435,8 +446,18 @@ describe('bad arguments', () => {
     c.setLink(2, 1, false);
     const links = () => c.ids.flatMap((a) => c.ids.map((b) => (a === b ? '-' : c.linkUp(a, b) ? 'u' : 'd'))).join('');
     const before = links();
-    expect(() => c.partition([[1, 2], [3, 4, 5]])).toThrow(/groups\[1\]/);
-    expect(() => c.partition([[1, 2], [3, 1]])).toThrow(/groups/);
+    expect(() =>
+      c.partition([
+        [1, 2],
+        [3, 4, 5],
+      ]),
+    ).toThrow(/groups\[1\]/);
+    expect(() =>
+      c.partition([
+        [1, 2],
+        [3, 1],
+      ]),
+    ).toThrow(/groups/);
     expect(() => c.partition([[1, 2], 3 as unknown as number[]])).toThrow(/groups\[1\]/);
     expect(links()).toBe(before);
     expect(c.actions()).toEqual([{ at: 0, kind: 'setLink', from: 2, to: 1, up: false }]);

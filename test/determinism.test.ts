@@ -23,7 +23,10 @@ const stormy: Session = async (c) => {
   await c.start(leaderOf(c) ?? 1, 'a=1');
   c.setNetwork({ dropRate: 0.2, duplicateRate: 0.2, longDelayRate: 0.1, longDelayMs: [100, 900], delayMs: [0, 30] });
   await Promise.all([c.start(leaderOf(c) ?? 1, 'b=2'), c.runFor(13), c.start(leaderOf(c) ?? 2, 'c=3'), c.runFor(200)]);
-  c.partition([[1, 2], [3, 4, 5]]);
+  c.partition([
+    [1, 2],
+    [3, 4, 5],
+  ]);
   await c.timeout(3);
   await c.runFor(350);
   await c.crash(leaderOf(c) ?? 4);
@@ -48,7 +51,12 @@ const configs: { name: string; options: Omit<ClusterOptions, 'seed'>; session: S
   { name: '5 nodes, faults, snapshots and a leader no-op', options: { nodes: 5, snapshotThreshold: 4, leaderNoop: true }, session: stormy },
   {
     name: '7 nodes, lossy from the start, fast timers',
-    options: { nodes: 7, electionTimeoutMs: [60, 120], heartbeatMs: 20, network: { dropRate: 0.1, duplicateRate: 0.1, longDelayRate: 0.05 } },
+    options: {
+      nodes: 7,
+      electionTimeoutMs: [60, 120],
+      heartbeatMs: 20,
+      network: { dropRate: 0.1, duplicateRate: 0.1, longDelayRate: 0.05 },
+    },
     session: async (c) => {
       await calm(c);
       await stormy(c);

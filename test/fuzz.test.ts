@@ -20,13 +20,27 @@ import { envInteger, replayCommand, Schedule, seedsToRun, STEPS_PER_SCHEDULE } f
 
 // The worker transport in Node: the same host code and protocol as a real
 // Web Worker over an in-process loopback port, fake-indexeddb as the disk.
-registerTransport('worker', workerTransport(() => createLoopbackPort({ openStorage: (name) => IdbStorage.open(name) })));
+registerTransport(
+  'worker',
+  workerTransport(() => createLoopbackPort({ openStorage: (name) => IdbStorage.open(name) })),
+);
 
 /** Worker-transport schedules (slower: every event crosses the protocol and IndexedDB). */
 const WORKER_SCHEDULES = envInteger('FUZZ_WORKER_SCHEDULES') ?? 40;
 
 /** What all schedules of this run exercised (the last test checks it is not trivial). */
-const totals = { events: 0, schedules: 0, committed: 0, elections: 0, truncations: 0, snapshotsInstalled: 0, compactions: 0, crashes: 0, duplicates: 0, drops: 0 };
+const totals = {
+  events: 0,
+  schedules: 0,
+  committed: 0,
+  elections: 0,
+  truncations: 0,
+  snapshotsInstalled: 0,
+  compactions: 0,
+  crashes: 0,
+  duplicates: 0,
+  drops: 0,
+};
 
 /** Virtual ms after the final heal until a leader, and until a new command is applied on every node. */
 const liveness = { leader: [] as number[], applied: [] as number[] };
@@ -53,7 +67,9 @@ async function runSchedule(seed: number, transport: 'inline' | 'worker', replayi
     totals.committed += final.index;
     for (const key of Object.keys(exercised) as (keyof typeof exercised)[]) totals[key] += exercised[key];
     if (process.env.FUZZ_STATS) {
-      console.log(`seed ${seed} (${transport}): ${schedule.options.nodes} nodes, ${schedule.cluster.now()} virtual ms, ${final.index} committed, ${JSON.stringify(exercised)}`);
+      console.log(
+        `seed ${seed} (${transport}): ${schedule.options.nodes} nodes, ${schedule.cluster.now()} virtual ms, ${final.index} committed, ${JSON.stringify(exercised)}`,
+      );
     }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -6,7 +6,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCluster, MemoryStorage, registerTransport, type Cluster, type ClusterEvent, type ClusterOptions } from '../src/sim';
 import { createLoopbackPort, IdbStorage, workerTransport } from '../src/worker';
 
-registerTransport('worker', workerTransport(() => createLoopbackPort({ openStorage: (name) => IdbStorage.open(name) })));
+registerTransport(
+  'worker',
+  workerTransport(() => createLoopbackPort({ openStorage: (name) => IdbStorage.open(name) })),
+);
 
 const clusters: Cluster[] = [];
 function make(opts: ClusterOptions): Cluster {
@@ -48,7 +51,10 @@ describe.each(['inline', 'worker'] as const)('a throwing subscriber (%s transpor
     expect(logged).toHaveBeenCalled();
     const errors = c.trace().filter((e) => e.kind === 'error');
     expect(errors.length).toBe(thrown);
-    expect(errors[0]).toMatchObject({ node: null, message: expect.stringMatching(/a subscriber threw on a (persist|apply) event at \d+ ms: listener broke/) as string });
+    expect(errors[0]).toMatchObject({
+      node: null,
+      message: expect.stringMatching(/a subscriber threw on a (persist|apply) event at \d+ ms: listener broke/) as string,
+    });
     // The history is the one a cluster without the bad listener has, plus the reports.
     const withoutReports = c.trace().filter((e) => e.kind !== 'error');
     expect(JSON.stringify(withoutReports)).toBe(JSON.stringify(reference.trace()));
@@ -70,68 +76,71 @@ describe.each(['inline', 'worker'] as const)('a throwing subscriber (%s transpor
 });
 
 describe('views are frozen copies: editing them changes nothing inside', () => {
-  it.each(['inline', 'worker'] as const)('log entries, applied(), inFlight() payloads, trace events and actions (%s)', async (transport) => {
-    const c = make({ nodes: 3, seed: 5, transport });
-    await c.runFor(500);
-    const leader = leaderOf(c)!;
-    await c.start(leader, 'x=1');
-    await c.runFor(1);
-    const inFlight = c.inFlight();
-    expect(inFlight.length).toBeGreaterThan(0);
-    const append = inFlight.find((m) => m.type === 'AppendEntries' && m.payload.type === 'AppendEntries' && m.payload.entries.length > 0);
-    expect(append).toBeDefined();
-    const payload = append!.payload as unknown as { entries: { command: string }[]; term: number };
-    expect(() => {
-      payload.entries[0]!.command = 'x=evil';
-    }).toThrow(TypeError);
-    expect(() => {
-      payload.term = 99;
-    }).toThrow(TypeError);
-    await c.runFor(100);
+  it.each(['inline', 'worker'] as const)(
+    'log entries, applied(), inFlight() payloads, trace events and actions (%s)',
+    async (transport) => {
+      const c = make({ nodes: 3, seed: 5, transport });
+      await c.runFor(500);
+      const leader = leaderOf(c)!;
+      await c.start(leader, 'x=1');
+      await c.runFor(1);
+      const inFlight = c.inFlight();
+      expect(inFlight.length).toBeGreaterThan(0);
+      const append = inFlight.find((m) => m.type === 'AppendEntries' && m.payload.type === 'AppendEntries' && m.payload.entries.length > 0);
+      expect(append).toBeDefined();
+      const payload = append!.payload as unknown as { entries: { command: string }[]; term: number };
+      expect(() => {
+        payload.entries[0]!.command = 'x=evil';
+      }).toThrow(TypeError);
+      expect(() => {
+        payload.term = 99;
+      }).toThrow(TypeError);
+      await c.runFor(100);
 
-    const view = c.node(leader);
-    expect(() => {
-      (view.log[0] as { command: string }).command = 'x=evil';
-    }).toThrow(TypeError);
-    expect(() => {
-      (view.log as unknown as { index: number }[]).push({ index: 9 });
-    }).toThrow(TypeError);
-    expect(() => {
-      (view as { term: number }).term = 42;
-    }).toThrow(TypeError);
-    expect(() => {
-      (view.kv as Record<string, string>).x = 'evil';
-    }).toThrow(TypeError);
+      const view = c.node(leader);
+      expect(() => {
+        (view.log[0] as { command: string }).command = 'x=evil';
+      }).toThrow(TypeError);
+      expect(() => {
+        (view.log as unknown as { index: number }[]).push({ index: 9 });
+      }).toThrow(TypeError);
+      expect(() => {
+        (view as { term: number }).term = 42;
+      }).toThrow(TypeError);
+      expect(() => {
+        (view.kv as Record<string, string>).x = 'evil';
+      }).toThrow(TypeError);
 
-    const follower = c.ids.find((id) => id !== leader)!;
-    const applied = c.applied(follower);
-    expect(applied).toEqual([{ index: 1, command: 'x=1' }]);
-    expect(() => {
-      (applied[0] as { command: string }).command = 'x=evil';
-    }).toThrow(TypeError);
-    expect(() => {
-      (applied as unknown[]).push({});
-    }).toThrow(TypeError);
+      const follower = c.ids.find((id) => id !== leader)!;
+      const applied = c.applied(follower);
+      expect(applied).toEqual([{ index: 1, command: 'x=1' }]);
+      expect(() => {
+        (applied[0] as { command: string }).command = 'x=evil';
+      }).toThrow(TypeError);
+      expect(() => {
+        (applied as unknown[]).push({});
+      }).toThrow(TypeError);
 
-    const event = c.trace().find((e) => e.kind === 'append')!;
-    expect(() => {
-      (event as { node: number }).node = 3;
-    }).toThrow(TypeError);
-    const action = c.actions()[0]!;
-    expect(() => {
-      (action as { at: number }).at = 1;
-    }).toThrow(TypeError);
-    expect(() => {
-      (c.network().delayMs as number[])[0] = 999;
-    }).toThrow(TypeError);
+      const event = c.trace().find((e) => e.kind === 'append')!;
+      expect(() => {
+        (event as { node: number }).node = 3;
+      }).toThrow(TypeError);
+      const action = c.actions()[0]!;
+      expect(() => {
+        (action as { at: number }).at = 1;
+      }).toThrow(TypeError);
+      expect(() => {
+        (c.network().delayMs as number[])[0] = 999;
+      }).toThrow(TypeError);
 
-    // A restarted follower re-applies exactly what was committed.
-    await c.crash(follower);
-    await c.restart(follower);
-    await c.runFor(300);
-    expect(c.applied(follower).map((a) => a.command)).toEqual(['x=1', 'x=1']);
-    for (const id of c.ids) expect(c.node(id).log.map((e) => e.command)).toEqual(['x=1']);
-  });
+      // A restarted follower re-applies exactly what was committed.
+      await c.crash(follower);
+      await c.restart(follower);
+      await c.runFor(300);
+      expect(c.applied(follower).map((a) => a.command)).toEqual(['x=1', 'x=1']);
+      for (const id of c.ids) expect(c.node(id).log.map((e) => e.command)).toEqual(['x=1']);
+    },
+  );
 });
 
 describe('the API refuses what it cannot apply whole', () => {
@@ -177,11 +186,15 @@ describe('the API refuses what it cannot apply whole', () => {
     expect(() => createCluster({ nodes: 3, snapshotTreshold: 5 } as ClusterOptions)).toThrow(
       /options\.snapshotTreshold is not a known option \(did you mean snapshotThreshold\?\)/,
     );
-    expect(() => createCluster({ nodes: 3, network: { dropRat: 0.1 } } as unknown as ClusterOptions)).toThrow(/network\.dropRat is not a known option \(did you mean dropRate\?\)/);
+    expect(() => createCluster({ nodes: 3, network: { dropRat: 0.1 } } as unknown as ClusterOptions)).toThrow(
+      /network\.dropRat is not a known option \(did you mean dropRate\?\)/,
+    );
   });
 
   it('a heartbeat no shorter than the election timeout is refused (§5.6)', () => {
-    expect(() => createCluster({ nodes: 3, heartbeatMs: 400 })).toThrow(/heartbeatMs \(400\) must be less than .*electionTimeoutMs\[0\] \(150\).*§5\.6/);
+    expect(() => createCluster({ nodes: 3, heartbeatMs: 400 })).toThrow(
+      /heartbeatMs \(400\) must be less than .*electionTimeoutMs\[0\] \(150\).*§5\.6/,
+    );
     expect(() => createCluster({ nodes: 3, heartbeatMs: 150 })).toThrow(/§5\.6/);
     expect(() => make({ nodes: 3, heartbeatMs: 149 })).not.toThrow();
   });
@@ -190,7 +203,9 @@ describe('the API refuses what it cannot apply whole', () => {
     const c = make({ nodes: 3, seed: 1 });
     await c.runFor(500);
     const leader = leaderOf(c)!;
-    await expect(c.start(leader, 'x'.repeat(16 * 1024 + 1))).rejects.toThrow(/command must be at most 16384 UTF-16 code units long, got 16385/);
+    await expect(c.start(leader, 'x'.repeat(16 * 1024 + 1))).rejects.toThrow(
+      /command must be at most 16384 UTF-16 code units long, got 16385/,
+    );
     expect(c.actions()).toEqual([]);
     await expect(c.start(leader, 'x'.repeat(16 * 1024))).resolves.toMatchObject({ isLeader: true });
   });
@@ -218,7 +233,14 @@ describe('the API refuses what it cannot apply whole', () => {
       () => c.dropMessage(1),
     ];
     for (const call of sync) expect(call).toThrow(/destroyed/);
-    for (const call of [() => c.runFor(1), () => c.step(), () => c.start(1, 'x'), () => c.crash(1), () => c.restart(1), () => c.timeout(1)]) {
+    for (const call of [
+      () => c.runFor(1),
+      () => c.step(),
+      () => c.start(1, 'x'),
+      () => c.crash(1),
+      () => c.restart(1),
+      () => c.timeout(1),
+    ]) {
       await expect(call()).rejects.toThrow(/destroyed/);
     }
   });

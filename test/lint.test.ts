@@ -43,6 +43,8 @@ describe('lint enforces the layers', () => {
   });
 
   it('accepts the pure core as it is', async () => {
-    expect(await lint('src/raft/pure.ts', "import { RaftLog } from './log';\nexport const make = () => new RaftLog(null, []);\n")).toEqual([]);
+    expect(await lint('src/raft/pure.ts', "import { RaftLog } from './log';\nexport const make = () => new RaftLog(null, []);\n")).toEqual(
+      [],
+    );
   });
 });

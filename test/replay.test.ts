@@ -8,7 +8,10 @@ async function session(c: Cluster): Promise<void> {
   await c.start(leader, 'a=1');
   await c.runFor(37);
   c.setNetwork({ dropRate: 0.2, duplicateRate: 0.1 });
-  c.partition([[1, 2], [3, 4, 5]]);
+  c.partition([
+    [1, 2],
+    [3, 4, 5],
+  ]);
   await c.runFor(411);
   await c.crash(3);
   c.disconnect(4);
@@ -31,7 +34,20 @@ describe('action log and replay', () => {
     const original = createCluster({ nodes: 5, seed });
     await session(original);
     const actions = original.actions();
-    expect(actions.map((a) => a.kind)).toEqual(expect.arrayContaining(['start', 'setNetwork', 'partition', 'crash', 'disconnect', 'timeout', 'heal', 'connect', 'setLink', 'restart']));
+    expect(actions.map((a) => a.kind)).toEqual(
+      expect.arrayContaining([
+        'start',
+        'setNetwork',
+        'partition',
+        'crash',
+        'disconnect',
+        'timeout',
+        'heal',
+        'connect',
+        'setLink',
+        'restart',
+      ]),
+    );
     const copy = createCluster({ nodes: 5, seed });
     await replayActions(copy, actions, original.now());
     expect(copy.now()).toBe(original.now());

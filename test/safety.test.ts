@@ -121,7 +121,13 @@ function role(node: NodeId, r: Role, term: number): ClusterEvent {
   return { kind: 'role', at: tick(), node, role: r, term, reason: 'test' };
 }
 /** Entries as [term, command] pairs, from `fromIndex` on. */
-function append(node: NodeId, term: number, fromIndex: number, entries: [number, string][], truncatedFrom: number | null = null): ClusterEvent {
+function append(
+  node: NodeId,
+  term: number,
+  fromIndex: number,
+  entries: [number, string][],
+  truncatedFrom: number | null = null,
+): ClusterEvent {
   const list: Entry[] = entries.map(([t, command], i) => ({ index: fromIndex + i, term: t, command }));
   return { kind: 'append', at: tick(), node, term, fromIndex, entries: list, truncatedFrom };
 }
@@ -151,7 +157,10 @@ function healthyStart(fake: FakeCluster): void {
     role(1, 'leader', 1),
     append(1, 1, 1, [[1, 'x=1']]),
     append(1, 1, 2, [[1, 'y=2']]),
-    append(2, 1, 1, [[1, 'x=1'], [1, 'y=2']]),
+    append(2, 1, 1, [
+      [1, 'x=1'],
+      [1, 'y=2'],
+    ]),
     commit(1, 1, 2),
     apply(1, 1, 1, 'x=1'),
     apply(1, 2, 1, 'y=2'),
@@ -262,7 +271,16 @@ describe('SafetyMonitor reports each broken property', () => {
   it('Log Matching: the same index and term after different predecessors (§5.3)', () => {
     const fake = new FakeCluster();
     const monitor = watch(fake);
-    fake.emit(append(1, 3, 1, [[1, 'a'], [3, 'b']]), append(2, 3, 1, [[2, 'c'], [3, 'b']]));
+    fake.emit(
+      append(1, 3, 1, [
+        [1, 'a'],
+        [3, 'b'],
+      ]),
+      append(2, 3, 1, [
+        [2, 'c'],
+        [3, 'b'],
+      ]),
+    );
     const v = only(monitor);
     expect(v.property).toBe('Log Matching');
     expect(v.message).toMatch(/entry 2@t3 follows an entry of term 2 on node 2 but of term 1 on node 1/);
@@ -282,7 +300,14 @@ describe('SafetyMonitor reports each broken property', () => {
     const fake = new FakeCluster();
     const monitor = watch(fake);
     // It deletes entry 2 and writes the same entry again: Log Matching holds, but a leader only appends.
-    fake.emit(role(1, 'leader', 1), append(1, 1, 1, [[1, 'a'], [1, 'b']]), append(1, 1, 2, [[1, 'b']], 2));
+    fake.emit(
+      role(1, 'leader', 1),
+      append(1, 1, 1, [
+        [1, 'a'],
+        [1, 'b'],
+      ]),
+      append(1, 1, 2, [[1, 'b']], 2),
+    );
     const v = only(monitor);
     expect(v).toMatchObject({ property: 'Leader Append-Only', node: 1 });
     expect(v.message).toMatch(/§5\.3/);
@@ -303,8 +328,18 @@ describe('SafetyMonitor reports each broken property', () => {
     const fake = new FakeCluster();
     const monitor = watch(fake);
     healthyStart(fake);
-    fake.emit(append(3, 1, 1, [[1, 'x=1'], [1, 'y=2']]));
-    fake.setView(3, { log: [{ index: 1, term: 1, command: 'x=1' }, { index: 2, term: 3, command: 'q' }] });
+    fake.emit(
+      append(3, 1, 1, [
+        [1, 'x=1'],
+        [1, 'y=2'],
+      ]),
+    );
+    fake.setView(3, {
+      log: [
+        { index: 1, term: 1, command: 'x=1' },
+        { index: 2, term: 3, command: 'q' },
+      ],
+    });
     fake.emit(role(3, 'leader', 4));
     expect(monitor.violations.map((v) => v.property)).toContain('Leader Completeness');
   });
@@ -346,7 +381,15 @@ describe('SafetyMonitor reports each broken property', () => {
   it('State Machine Safety: compacting entries not yet applied (§7)', () => {
     const fake = new FakeCluster();
     const monitor = watch(fake);
-    fake.emit(append(1, 1, 1, [[1, 'a'], [1, 'b']]), commit(1, 1, 2), apply(1, 1, 1, 'a'), snapshot(1, 2, 1, 'compacted'));
+    fake.emit(
+      append(1, 1, 1, [
+        [1, 'a'],
+        [1, 'b'],
+      ]),
+      commit(1, 1, 2),
+      apply(1, 1, 1, 'a'),
+      snapshot(1, 2, 1, 'compacted'),
+    );
     expect(only(monitor).property).toBe('State Machine Safety');
   });
 
@@ -415,7 +458,11 @@ describe('SafetyMonitor options and lifecycle', () => {
     const at = trace.findIndex((e) => e.kind === 'error');
     expect(at).toBeGreaterThan(0);
     expect(trace[at - 1]).toMatchObject({ kind: 'role', role: 'leader' });
-    expect(trace[at]).toMatchObject({ kind: 'error', node: null, message: expect.stringMatching(/Election Safety \(§5\.2\) violated/) as string });
+    expect(trace[at]).toMatchObject({
+      kind: 'error',
+      node: null,
+      message: expect.stringMatching(/Election Safety \(§5\.2\) violated/) as string,
+    });
     expect(consoleCalls).toBeGreaterThan(0);
     expect(monitor.violations.length).toBeGreaterThan(0);
   });

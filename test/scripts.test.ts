@@ -157,10 +157,14 @@ describe('the script runner', () => {
 
   it('stabilize fails with "livelock" when heartbeats keep the network busy', async () => {
     // Heartbeats every 50 ms, each taking 60 ms: the network is never empty.
-    const { failures } = await run('cluster nodes=3 seed=1 election=1000-2000 heartbeat=50 delay=60-60\ntimeout 1\nstabilize quiet max=2000\nexpect leader 1');
+    const { failures } = await run(
+      'cluster nodes=3 seed=1 election=1000-2000 heartbeat=50 delay=60-60\ntimeout 1\nstabilize quiet max=2000\nexpect leader 1',
+    );
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatchObject({ line: 3, text: 'stabilize quiet max=2000' });
-    expect(failures[0]!.message).toMatch(/^livelock: stabilize found \d+ message\(s\) still in flight after 20\d\d virtual ms \(bound max=2000\): n\d->n\d /);
+    expect(failures[0]!.message).toMatch(
+      /^livelock: stabilize found \d+ message\(s\) still in flight after 20\d\d virtual ms \(bound max=2000\): n\d->n\d /,
+    );
   });
 
   // A stand-in cluster whose clock never moves while events keep coming: what a
@@ -187,7 +191,11 @@ describe('the script runner', () => {
     const { failures } = await run('cluster nodes=3\nrun 100\nstabilize quiet\nstatus 1', { makeCluster: frozen });
     expect(failures).toEqual([
       { line: 2, text: 'run 100', message: 'livelock: run 100 processed 50000 events at virtual time 0 without the clock moving' },
-      { line: 3, text: 'stabilize quiet', message: 'livelock: stabilize processed 50000 events at virtual time 0 without the clock moving' },
+      {
+        line: 3,
+        text: 'stabilize quiet',
+        message: 'livelock: stabilize processed 50000 events at virtual time 0 without the clock moving',
+      },
     ]);
   });
 
@@ -225,7 +233,9 @@ describe('the script runner', () => {
       {
         line: 6,
         text: 'heal',
-        message: expect.stringMatching(/^safety violation at t=41, node 2: State Machine Safety \(§5\.4\.3\) violated: node 2 applied 1@t1 "x=2"/) as unknown,
+        message: expect.stringMatching(
+          /^safety violation at t=41, node 2: State Machine Safety \(§5\.4\.3\) violated: node 2 applied 1@t1 "x=2"/,
+        ) as unknown,
       },
     ]);
   });

@@ -112,13 +112,7 @@ export interface InstallSnapshotReply extends MessageBase {
   readonly lastIncludedIndex: number;
 }
 
-export type Message =
-  | RequestVote
-  | RequestVoteReply
-  | AppendEntries
-  | AppendEntriesReply
-  | InstallSnapshot
-  | InstallSnapshotReply;
+export type Message = RequestVote | RequestVoteReply | AppendEntries | AppendEntriesReply | InstallSnapshot | InstallSnapshotReply;
 
 export type MessageType = Message['type'];
 
@@ -150,18 +144,79 @@ export type PersistOp =
  */
 export type CoreEvent =
   /** The node's election timer fired (or it was told to time out): it starts an election (§5.2). */
-  | { readonly kind: 'timeout'; readonly at: number; readonly node: NodeId; readonly term: number; readonly why?: Why; readonly reason: string }
-  | { readonly kind: 'role'; readonly at: number; readonly node: NodeId; readonly role: Role; readonly term: number; readonly why?: Why; readonly reason: string }
-  | { readonly kind: 'term'; readonly at: number; readonly node: NodeId; readonly term: number; readonly why?: Why; readonly reason: string }
+  | {
+      readonly kind: 'timeout';
+      readonly at: number;
+      readonly node: NodeId;
+      readonly term: number;
+      readonly why?: Why;
+      readonly reason: string;
+    }
+  | {
+      readonly kind: 'role';
+      readonly at: number;
+      readonly node: NodeId;
+      readonly role: Role;
+      readonly term: number;
+      readonly why?: Why;
+      readonly reason: string;
+    }
+  | {
+      readonly kind: 'term';
+      readonly at: number;
+      readonly node: NodeId;
+      readonly term: number;
+      readonly why?: Why;
+      readonly reason: string;
+    }
   /** The node answered a RequestVote (§5.2, §5.4.1). */
-  | { readonly kind: 'vote'; readonly at: number; readonly node: NodeId; readonly term: number; readonly candidate: NodeId; readonly granted: boolean; readonly why?: Why; readonly reason: string }
+  | {
+      readonly kind: 'vote';
+      readonly at: number;
+      readonly node: NodeId;
+      readonly term: number;
+      readonly candidate: NodeId;
+      readonly granted: boolean;
+      readonly why?: Why;
+      readonly reason: string;
+    }
   /** Entries were added to the node's log, after truncating from `truncatedFrom` if not null (§5.3). */
-  | { readonly kind: 'append'; readonly at: number; readonly node: NodeId; readonly term: number; readonly fromIndex: number; readonly entries: readonly Entry[]; readonly truncatedFrom: number | null }
+  | {
+      readonly kind: 'append';
+      readonly at: number;
+      readonly node: NodeId;
+      readonly term: number;
+      readonly fromIndex: number;
+      readonly entries: readonly Entry[];
+      readonly truncatedFrom: number | null;
+    }
   /** The node rejected an AppendEntries (Figure 2, receiver rules 1–2). */
-  | { readonly kind: 'reject'; readonly at: number; readonly node: NodeId; readonly term: number; readonly leader: NodeId; readonly why?: Why; readonly reason: string }
+  | {
+      readonly kind: 'reject';
+      readonly at: number;
+      readonly node: NodeId;
+      readonly term: number;
+      readonly leader: NodeId;
+      readonly why?: Why;
+      readonly reason: string;
+    }
   | { readonly kind: 'commit'; readonly at: number; readonly node: NodeId; readonly term: number; readonly commitIndex: number }
-  | { readonly kind: 'apply'; readonly at: number; readonly node: NodeId; readonly index: number; readonly term: number; readonly command: string }
-  | { readonly kind: 'snapshot'; readonly at: number; readonly node: NodeId; readonly lastIncludedIndex: number; readonly lastIncludedTerm: number; readonly reason: 'compacted' | 'installed' | 'restored' };
+  | {
+      readonly kind: 'apply';
+      readonly at: number;
+      readonly node: NodeId;
+      readonly index: number;
+      readonly term: number;
+      readonly command: string;
+    }
+  | {
+      readonly kind: 'snapshot';
+      readonly at: number;
+      readonly node: NodeId;
+      readonly lastIncludedIndex: number;
+      readonly lastIncludedTerm: number;
+      readonly reason: 'compacted' | 'installed' | 'restored';
+    };
 
 /** What one call into the core produced; returned as data (etcd's Ready). */
 export interface Ready {

@@ -10,16 +10,7 @@ import { Nodes, type RuntimeFactory } from './nodes';
 import { createRandom } from './prng';
 import { InlineRuntime } from './runtime';
 import { Scheduler } from './scheduler';
-import type {
-  Cluster,
-  ClusterAction,
-  ClusterEvent,
-  ClusterStats,
-  InFlightMessage,
-  NetworkOptions,
-  NodeView,
-  StartResult,
-} from './types';
+import type { Cluster, ClusterAction, ClusterEvent, ClusterStats, InFlightMessage, NetworkOptions, NodeView, StartResult } from './types';
 
 export { TRACE_LIMIT } from './event-log';
 export { DEFAULT_NETWORK, resolveOptions, type ResolvedOptions } from './options';
@@ -362,7 +353,6 @@ export class SimCluster implements Cluster {
     }
     return id;
   }
-
 }
 
 const inlineFactory: RuntimeFactory = (settings, disk) => new InlineRuntime(settings, disk);

@@ -62,8 +62,7 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
       `heartbeatMs (${heartbeatMs}) must be less than the shortest election timeout electionTimeoutMs[0] (${electionTimeoutMs[0]}) (§5.6: broadcastTime ≪ electionTimeout)`,
     );
   }
-  const snapshotThreshold =
-    o.snapshotThreshold === undefined ? 0 : checkInteger('snapshotThreshold', o.snapshotThreshold, 0);
+  const snapshotThreshold = o.snapshotThreshold === undefined ? 0 : checkInteger('snapshotThreshold', o.snapshotThreshold, 0);
   if (o.leaderNoop !== undefined && typeof o.leaderNoop !== 'boolean') {
     throw new Error(`leaderNoop must be a boolean, got ${describe(o.leaderNoop)}`);
   }
@@ -83,4 +82,3 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
     storageKey: typeof o.storageKey === 'string' ? o.storageKey : '',
   };
 }
-

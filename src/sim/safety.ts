@@ -29,12 +29,7 @@ import type { Cluster, ClusterEvent, NodeView } from './types';
 
 /** The properties the monitor checks; names as in Figure 3 of the paper. */
 export type SafetyProperty =
-  | 'Election Safety'
-  | 'Leader Append-Only'
-  | 'Log Matching'
-  | 'Leader Completeness'
-  | 'State Machine Safety'
-  | 'Applied In Order';
+  'Election Safety' | 'Leader Append-Only' | 'Log Matching' | 'Leader Completeness' | 'State Machine Safety' | 'Applied In Order';
 
 /** One broken guarantee. */
 export interface SafetyViolation {
@@ -227,7 +222,12 @@ export class SafetyMonitor {
     if (role !== 'leader') return;
     const other = this.leaderOfTerm.get(term);
     if (other !== undefined && other !== node) {
-      this.report('Election Safety', at, node, `Election Safety (§5.2) violated: nodes ${other} and ${node} were both elected leader of term ${term}; a term has at most one leader`);
+      this.report(
+        'Election Safety',
+        at,
+        node,
+        `Election Safety (§5.2) violated: nodes ${other} and ${node} were both elected leader of term ${term}; a term has at most one leader`,
+      );
     } else {
       this.leaderOfTerm.set(term, node);
     }
@@ -318,7 +318,12 @@ export class SafetyMonitor {
     const snapshotIndex = view.snapshotIndex;
     const atSnapshot = this.committedAt[snapshotIndex];
     if (atSnapshot && atSnapshot.commitTerm < term && atSnapshot.term !== view.snapshotTerm) {
-      this.report('Leader Completeness', at, node, this.incompleteMessage(node, term, atSnapshot, `its snapshot ends at index ${snapshotIndex} with term ${view.snapshotTerm}`));
+      this.report(
+        'Leader Completeness',
+        at,
+        node,
+        this.incompleteMessage(node, term, atSnapshot, `its snapshot ends at index ${snapshotIndex} with term ${view.snapshotTerm}`),
+      );
       return;
     }
     for (let i = snapshotIndex + 1; i <= this.highestCommitted; i++) {

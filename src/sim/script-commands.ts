@@ -221,7 +221,9 @@ export class ScriptSession {
       case 'start': {
         const r = await c.start(id(words[0]), words.slice(1).join(' '));
         this.lastStart = r;
-        return [r.isLeader ? `started at index ${r.index} in term ${r.term}` : `refused: not the leader (index ${r.index}, term ${r.term})`];
+        return [
+          r.isLeader ? `started at index ${r.index} in term ${r.term}` : `refused: not the leader (index ${r.index}, term ${r.term})`,
+        ];
       }
       case 'crash':
         await c.crash(id(words[0]));

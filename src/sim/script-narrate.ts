@@ -99,7 +99,9 @@ export class Narrator {
     }
     this.lines.push(`t=${e.at} ${text}`);
     this.applyLine =
-      e.kind === 'commit' || e.kind === 'apply' ? { node: e.node, at: e.at, index: this.lines.length - 1, applies: e.kind === 'apply' } : null;
+      e.kind === 'commit' || e.kind === 'apply'
+        ? { node: e.node, at: e.at, index: this.lines.length - 1, applies: e.kind === 'apply' }
+        : null;
     this.sendLine = e.kind === 'send' ? { id: e.message.id, index: this.lines.length - 1 } : null;
   }
 

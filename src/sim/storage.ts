@@ -107,7 +107,10 @@ export class MemoryStorage implements Storage {
   }
   /** @internal */
   replaceEntries(fromIndex: number, entries: readonly Entry[]): void {
-    this.window.write(fromIndex, entries.map((e) => deepFreeze(e)));
+    this.window.write(
+      fromIndex,
+      entries.map((e) => deepFreeze(e)),
+    );
   }
   /** @internal */
   setSnapshot(snapshot: Snapshot, discardLog: boolean): void {

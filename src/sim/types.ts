@@ -104,7 +104,13 @@ export type NetworkEvent =
   | { readonly kind: 'deliver'; readonly at: number; readonly message: InFlightMessage }
   | { readonly kind: 'drop'; readonly at: number; readonly message: InFlightMessage; readonly reason: DropReason }
   /** `cause`: the user crashed it, restarted it, or it failed (always set by the cluster). */
-  | { readonly kind: 'crash'; readonly at: number; readonly node: NodeId; readonly reason: string; readonly cause?: 'user' | 'restart' | 'failure' }
+  | {
+      readonly kind: 'crash';
+      readonly at: number;
+      readonly node: NodeId;
+      readonly reason: string;
+      readonly cause?: 'user' | 'restart' | 'failure';
+    }
   | { readonly kind: 'restart'; readonly at: number; readonly node: NodeId }
   /** A node's first life in this page began from a disk that was not empty (a reload resumed it). */
   | ({ readonly kind: 'recover'; readonly at: number; readonly node: NodeId } & DiskSummary)

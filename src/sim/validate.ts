@@ -47,10 +47,8 @@ export function mergeNetwork(base: Required<NetworkOptions>, opts: unknown, pref
   return {
     delayMs: o.delayMs === undefined ? base.delayMs : checkRange(`${prefix}.delayMs`, o.delayMs, 0),
     dropRate: o.dropRate === undefined ? base.dropRate : checkRate(`${prefix}.dropRate`, o.dropRate),
-    duplicateRate:
-      o.duplicateRate === undefined ? base.duplicateRate : checkRate(`${prefix}.duplicateRate`, o.duplicateRate),
-    longDelayRate:
-      o.longDelayRate === undefined ? base.longDelayRate : checkRate(`${prefix}.longDelayRate`, o.longDelayRate),
+    duplicateRate: o.duplicateRate === undefined ? base.duplicateRate : checkRate(`${prefix}.duplicateRate`, o.duplicateRate),
+    longDelayRate: o.longDelayRate === undefined ? base.longDelayRate : checkRate(`${prefix}.longDelayRate`, o.longDelayRate),
     longDelayMs: o.longDelayMs === undefined ? base.longDelayMs : checkRange(`${prefix}.longDelayMs`, o.longDelayMs, 0),
   };
 }

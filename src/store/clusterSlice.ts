@@ -123,7 +123,15 @@ export function createClusterSlice(
     onNewCluster(next, nextConfig, current) {
       feed.dispose();
       feed = new ClusterFeed(next);
-      return { cluster: next, config: nextConfig, ids: next.ids, generation: current.generation + 1, nodes: [], links: [], narration: EMPTY_NARRATION };
+      return {
+        cluster: next,
+        config: nextConfig,
+        ids: next.ids,
+        generation: current.generation + 1,
+        nodes: [],
+        links: [],
+        narration: EMPTY_NARRATION,
+      };
     },
   };
 }

@@ -53,7 +53,11 @@ export function createCommandSlice(set: LabSet, get: LabGet): { slice: CommandSl
       }
       const leader = liveLeader(get().nodes);
       if (!leader) {
-        notify('command', 'error', 'No leader right now, so there is no one to send it to. Wait for an election to finish (a node marked L), then submit again.');
+        notify(
+          'command',
+          'error',
+          'No leader right now, so there is no one to send it to. Wait for an election to finish (a node marked L), then submit again.',
+        );
         return false;
       }
       const result = await run('command', (c) => c.start(leader.id, checked.value));

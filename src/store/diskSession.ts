@@ -28,10 +28,7 @@ export function workersAvailable(): boolean {
  * is called: the caller resets to fresh disks, and the other tab's are left
  * alone. The tab's previous, unmatched disks are wiped once owned.
  */
-export function openDiskSession(
-  wanted: { nodes?: string | number; seed?: string | number },
-  onLost: () => void,
-): DiskSession {
+export function openDiskSession(wanted: { nodes?: string | number; seed?: string | number }, onLost: () => void): DiskSession {
   const size = parseClusterSize(String(wanted.nodes ?? DEFAULT_NODES));
   const seed = parseSeed(String(wanted.seed ?? DEFAULT_SEED));
   const nodes = size.ok ? size.value : DEFAULT_NODES;

@@ -84,10 +84,9 @@ export function narrate(e: ClusterEvent): Narration | null {
       return {
         category: 'election',
         node: e.node,
-        text:
-          (e.why ? e.why.code === 'told-to-time-out' : e.reason === describeWhy({ code: 'told-to-time-out' }))
-            ? `Node ${e.node} was told to time out and started an election for term ${e.term}`
-            : `Node ${e.node} timed out and started an election for term ${e.term}`,
+        text: (e.why ? e.why.code === 'told-to-time-out' : e.reason === describeWhy({ code: 'told-to-time-out' }))
+          ? `Node ${e.node} was told to time out and started an election for term ${e.term}`
+          : `Node ${e.node} timed out and started an election for term ${e.term}`,
       };
     case 'term':
       if (isCampaign(e)) return null;
@@ -131,11 +130,19 @@ export function narrate(e: ClusterEvent): Narration | null {
       return { category: 'replication', node: e.node, text };
     }
     case 'send':
-      return { category: 'message', node: e.message.from, text: `Node ${e.message.from} sent ${describeMessage(e.message.payload)} to node ${e.message.to}` };
+      return {
+        category: 'message',
+        node: e.message.from,
+        text: `Node ${e.message.from} sent ${describeMessage(e.message.payload)} to node ${e.message.to}`,
+      };
     case 'duplicate':
       return { category: 'message', node: e.message.from, text: `The network duplicated ${route(e.message)}` };
     case 'deliver':
-      return { category: 'message', node: e.message.to, text: `Node ${e.message.to} received ${describeMessage(e.message.payload)} from node ${e.message.from}` };
+      return {
+        category: 'message',
+        node: e.message.to,
+        text: `Node ${e.message.to} received ${describeMessage(e.message.payload)} from node ${e.message.from}`,
+      };
     case 'drop':
       return {
         category: e.reason === 'by user' || e.reason === 'lost' ? 'fault' : 'message',
@@ -146,10 +153,9 @@ export function narrate(e: ClusterEvent): Narration | null {
       return {
         category: 'fault',
         node: e.node,
-        text:
-          (e.cause ? e.cause === 'user' : e.reason === 'crashed by the user')
-            ? `Node ${e.node} crashed: its volatile state is gone, its disk (term, vote, log) survives`
-            : `Node ${e.node} went down: ${e.reason}`,
+        text: (e.cause ? e.cause === 'user' : e.reason === 'crashed by the user')
+          ? `Node ${e.node} crashed: its volatile state is gone, its disk (term, vote, log) survives`
+          : `Node ${e.node} went down: ${e.reason}`,
       };
     case 'restart':
       return { category: 'fault', node: e.node, text: `Node ${e.node} restarted from its disk as a follower` };

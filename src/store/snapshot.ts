@@ -19,7 +19,10 @@ function sameLog(a: readonly Entry[], b: readonly Entry[]): boolean {
   return true;
 }
 
-function sameRecord(a: Readonly<Record<string | number, unknown>> | undefined, b: Readonly<Record<string | number, unknown>> | undefined): boolean {
+function sameRecord(
+  a: Readonly<Record<string | number, unknown>> | undefined,
+  b: Readonly<Record<string | number, unknown>> | undefined,
+): boolean {
   if (a === b) return true;
   if (!a || !b) return false;
   const ka = Object.keys(a);

@@ -3,7 +3,15 @@
  * that says what is wrong and what would be right; nothing is applied until
  * everything checks out.
  */
-import { MAX_COMMAND_CODE_UNITS, MAX_COMMAND_LENGTH, MAX_DELAY_MS, MAX_NODES, MAX_SEED, MAX_SNAPSHOT_THRESHOLD, MIN_NODES } from './defaults';
+import {
+  MAX_COMMAND_CODE_UNITS,
+  MAX_COMMAND_LENGTH,
+  MAX_DELAY_MS,
+  MAX_NODES,
+  MAX_SEED,
+  MAX_SNAPSHOT_THRESHOLD,
+  MIN_NODES,
+} from './defaults';
 import type { NetworkDraft } from './types';
 import { characterCount, characterName, codePointLabel, firstInvisible } from './characters';
 

@@ -19,7 +19,12 @@ export function ClusterView() {
   const layout = useMemo(() => ringLayout(ids.length), [ids.length]);
   const [hover, setHover] = useState<Hover | null>(null);
   const pairs = useMemo(() => ids.flatMap((a) => ids.filter((b) => b > a).map((b) => [a, b] as const)), [ids]);
-  const hovered = hover ? lab.store.getState().inFlight().find((m) => m.id === hover.id) : undefined;
+  const hovered = hover
+    ? lab.store
+        .getState()
+        .inFlight()
+        .find((m) => m.id === hover.id)
+    : undefined;
 
   return (
     <section className="panel cluster-panel" aria-labelledby="cluster-title">
@@ -27,7 +32,13 @@ export function ClusterView() {
         Cluster
       </h2>
       <div className="cluster-view">
-        <svg className="layer-links" viewBox={`0 0 ${VIEW_WIDTH} ${VIEW_HEIGHT}`} preserveAspectRatio="xMidYMid meet" role="group" aria-label="Links between the nodes">
+        <svg
+          className="layer-links"
+          viewBox={`0 0 ${VIEW_WIDTH} ${VIEW_HEIGHT}`}
+          preserveAspectRatio="xMidYMid meet"
+          role="group"
+          aria-label="Links between the nodes"
+        >
           <g className="links">
             {pairs.map(([a, b]) => (
               <LinkLine key={`${a}-${b}`} a={a} b={b} ca={layout.centres[a - 1]!} cb={layout.centres[b - 1]!} radius={layout.nodeRadius} />
@@ -35,7 +46,13 @@ export function ClusterView() {
           </g>
         </svg>
         <MessageCanvas layout={layout} onHover={setHover} hoveredId={hover?.id ?? null} />
-        <svg className="layer-nodes" viewBox={`0 0 ${VIEW_WIDTH} ${VIEW_HEIGHT}`} preserveAspectRatio="xMidYMid meet" role="group" aria-label="Nodes of the cluster">
+        <svg
+          className="layer-nodes"
+          viewBox={`0 0 ${VIEW_WIDTH} ${VIEW_HEIGHT}`}
+          preserveAspectRatio="xMidYMid meet"
+          role="group"
+          aria-label="Nodes of the cluster"
+        >
           <g className="nodes">
             {ids.map((id) => (
               <NodeGlyph
@@ -52,7 +69,9 @@ export function ClusterView() {
         {hover && hovered && <MessageTooltip message={hovered} x={hover.x} y={hover.y} width={hover.width} />}
       </div>
       <Legend />
-      <p className="cluster-hint">Click a node to inspect it, a link to cut or restore it, a moving message to drop it. Press ? for keys.</p>
+      <p className="cluster-hint">
+        Click a node to inspect it, a link to cut or restore it, a moving message to drop it. Press ? for keys.
+      </p>
     </section>
   );
 }

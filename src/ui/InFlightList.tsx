@@ -38,7 +38,12 @@ export function InFlightList() {
                   .join(' · ')}
               </td>
               <td>
-                <button type="button" className="btn btn-small" onClick={() => lab.store.getState().dropMessage(m.id)} aria-label={`Drop message ${m.id}, ${messageTitle(m)}`}>
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  onClick={() => lab.store.getState().dropMessage(m.id)}
+                  aria-label={`Drop message ${m.id}, ${messageTitle(m)}`}
+                >
                   Drop
                 </button>
               </td>

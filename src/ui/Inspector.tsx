@@ -37,7 +37,9 @@ function Durable({ node }: { node: NodeSnapshot }) {
           {node.log.length} {node.log.length === 1 ? 'entry' : 'entries'}
           {last ? ` (last ${last.index}@t${last.term}: ${showCommand(last.command)})` : ''}
         </Field>
-        <Field name="snapshot">{node.snapshotIndex === 0 ? 'none' : `entries 1–${node.snapshotIndex}, last term ${node.snapshotTerm}`}</Field>
+        <Field name="snapshot">
+          {node.snapshotIndex === 0 ? 'none' : `entries 1–${node.snapshotIndex}, last term ${node.snapshotTerm}`}
+        </Field>
       </dl>
     </div>
   );
@@ -75,16 +77,47 @@ function Actions({ node }: { node: NodeSnapshot }) {
   const id = node.id;
   return (
     <div className="inspector-actions" role="group" aria-label={`Actions on node ${id}`}>
-      <button type="button" className="btn btn-danger" disabled={!node.alive} onClick={() => void s().crash(id)} aria-keyshortcuts="C" title="Crash (C): volatile state is lost" aria-label={`Crash node ${id}`}>
+      <button
+        type="button"
+        className="btn btn-danger"
+        disabled={!node.alive}
+        onClick={() => void s().crash(id)}
+        aria-keyshortcuts="C"
+        title="Crash (C): volatile state is lost"
+        aria-label={`Crash node ${id}`}
+      >
         Crash
       </button>
-      <button type="button" className="btn" onClick={() => void s().restart(id)} aria-keyshortcuts="R" title="Restart (R): recover from disk" aria-label={`Restart node ${id}`}>
+      <button
+        type="button"
+        className="btn"
+        onClick={() => void s().restart(id)}
+        aria-keyshortcuts="R"
+        title="Restart (R): recover from disk"
+        aria-label={`Restart node ${id}`}
+      >
         Restart
       </button>
-      <button type="button" className="btn" disabled={!node.connected} onClick={() => s().disconnect(id)} aria-keyshortcuts="D" title="Unplug its network cable (D)" aria-label={`Disconnect node ${id}`}>
+      <button
+        type="button"
+        className="btn"
+        disabled={!node.connected}
+        onClick={() => s().disconnect(id)}
+        aria-keyshortcuts="D"
+        title="Unplug its network cable (D)"
+        aria-label={`Disconnect node ${id}`}
+      >
         Disconnect
       </button>
-      <button type="button" className="btn" disabled={node.connected} onClick={() => s().reconnect(id)} aria-keyshortcuts="D" title="Plug its cable back in (D)" aria-label={`Reconnect node ${id}`}>
+      <button
+        type="button"
+        className="btn"
+        disabled={node.connected}
+        onClick={() => s().reconnect(id)}
+        aria-keyshortcuts="D"
+        title="Plug its cable back in (D)"
+        aria-label={`Reconnect node ${id}`}
+      >
         Reconnect
       </button>
       <button
@@ -94,7 +127,7 @@ function Actions({ node }: { node: NodeSnapshot }) {
         onClick={() => void s().timeoutNode(id)}
         aria-keyshortcuts="T"
         title="Fire its election timer now (T)"
-       aria-label={`Time out node ${id}`}
+        aria-label={`Time out node ${id}`}
       >
         Time out
       </button>
@@ -124,9 +157,18 @@ export function Inspector() {
           <span className={`chip role-${role}`} aria-hidden="true">
             {ROLE_LETTER[role]}
           </span>{' '}
-          Node {node.id} <span className="muted">· {role} · term {node.term}</span>
+          Node {node.id}{' '}
+          <span className="muted">
+            · {role} · term {node.term}
+          </span>
         </h2>
-        <button type="button" className="btn btn-quiet btn-close" onClick={() => lab.store.getState().selectNode(null)} aria-label="Close inspector" title="Close (Esc)">
+        <button
+          type="button"
+          className="btn btn-quiet btn-close"
+          onClick={() => lab.store.getState().selectNode(null)}
+          aria-label="Close inspector"
+          title="Close (Esc)"
+        >
           ×
         </button>
       </div>

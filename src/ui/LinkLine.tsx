@@ -39,7 +39,10 @@ export const LinkLine = memo(function LinkLine({ a, b, ca, cb, radius }: Props) 
     drawing = <line className="link-line" x1={straight.from.x} y1={straight.from.y} x2={straight.to.x} y2={straight.to.y} />;
   } else if (!ab && !ba) {
     const gap = 9 / Math.max(1, Math.hypot(straight.to.x - straight.from.x, straight.to.y - straight.from.y));
-    const p = (t: number) => ({ x: straight.from.x + (straight.to.x - straight.from.x) * t, y: straight.from.y + (straight.to.y - straight.from.y) * t });
+    const p = (t: number) => ({
+      x: straight.from.x + (straight.to.x - straight.from.x) * t,
+      y: straight.from.y + (straight.to.y - straight.from.y) * t,
+    });
     const m1 = p(0.5 - gap);
     const m2 = p(0.5 + gap);
     drawing = (

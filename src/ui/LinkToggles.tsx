@@ -16,12 +16,8 @@ export function LinkToggles({ id }: { id: number }) {
         <thead>
           <tr>
             <th scope="col">peer</th>
-            <th scope="col">
-              {id} → peer
-            </th>
-            <th scope="col">
-              peer → {id}
-            </th>
+            <th scope="col">{id} → peer</th>
+            <th scope="col">peer → {id}</th>
           </tr>
         </thead>
         <tbody>

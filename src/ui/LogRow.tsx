@@ -50,7 +50,11 @@ export const LogRow = memo(function LogRow({ id }: { id: number }) {
       </div>
       <div className="log-track">
         {snapshotIndex > 0 && (
-          <div className="log-snapshot" style={{ width: `calc(${snapshotIndex} * var(--cell))` }} title={`Snapshot of entries 1–${snapshotIndex} (last term ${snapshotTerm})`}>
+          <div
+            className="log-snapshot"
+            style={{ width: `calc(${snapshotIndex} * var(--cell))` }}
+            title={`Snapshot of entries 1–${snapshotIndex} (last term ${snapshotTerm})`}
+          >
             <span>
               snapshot 1–{snapshotIndex} · t{snapshotTerm}
             </span>

@@ -1,6 +1,13 @@
 /** One readable line per event, newest first, filtered by kind and node. */
 import { useId, useMemo } from 'react';
-import { NARRATION_CATEGORIES, selectIds, selectNarration, selectNarrationFilter, type NarrationCategory, type NarrationLine } from '../store';
+import {
+  NARRATION_CATEGORIES,
+  selectIds,
+  selectNarration,
+  selectNarrationFilter,
+  type NarrationCategory,
+  type NarrationLine,
+} from '../store';
 import { useLab, useLabApi } from './LabContext';
 
 const CATEGORY_LABEL: Record<NarrationCategory, string> = {

@@ -23,7 +23,16 @@ function Slider({ label, value, min, max, unit, onChange }: SliderProps) {
   return (
     <div className="slider">
       <label htmlFor={id}>{label}</label>
-      <input id={id} type="range" min={min} max={max} step={1} value={value} aria-valuetext={text} onChange={(e) => onChange(Number(e.currentTarget.value))} />
+      <input
+        id={id}
+        type="range"
+        min={min}
+        max={max}
+        step={1}
+        value={value}
+        aria-valuetext={text}
+        onChange={(e) => onChange(Number(e.currentTarget.value))}
+      />
       <output htmlFor={id}>{text}</output>
     </div>
   );
@@ -59,9 +68,30 @@ export function NetworkPanel() {
     <section className="panel network-panel" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Network</h2>
       <div className="sliders">
-        <Slider label="Shortest delay" value={draft.delayMinMs} min={0} max={MAX_DELAY_MS} unit="ms" onChange={(v) => change({ delayMinMs: v })} />
-        <Slider label="Longest delay" value={draft.delayMaxMs} min={0} max={MAX_DELAY_MS} unit="ms" onChange={(v) => change({ delayMaxMs: v })} />
-        <Slider label="Drop rate" value={Math.round(draft.dropRate * 100)} min={0} max={100} unit="%" onChange={(v) => change({ dropRate: v / 100 })} />
+        <Slider
+          label="Shortest delay"
+          value={draft.delayMinMs}
+          min={0}
+          max={MAX_DELAY_MS}
+          unit="ms"
+          onChange={(v) => change({ delayMinMs: v })}
+        />
+        <Slider
+          label="Longest delay"
+          value={draft.delayMaxMs}
+          min={0}
+          max={MAX_DELAY_MS}
+          unit="ms"
+          onChange={(v) => change({ delayMaxMs: v })}
+        />
+        <Slider
+          label="Drop rate"
+          value={Math.round(draft.dropRate * 100)}
+          min={0}
+          max={100}
+          unit="%"
+          onChange={(v) => change({ dropRate: v / 100 })}
+        />
         <Slider
           label="Duplicate rate"
           value={Math.round(draft.duplicateRate * 100)}

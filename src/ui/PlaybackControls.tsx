@@ -19,7 +19,13 @@ export function PlaybackControls() {
         </span>
         {playing ? 'Pause' : 'Play'}
       </button>
-      <button type="button" className="btn" onClick={() => void lab.driver.step()} aria-keyshortcuts="ArrowRight" title="Process the next event only (→)">
+      <button
+        type="button"
+        className="btn"
+        onClick={() => void lab.driver.step()}
+        aria-keyshortcuts="ArrowRight"
+        title="Process the next event only (→)"
+      >
         <span aria-hidden="true" className="btn-icon">
           ▸|
         </span>

@@ -23,8 +23,7 @@ export function SafetyBadge() {
   const v = safety.first;
   return (
     <p className="safety-badge is-violated" role="alert" title={v.message}>
-      ⚠ {v.property} violated at {formatVirtualTime(v.at)} (node {v.node})
-      {safety.violations > 1 ? `, ${safety.violations} violations` : ''}
+      ⚠ {v.property} violated at {formatVirtualTime(v.at)} (node {v.node}){safety.violations > 1 ? `, ${safety.violations} violations` : ''}
     </p>
   );
 }

@@ -44,7 +44,9 @@ export function ShortcutsOverlay() {
             </div>
           ))}
         </dl>
-        <p className="hint">Mouse: click a node to inspect it, a link to cut or restore it, a moving message to drop it; hover a message to read it.</p>
+        <p className="hint">
+          Mouse: click a node to inspect it, a link to cut or restore it, a moving message to drop it; hover a message to read it.
+        </p>
         <button type="button" ref={close} className="btn btn-primary" onClick={dismiss}>
           Close
         </button>

@@ -9,16 +9,34 @@ export function ViewToggles() {
   const s = () => lab.store.getState();
   return (
     <div className="view-toggles" role="group" aria-label="View">
-      <button type="button" className="btn btn-quiet" aria-pressed={theme === 'dark'} onClick={() => s().setTheme(theme === 'dark' ? 'light' : 'dark')} title="Dark theme (D)">
+      <button
+        type="button"
+        className="btn btn-quiet"
+        aria-pressed={theme === 'dark'}
+        onClick={() => s().setTheme(theme === 'dark' ? 'light' : 'dark')}
+        title="Dark theme (D)"
+      >
         <span aria-hidden="true" className="btn-icon">
           ◐
         </span>
         Dark
       </button>
-      <button type="button" className="btn btn-quiet" aria-pressed={presenter} onClick={() => s().setPresenter(!presenter)} title="Presenter mode: large type (P)">
+      <button
+        type="button"
+        className="btn btn-quiet"
+        aria-pressed={presenter}
+        onClick={() => s().setPresenter(!presenter)}
+        title="Presenter mode: large type (P)"
+      >
         Presenter
       </button>
-      <button type="button" className="btn btn-quiet" onClick={() => s().setHelpOpen(true)} aria-keyshortcuts="?" title="Keyboard shortcuts (?)">
+      <button
+        type="button"
+        className="btn btn-quiet"
+        onClick={() => s().setHelpOpen(true)}
+        aria-keyshortcuts="?"
+        title="Keyboard shortcuts (?)"
+      >
         <span aria-hidden="true">?</span>
         <span className="visually-hidden">Keyboard shortcuts</span>
       </button>

@@ -49,7 +49,16 @@ async function deliveredPerSec(
 
 async function rawRoundTrips(count: number): Promise<number> {
   const worker = spawnEchoWorker();
-  const payload = { type: 'AppendEntries', from: 1, to: 2, term: 3, prevLogIndex: 10, prevLogTerm: 3, entries: [{ index: 11, term: 3, command: 'k=v' }], leaderCommit: 10 };
+  const payload = {
+    type: 'AppendEntries',
+    from: 1,
+    to: 2,
+    term: 3,
+    prevLogIndex: 10,
+    prevLogTerm: 3,
+    entries: [{ index: 11, term: 3, command: 'k=v' }],
+    leaderCommit: 10,
+  };
   const once = () =>
     new Promise<void>((resolve) => {
       worker.onmessage = () => resolve();

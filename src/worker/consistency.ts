@@ -118,7 +118,12 @@ export interface DiskView {
 
 /** A DiskView of a PersistentState (what a worker recovered). */
 export function diskViewOf(state: PersistentState): DiskView {
-  return { currentTerm: state.hardState.term, vote: state.hardState.votedFor, storedSnapshot: state.snapshot, storedEntries: state.entries };
+  return {
+    currentTerm: state.hardState.term,
+    vote: state.hardState.votedFor,
+    storedSnapshot: state.snapshot,
+    storedEntries: state.entries,
+  };
 }
 
 /**
@@ -232,7 +237,8 @@ export function persistOpsProblem(
         if (hs.votedFor !== 0 && !members.has(hs.votedFor)) {
           return { problem: `${at} votes for node ${hs.votedFor}, not a member of the cluster (${describeMembers(members)})` };
         }
-        if (hs.term === 0 && hs.votedFor !== 0) return { problem: `${at} votes for node ${hs.votedFor} in term 0, when no election has happened` };
+        if (hs.term === 0 && hs.votedFor !== 0)
+          return { problem: `${at} votes for node ${hs.votedFor} in term 0, when no election has happened` };
         if (hs.term === term && vote !== 0 && hs.votedFor !== vote) {
           return { problem: `${at} changes the vote of term ${term} from node ${vote} to ${hs.votedFor} (one vote per term, §5.2)` };
         }
@@ -260,16 +266,22 @@ export function persistOpsProblem(
       case 'snapshot': {
         const s = op.snapshot;
         if (s.lastIncludedIndex <= log.snapshotIndex) {
-          return { problem: `${at} puts a snapshot at index ${s.lastIncludedIndex}, not past the stored one at ${log.snapshotIndex} (snapshots only move forward, §7)` };
+          return {
+            problem: `${at} puts a snapshot at index ${s.lastIncludedIndex}, not past the stored one at ${log.snapshotIndex} (snapshots only move forward, §7)`,
+          };
         }
         if (s.lastIncludedTerm < log.snapshotTerm || s.lastIncludedTerm > term) {
-          return { problem: `${at} puts a snapshot of term ${s.lastIncludedTerm}, outside ${log.snapshotTerm}..${term} (the stored snapshot's term to currentTerm)` };
+          return {
+            problem: `${at} puts a snapshot of term ${s.lastIncludedTerm}, outside ${log.snapshotTerm}..${term} (the stored snapshot's term to currentTerm)`,
+          };
         }
         if (!op.discardLog) {
           const held = log.termAt(s.lastIncludedIndex);
           if (held !== s.lastIncludedTerm) {
             const found = held === -1 ? 'no entry there' : `term ${held} there`;
-            return { problem: `${at} keeps the log after snapshot index ${s.lastIncludedIndex}, but the disk has ${found}, not term ${s.lastIncludedTerm} (Figure 13, receiver 6)` };
+            return {
+              problem: `${at} keeps the log after snapshot index ${s.lastIncludedIndex}, but the disk has ${found}, not term ${s.lastIncludedTerm} (Figure 13, receiver 6)`,
+            };
           }
         }
         log.compact(s, !op.discardLog);

@@ -124,7 +124,10 @@ export const SettingsSchema = v.pipe(
     heartbeatMs: positiveMsSchema,
     snapshotThreshold: indexSchema,
     leaderNoop: v.boolean(),
-    seed: v.custom<number>((x) => Number.isInteger(x) && (x as number) >= 0 && (x as number) <= 0xffffffff, () => 'must be a 32-bit seed'),
+    seed: v.custom<number>(
+      (x) => Number.isInteger(x) && (x as number) >= 0 && (x as number) <= 0xffffffff,
+      () => 'must be a 32-bit seed',
+    ),
     dbName: v.pipe(v.string(), v.minLength(1, 'must be a database name')),
   }),
   v.rawCheck(({ dataset, addIssue }) => {
@@ -133,7 +136,8 @@ export const SettingsSchema = v.pipe(
     const members = new Set(s.nodes);
     if (members.size !== s.nodes.length) addIssue({ message: `nodes ${s.nodes.join(', ')} has a duplicate` });
     else if (!members.has(s.id)) addIssue({ message: `id ${s.id} is not one of nodes ${s.nodes.join(', ')}` });
-    else if (s.electionTimeoutMs[0] > s.electionTimeoutMs[1]) addIssue({ message: 'electionTimeoutMs must be a [min, max] range with min <= max' });
+    else if (s.electionTimeoutMs[0] > s.electionTimeoutMs[1])
+      addIssue({ message: 'electionTimeoutMs must be a [min, max] range with min <= max' });
   }),
 );
 
@@ -243,7 +247,10 @@ function outputMembershipProblem(out: Extract<FromWorker, { type: 'output' }>, s
   if (s.leader !== 0 && !members.has(s.leader)) return notMember('state.leader', s.leader);
   if (s.role === 'leader' && s.leader !== id) return `state.leader is ${s.leader} on a leader, not the node itself`;
   for (const voter of s.votes) if (!members.has(voter)) return notMember('state.votes has a voter that', voter);
-  for (const [name, progress] of [['nextIndex', s.nextIndex], ['matchIndex', s.matchIndex]] as const) {
+  for (const [name, progress] of [
+    ['nextIndex', s.nextIndex],
+    ['matchIndex', s.matchIndex],
+  ] as const) {
     for (const key of Object.keys(progress ?? {})) {
       const peer = Number(key);
       if (peer === id || !members.has(peer)) return `state.${name} has an entry for node ${peer}, not a follower in the cluster`;

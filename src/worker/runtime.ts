@@ -11,7 +11,15 @@
  * Error naming the node, and the runtime takes no further input.
  */
 import { KvStateMachine, MAX_COMMAND_LENGTH, type Message } from '../raft';
-import { nodeView, type MemoryStorage, type NodeOutput, type NodeRuntime, type NodeSettings, type NodeView, type ProposeOutput } from '../sim';
+import {
+  nodeView,
+  type MemoryStorage,
+  type NodeOutput,
+  type NodeRuntime,
+  type NodeSettings,
+  type NodeView,
+  type ProposeOutput,
+} from '../sim';
 import { diskViewOf, persistOpsProblem } from './consistency';
 import { databaseName } from './idb-storage';
 import {
@@ -112,7 +120,9 @@ export class WorkerRuntime implements NodeRuntime {
     if (typeof command !== 'string' || command.length > MAX_COMMAND_LENGTH) {
       // Refused here, so the worker never sees (and never fails on) it.
       const what = typeof command === 'string' ? `${command.length} characters long` : `a ${typeof command}`;
-      throw new Error(`node ${this.settings.id} refused a command ${what}: commands are strings of at most ${MAX_COMMAND_LENGTH} characters`);
+      throw new Error(
+        `node ${this.settings.id} refused a command ${what}: commands are strings of at most ${MAX_COMMAND_LENGTH} characters`,
+      );
     }
     const out = await this.request({ v: PROTOCOL_VERSION, type: 'propose', seq: ++this.seq, now, command });
     if (!out.result) throw new Error(`node ${this.settings.id} answered a proposal without a result`);
@@ -194,7 +204,8 @@ export class WorkerRuntime implements NodeRuntime {
     if (replay.problem !== null) return replay.problem;
     // Figure 2 / §7: snapshotIndex <= lastApplied <= commitIndex <= the last log index.
     const { snapshotIndex, lastIndex } = replay.after;
-    if (out.state.lastApplied < snapshotIndex) return `state.lastApplied ${out.state.lastApplied} is below the snapshot index ${snapshotIndex}`;
+    if (out.state.lastApplied < snapshotIndex)
+      return `state.lastApplied ${out.state.lastApplied} is below the snapshot index ${snapshotIndex}`;
     if (out.state.commitIndex > lastIndex) return `state.commitIndex ${out.state.commitIndex} is beyond the last log index ${lastIndex}`;
     return null;
   }

@@ -333,7 +333,11 @@ export const PersistOpSchema = withRule(
   ]),
   (op) =>
     op.kind === 'entries'
-      ? entryRunProblem(op.entries, { firstIndex: op.fromIndex, prevTerm: 0, maxTerm: MAX_TERM, maxTermName: 'the largest term' }, 'entries')
+      ? entryRunProblem(
+          op.entries,
+          { firstIndex: op.fromIndex, prevTerm: 0, maxTerm: MAX_TERM, maxTermName: 'the largest term' },
+          'entries',
+        )
       : null,
 );
 
@@ -377,11 +381,33 @@ const AppendEventObject = v.strictObject({
 export const CoreEventSchema = withRule(
   taggedUnion('kind', [
     v.strictObject({ kind: v.literal('timeout'), ...eventBase, term: termSchema, why: whySchema, reason: reasonSchema }),
-    v.strictObject({ kind: v.literal('role'), ...eventBase, role: v.picklist(['follower', 'candidate', 'leader']), term: termSchema, why: whySchema, reason: reasonSchema }),
+    v.strictObject({
+      kind: v.literal('role'),
+      ...eventBase,
+      role: v.picklist(['follower', 'candidate', 'leader']),
+      term: termSchema,
+      why: whySchema,
+      reason: reasonSchema,
+    }),
     v.strictObject({ kind: v.literal('term'), ...eventBase, term: termSchema, why: whySchema, reason: reasonSchema }),
-    v.strictObject({ kind: v.literal('vote'), ...eventBase, term: termSchema, candidate: nodeIdSchema, granted: v.boolean(), why: whySchema, reason: reasonSchema }),
+    v.strictObject({
+      kind: v.literal('vote'),
+      ...eventBase,
+      term: termSchema,
+      candidate: nodeIdSchema,
+      granted: v.boolean(),
+      why: whySchema,
+      reason: reasonSchema,
+    }),
     AppendEventObject,
-    v.strictObject({ kind: v.literal('reject'), ...eventBase, term: termSchema, leader: nodeIdSchema, why: whySchema, reason: reasonSchema }),
+    v.strictObject({
+      kind: v.literal('reject'),
+      ...eventBase,
+      term: termSchema,
+      leader: nodeIdSchema,
+      why: whySchema,
+      reason: reasonSchema,
+    }),
     v.strictObject({ kind: v.literal('commit'), ...eventBase, term: termSchema, commitIndex: indexSchema }),
     v.strictObject({ kind: v.literal('apply'), ...eventBase, index: entryIndexSchema, term: entryTermSchema, command: commandSchema }),
     v.strictObject({

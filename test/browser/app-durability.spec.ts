@@ -12,7 +12,9 @@ async function leaderId(page: Page): Promise<number> {
   let id = 0;
   await expect
     .poll(async () => {
-      const names = await page.getByRole('button', { name: /^Node \d+, leader,/ }).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+      const names = await page
+        .getByRole('button', { name: /^Node \d+, leader,/ })
+        .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
       id = Number(/^Node (\d+)/.exec(names[0] ?? '')?.[1] ?? 0);
       return id;
     }, WAIT)
@@ -21,7 +23,10 @@ async function leaderId(page: Page): Promise<number> {
 }
 
 async function logLabels(page: Page, id: number): Promise<string[]> {
-  return page.getByRole('list', { name: `Log of node ${id}` }).getByRole('listitem').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+  return page
+    .getByRole('list', { name: `Log of node ${id}` })
+    .getByRole('listitem')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
 }
 
 async function submitAndCommit(page: Page, command: string): Promise<void> {
@@ -87,7 +92,9 @@ test('a page reload resumes every node from its disk; Reset cluster wipes the di
 test('twenty clicks on Reset cluster in one tick leave one cluster: five workers, five disks (issue 7)', async ({ page }) => {
   await expect.poll(() => nodeWorkers(page).length, WAIT).toBe(5);
   const databases = async () =>
-    (await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''))).filter((n) => n.startsWith('raftlab:')).sort();
+    (await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? '')))
+      .filter((n) => n.startsWith('raftlab:'))
+      .sort();
   await expect.poll(databases, WAIT).toHaveLength(5);
   const first = await databases();
   // In one task, as a frantic double (or twenty-fold) click would be if the page were busy.
@@ -128,7 +135,10 @@ test('a duplicated tab (same saved session) starts fresh disks and leaves the or
   expect(copyProblems).toEqual({ errors: [], csp: [] });
 });
 
-test('a closed tab\'s disks are deleted by the next tab that opens; an open tab\'s are kept (issue 9, storage leak)', async ({ page, context }) => {
+test("a closed tab's disks are deleted by the next tab that opens; an open tab's are kept (issue 9, storage leak)", async ({
+  page,
+  context,
+}) => {
   const databases = async (p: Page) =>
     (await p.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''))).filter((n) => n.startsWith('raftlab:'));
   const keyOf = async (p: Page) =>

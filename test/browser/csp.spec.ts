@@ -12,10 +12,12 @@ test.describe('the app under its policy', () => {
   test('the built page carries a strict policy: own scripts only, no inline script, no eval', async ({ page }) => {
     await page.goto('./');
     const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
-    const directives = new Map((policy ?? '').split(';').map((d) => {
-      const [name = '', ...values] = d.trim().split(/\s+/);
-      return [name, values] as const;
-    }));
+    const directives = new Map(
+      (policy ?? '').split(';').map((d) => {
+        const [name = '', ...values] = d.trim().split(/\s+/);
+        return [name, values] as const;
+      }),
+    );
     expect(directives.get('script-src')).toEqual(["'self'"]);
     expect(directives.get('worker-src')).toEqual(["'self'"]);
     expect(directives.get('style-src')).toEqual(["'self'"]);
@@ -35,9 +37,15 @@ test.describe('the app under its policy', () => {
 
     // React sets style props through the CSSOM (element.style), which
     // style-src 'self' allows; only style attributes in markup are refused.
-    const styles = await entry.evaluate((el) => ({ own: (el as HTMLElement).style.gridColumnStart, computed: getComputedStyle(el).gridColumnStart }));
+    const styles = await entry.evaluate((el) => ({
+      own: (el as HTMLElement).style.gridColumnStart,
+      computed: getComputedStyle(el).gridColumnStart,
+    }));
     expect(styles).toEqual({ own: '1', computed: '1' });
-    const anchor = await page.locator('svg text').first().evaluate((el) => getComputedStyle(el).textAnchor);
+    const anchor = await page
+      .locator('svg text')
+      .first()
+      .evaluate((el) => getComputedStyle(el).textAnchor);
     expect(['start', 'middle', 'end']).toContain(anchor);
 
     // The canvas paints messages in flight (heartbeats keep it busy).
@@ -81,7 +89,12 @@ test.describe('the policy is enforced, and the fixture reports what it refuses',
     expect(outcome.inlineRan).toBe(false);
     expect(outcome.color).not.toBe('rgb(1, 2, 3)');
     await expect
-      .poll(() => problems.csp.filter((p) => p.startsWith('securitypolicyviolation')).map((p) => /^securitypolicyviolation: (\S+)/.exec(p)?.[1]).sort())
+      .poll(() =>
+        problems.csp
+          .filter((p) => p.startsWith('securitypolicyviolation'))
+          .map((p) => /^securitypolicyviolation: (\S+)/.exec(p)?.[1])
+          .sort(),
+      )
       .toEqual(['script-src', 'script-src-elem', 'style-src-attr']);
     // Chromium's own console reports, the second channel the fixture listens on.
     await expect.poll(() => problems.csp.filter((p) => p.startsWith('console:')).length).toBe(3);

@@ -29,17 +29,48 @@ interface Case {
  * once, timers among them — where the windowed dispatch once ran a stale
  * timer out of order on 7 nodes.
  */
-const NETWORK = { delayMs: [5, 10] as [number, number], dropRate: 0.05, duplicateRate: 0.05, longDelayRate: 0.05, longDelayMs: [50, 600] as [number, number] };
+const NETWORK = {
+  delayMs: [5, 10] as [number, number],
+  dropRate: 0.05,
+  duplicateRate: 0.05,
+  longDelayRate: 0.05,
+  longDelayMs: [50, 600] as [number, number],
+};
 const TIGHT = { electionTimeoutMs: [60, 120] as [number, number], heartbeatMs: 20 };
 
 // The two 7-node schedules are ones that caught the windowed-dispatch bug
 // fixed in a51a75c (a stale timer ran out of order); most seeds do not.
 const CASES: readonly Case[] = [
-  { name: '3 nodes, compaction, leader no-op', options: { nodes: 3, seed: 11, network: NETWORK, ...TIGHT, snapshotThreshold: 4, leaderNoop: true }, scheduleSeed: 1, steps: 200 },
-  { name: '5 nodes, no compaction, no no-op, default timeouts', options: { nodes: 5, seed: 22, network: NETWORK, leaderNoop: false }, scheduleSeed: 2, steps: 200 },
-  { name: '5 nodes, compaction, leader no-op', options: { nodes: 5, seed: 33, network: NETWORK, ...TIGHT, snapshotThreshold: 6, leaderNoop: true }, scheduleSeed: 3, steps: 200 },
-  { name: '7 nodes, compaction, no no-op', options: { nodes: 7, seed: 44, network: NETWORK, ...TIGHT, snapshotThreshold: 5, leaderNoop: false }, scheduleSeed: 11, steps: 200 },
-  { name: '7 nodes, no compaction, leader no-op', options: { nodes: 7, seed: 55, network: NETWORK, ...TIGHT, leaderNoop: true }, scheduleSeed: 3, steps: 200 },
+  {
+    name: '3 nodes, compaction, leader no-op',
+    options: { nodes: 3, seed: 11, network: NETWORK, ...TIGHT, snapshotThreshold: 4, leaderNoop: true },
+    scheduleSeed: 1,
+    steps: 200,
+  },
+  {
+    name: '5 nodes, no compaction, no no-op, default timeouts',
+    options: { nodes: 5, seed: 22, network: NETWORK, leaderNoop: false },
+    scheduleSeed: 2,
+    steps: 200,
+  },
+  {
+    name: '5 nodes, compaction, leader no-op',
+    options: { nodes: 5, seed: 33, network: NETWORK, ...TIGHT, snapshotThreshold: 6, leaderNoop: true },
+    scheduleSeed: 3,
+    steps: 200,
+  },
+  {
+    name: '7 nodes, compaction, no no-op',
+    options: { nodes: 7, seed: 44, network: NETWORK, ...TIGHT, snapshotThreshold: 5, leaderNoop: false },
+    scheduleSeed: 11,
+    steps: 200,
+  },
+  {
+    name: '7 nodes, no compaction, leader no-op',
+    options: { nodes: 7, seed: 55, network: NETWORK, ...TIGHT, leaderNoop: true },
+    scheduleSeed: 3,
+    steps: 200,
+  },
 ];
 
 /** What one transport's run produced: its trace as JSON lines, checked and counted in the page. */
@@ -68,7 +99,7 @@ async function runSchedule(arg: { c: Case; transport: 'inline' | 'worker' }): Pr
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const int = (min: number, max: number): number => min + Math.floor(rng() * (max - min + 1));
-  const pick = <T,>(items: readonly T[]): T => items[Math.floor(rng() * items.length)]!;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rng() * items.length)]!;
 
   const cluster: Cluster = window.raftLab!.createCluster({ ...spec.options, transport });
   const ids = cluster.ids;
@@ -78,7 +109,9 @@ async function runSchedule(arg: { c: Case; transport: 'inline' | 'worker' }): Pr
   const command = () => `k${commands % 7}=${(commands += 1)}`;
   /** The live leader with the highest term (a deposed one may not know yet). */
   const newestLeader = () =>
-    ids.filter((id) => cluster.node(id).alive && cluster.node(id).role === 'leader').sort((a, b) => cluster.node(b).term - cluster.node(a).term)[0];
+    ids
+      .filter((id) => cluster.node(id).alive && cluster.node(id).role === 'leader')
+      .sort((a, b) => cluster.node(b).term - cluster.node(a).term)[0];
   try {
     await cluster.runFor(400);
     for (let step = 0; step < spec.steps; step++) {
@@ -113,7 +146,11 @@ async function runSchedule(arg: { c: Case; transport: 'inline' | 'worker' }): Pr
         cluster.heal();
       } else if (roll < 0.89) {
         cluster.setNetwork({
-          delayMs: pick([[5, 10], [4, 12], [6, 30]] as [number, number][]),
+          delayMs: pick([
+            [5, 10],
+            [4, 12],
+            [6, 30],
+          ] as [number, number][]),
           dropRate: pick([0, 0.05, 0.2, 0.4]),
           duplicateRate: pick([0, 0.1, 0.3]),
           longDelayRate: pick([0, 0.05, 0.1]),
@@ -173,16 +210,20 @@ for (const c of CASES) {
     for (const kind of ['crash', 'restart', 'drop', 'duplicate', 'commit', 'apply']) {
       expect(inline.counts[kind] ?? 0, `the schedule exercised ${kind}: ${JSON.stringify(inline.counts)}`).toBeGreaterThan(0);
     }
-    if (c.options.snapshotThreshold) expect(inline.counts.snapshot ?? 0, `the schedule exercised compaction: ${JSON.stringify(inline.counts)}`).toBeGreaterThan(0);
+    if (c.options.snapshotThreshold)
+      expect(inline.counts.snapshot ?? 0, `the schedule exercised compaction: ${JSON.stringify(inline.counts)}`).toBeGreaterThan(0);
 
-    const backwards = (run: RunResult) => (run.timeRunsBack < 0 ? null : { event: run.timeRunsBack, events: run.trace.slice(run.timeRunsBack - 1, run.timeRunsBack + 1) });
+    const backwards = (run: RunResult) =>
+      run.timeRunsBack < 0 ? null : { event: run.timeRunsBack, events: run.trace.slice(run.timeRunsBack - 1, run.timeRunsBack + 1) };
     expect(backwards(inline), 'inline: virtual time never runs backwards').toBeNull();
     expect(backwards(worker), 'worker: virtual time never runs backwards').toBeNull();
     const first = inline.trace.findIndex((e, i) => e !== worker.trace[i]);
     const diverged = first >= 0 || worker.trace.length !== inline.trace.length;
     const at = first >= 0 ? first : Math.min(inline.trace.length, worker.trace.length);
     expect(
-      diverged ? { event: at, inline: inline.trace.slice(Math.max(0, at - 2), at + 1), worker: worker.trace.slice(Math.max(0, at - 2), at + 1) } : null,
+      diverged
+        ? { event: at, inline: inline.trace.slice(Math.max(0, at - 2), at + 1), worker: worker.trace.slice(Math.max(0, at - 2), at + 1) }
+        : null,
       `worker trace equals inline trace (${inline.trace.length} events inline, ${worker.trace.length} in workers)`,
     ).toBeNull();
     expect(inline.trace.length).toBeGreaterThan(1000);

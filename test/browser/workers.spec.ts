@@ -43,7 +43,12 @@ test('one real worker per node; crash terminates it, restart brings it back with
     const crashed = c.node(follower);
     await c.restart(follower);
     await c.runFor(300);
-    return { crashedAlive: crashed.alive, crashedLog: crashed.log.map((e) => e.command), log: c.node(follower).log.map((e) => e.command), kv: c.node(follower).kv };
+    return {
+      crashedAlive: crashed.alive,
+      crashedLog: crashed.log.map((e) => e.command),
+      log: c.node(follower).log.map((e) => e.command),
+      kv: c.node(follower).kv,
+    };
   }, committed.follower);
   await expect.poll(() => nodeWorkers(page).length).toBe(before + 5);
   expect(after.crashedAlive).toBe(false);
@@ -101,7 +106,10 @@ test('inline and worker transports give identical traces for the same seed and a
       c.setNetwork({ dropRate: 0.1, duplicateRate: 0.1 });
       await c.runFor(300);
       await c.crash(leader);
-      c.partition([[1, 2], [3, 4, 5]]);
+      c.partition([
+        [1, 2],
+        [3, 4, 5],
+      ]);
       await c.runFor(800);
       c.heal();
       await c.restart(leader);

@@ -291,9 +291,7 @@ async function concurrentStarts(cfg: Config): Promise<boolean> {
     // without virtual time passing in between.
     const iters = 5;
     const indexes: number[] = [];
-    const results = await Promise.all(
-      Array.from({ length: iters }, (_, i) => cfg.cluster.start(leader, String(100 + i))),
-    );
+    const results = await Promise.all(Array.from({ length: iters }, (_, i) => cfg.cluster.start(leader, String(100 + i))));
     for (const r of results) if (r.isLeader && r.term === term) indexes.push(r.index);
 
     if (cfg.ids.some((id) => cfg.getState(id).term !== term)) continue; // term changed -- can't expect low RPC counts
@@ -361,9 +359,7 @@ async function countAgreementRpcs(cfg: Config): Promise<number> {
     // term changed -- can't expect low RPC counts
     if (cfg.ids.some((id) => cfg.getState(id).term !== term)) continue;
 
-    expect(total2 - total1, `too many RPCs (${total2 - total1}) for ${iters} entries`).toBeLessThanOrEqual(
-      (iters + 1 + 3) * 3,
-    );
+    expect(total2 - total1, `too many RPCs (${total2 - total1}) for ${iters} entries`).toBeLessThanOrEqual((iters + 1 + 3) * 3);
     return total2;
   }
   return cfg.fail('term changed too often');

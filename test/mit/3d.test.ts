@@ -90,7 +90,10 @@ describe.each(SEEDS)('MIT 3D, seed %i', (seed) => {
   it('SnapshotBasic3D: logs stay short while every server keeps up (§7)', async () => {
     await snapcommon(seed, { disconnect: false, reliable: true, crash: false }, (cfg) => {
       // Not in the lab: every server did compact.
-      expect(cfg.ids.every((id) => cfg.cluster.node(id).snapshotIndex > 0), 'some server never compacted').toBe(true);
+      expect(
+        cfg.ids.every((id) => cfg.cluster.node(id).snapshotIndex > 0),
+        'some server never compacted',
+      ).toBe(true);
     });
   });
 

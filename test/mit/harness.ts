@@ -15,14 +15,7 @@
  *   InstallSnapshot), the lab's per-server RPC count.
  */
 import { expect } from 'vitest';
-import {
-  createCluster,
-  createRandom,
-  deriveSeed,
-  DEFAULT_NETWORK,
-  type Cluster,
-  type NetworkOptions,
-} from '../../src/sim';
+import { createCluster, createRandom, deriveSeed, DEFAULT_NETWORK, type Cluster, type NetworkOptions } from '../../src/sim';
 import { ApplyChecker } from './apply-checker';
 import { VirtualThreads, type Thread } from './threads';
 

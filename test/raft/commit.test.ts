@@ -70,7 +70,7 @@ describe('§5.4.2 committing entries from previous terms (Figure 8)', () => {
   // Reference: section 8
   // "Raft handles this by having each leader commit a blank no-op entry into
   // the log at the start of its term."
-  it('§8 (leaderNoop on): the new leader\'s no-op of term 4 commits the term-2 entry without a client command', () => {
+  it("§8 (leaderNoop on): the new leader's no-op of term 4 commits the term-2 entry without a client command", () => {
     const net = figure8c(true);
     const leader = net.node(1);
     expect(leader.entries.map((e) => [e.index, e.term, e.command])).toEqual([
@@ -188,18 +188,21 @@ describe('§8 leader no-op', () => {
   it.each([
     { leaderNoop: false, firstIndex: 1, leaderLog: [] as string[] },
     { leaderNoop: true, firstIndex: 2, leaderLog: ['1@1'] },
-  ])('§8: with leaderNoop=$leaderNoop, a fresh leader\'s log is $leaderLog and the first command gets index $firstIndex', ({ leaderNoop, firstIndex, leaderLog }) => {
-    const net = new Net([1, 2, 3].map((id) => newNode({ id, leaderNoop })));
-    net.elect(1);
-    expect(net.node(1).entries.map((e) => `${e.index}@${e.term}`)).toEqual(leaderLog);
-    if (leaderNoop) {
-      expect(net.node(1).entries[0]?.command).toBe('');
-      expect(net.node(1).commitIndex).toBe(1);
-    }
-    expect(net.propose(1, 'x=1').index).toBe(firstIndex);
-    net.settle();
-    expect(net.node(1).commitIndex).toBe(firstIndex);
-    // A no-op is applied like any entry but leaves the key–value state alone.
-    expect(net.node(1).stateMachine.snapshot()).toEqual({ x: '1' });
-  });
+  ])(
+    "§8: with leaderNoop=$leaderNoop, a fresh leader's log is $leaderLog and the first command gets index $firstIndex",
+    ({ leaderNoop, firstIndex, leaderLog }) => {
+      const net = new Net([1, 2, 3].map((id) => newNode({ id, leaderNoop })));
+      net.elect(1);
+      expect(net.node(1).entries.map((e) => `${e.index}@${e.term}`)).toEqual(leaderLog);
+      if (leaderNoop) {
+        expect(net.node(1).entries[0]?.command).toBe('');
+        expect(net.node(1).commitIndex).toBe(1);
+      }
+      expect(net.propose(1, 'x=1').index).toBe(firstIndex);
+      net.settle();
+      expect(net.node(1).commitIndex).toBe(firstIndex);
+      // A no-op is applied like any entry but leaves the key–value state alone.
+      expect(net.node(1).stateMachine.snapshot()).toEqual({ x: '1' });
+    },
+  );
 });

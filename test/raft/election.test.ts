@@ -257,17 +257,20 @@ describe('§5.2 voting', () => {
     { lastLogTerm: 2, lastLogIndex: 3, granted: true, rule: 'same last term, same length: at least as up to date' },
     { lastLogTerm: 2, lastLogIndex: 4, granted: true, rule: 'same last term, longer log wins' },
     { lastLogTerm: 3, lastLogIndex: 1, granted: true, rule: 'a later last term wins, however short the log' },
-  ])('§5.4.1: voter with log 1@1 2@1 3@2 vs candidate $lastLogIndex@t$lastLogTerm: granted=$granted ($rule)', ({ lastLogTerm, lastLogIndex, granted }) => {
-    const voter = newNode({ id: 1, term: 2, log: logOf(1, 1, 2) });
-    const deadline = voter.electionDeadline;
-    voter.step(requestVote(2, 1, 3, lastLogIndex, lastLogTerm), 10);
-    expect(only(voter.takeReady(), 'RequestVoteReply')).toEqual(voteReply(1, 2, 3, granted));
-    expect(voter.term).toBe(3);
-    expect(voter.votedFor).toBe(granted ? 2 : 0);
-    // Only a granted vote resets the election timer (Figure 2, Followers).
-    if (granted) expect(voter.electionDeadline).toBe(10 + voter.electionTimeout);
-    else expect(voter.electionDeadline).toBe(deadline);
-  });
+  ])(
+    '§5.4.1: voter with log 1@1 2@1 3@2 vs candidate $lastLogIndex@t$lastLogTerm: granted=$granted ($rule)',
+    ({ lastLogTerm, lastLogIndex, granted }) => {
+      const voter = newNode({ id: 1, term: 2, log: logOf(1, 1, 2) });
+      const deadline = voter.electionDeadline;
+      voter.step(requestVote(2, 1, 3, lastLogIndex, lastLogTerm), 10);
+      expect(only(voter.takeReady(), 'RequestVoteReply')).toEqual(voteReply(1, 2, 3, granted));
+      expect(voter.term).toBe(3);
+      expect(voter.votedFor).toBe(granted ? 2 : 0);
+      // Only a granted vote resets the election timer (Figure 2, Followers).
+      if (granted) expect(voter.electionDeadline).toBe(10 + voter.electionTimeout);
+      else expect(voter.electionDeadline).toBe(deadline);
+    },
+  );
 
   it('§5.4.1: a denied vote is not a vote: an up-to-date candidate of the same term can still get it', () => {
     const voter = newNode({ id: 1, term: 2, log: logOf(1, 1, 2) });

@@ -37,7 +37,7 @@ describe('reason codes', () => {
     ]);
   });
 
-  it('§5.4.1: a vote denied for an out-of-date log carries both logs\' last entries', () => {
+  it("§5.4.1: a vote denied for an out-of-date log carries both logs' last entries", () => {
     const voter = newNode({ id: 2, term: 2, log: logOf(1, 2) });
     voter.step(requestVote(1, 2, 3, 5, 1), 1);
     const vote = voter.takeReady().events.find((e) => e.kind === 'vote');
@@ -58,12 +58,15 @@ describe('reason codes', () => {
     ]);
   });
 
-  it('in a real run every event with a reason has a code, and its sentence is the table\'s', async () => {
+  it("in a real run every event with a reason has a code, and its sentence is the table's", async () => {
     const c = createCluster({ nodes: 5, seed: 9, network: { dropRate: 0.2 } });
     await c.runFor(3000);
-    const withReason = c.trace().filter((e): e is Extract<CoreEvent, { why?: Why }> =>
-      e.kind === 'timeout' || e.kind === 'term' || e.kind === 'role' || e.kind === 'vote' || e.kind === 'reject',
-    );
+    const withReason = c
+      .trace()
+      .filter(
+        (e): e is Extract<CoreEvent, { why?: Why }> =>
+          e.kind === 'timeout' || e.kind === 'term' || e.kind === 'role' || e.kind === 'vote' || e.kind === 'reject',
+      );
     expect(withReason.length).toBeGreaterThan(20);
     for (const e of withReason) {
       expect(e.why, JSON.stringify(e)).toBeDefined();

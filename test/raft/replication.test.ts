@@ -95,14 +95,18 @@ describe('§5.3 truncation only on conflict (Figure 2, AppendEntries receiver 3�
   });
 });
 
-describe('§5.3 the leader brings a follower\'s log in line', () => {
+describe("§5.3 the leader brings a follower's log in line", () => {
   /**
    * A leader (node 1, term 8 unless given) with `leaderLog`, elected by a
    * vote from node 3 (which the net does not model), and a follower (node 2)
    * with `followerLog`. The leader proposes one entry of its own term, then
    * the net runs until quiet. Returns how many AppendEntries went to node 2.
    */
-  function repair(leaderLog: Entry[], followerLog: Entry[], leaderTerm = 8): { leader: RaftNode; follower: RaftNode; appendsSent: number; net: Net } {
+  function repair(
+    leaderLog: Entry[],
+    followerLog: Entry[],
+    leaderTerm = 8,
+  ): { leader: RaftNode; follower: RaftNode; appendsSent: number; net: Net } {
     const leader = newNode({ id: 1, term: leaderTerm - 1, log: leaderLog });
     const followerTerm = Math.max(0, ...followerLog.map((e) => e.term));
     const follower = newNode({ id: 2, term: followerTerm, log: followerLog });
@@ -136,15 +140,18 @@ describe('§5.3 the leader brings a follower\'s log in line', () => {
     { name: 'd', follower: logOf(1, 1, 1, 4, 4, 5, 5, 6, 6, 6, 7, 7) },
     { name: 'e', follower: logOf(1, 1, 1, 4, 4, 4, 4) },
     { name: 'f', follower: logOf(1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3) },
-  ])('§5.3, Figure 7 ($name): the term-8 leader makes the follower\'s log identical to its own in at most 3 AppendEntries', ({ follower: followerLog }) => {
-    const { leader, follower, appendsSent } = repair(figure7Leader, followerLog);
-    expect(shape(follower.entries)).toEqual(shape(leader.entries));
-    expect(shape(leader.entries)).toEqual([...shape(figure7Leader), '11@8']);
-    expect(leader.progress.get(2)).toMatchObject({ matchIndex: 11, nextIndex: 12 });
-    expect(appendsSent).toBeLessThanOrEqual(3);
-    // With the entry of term 8 on a majority (1 and 2 of 3), everything commits.
-    expect(leader.commitIndex).toBe(11);
-  });
+  ])(
+    "§5.3, Figure 7 ($name): the term-8 leader makes the follower's log identical to its own in at most 3 AppendEntries",
+    ({ follower: followerLog }) => {
+      const { leader, follower, appendsSent } = repair(figure7Leader, followerLog);
+      expect(shape(follower.entries)).toEqual(shape(leader.entries));
+      expect(shape(leader.entries)).toEqual([...shape(figure7Leader), '11@8']);
+      expect(leader.progress.get(2)).toMatchObject({ matchIndex: 11, nextIndex: 12 });
+      expect(appendsSent).toBeLessThanOrEqual(3);
+      // With the entry of term 8 on a majority (1 and 2 of 3), everything commits.
+      expect(leader.commitIndex).toBe(11);
+    },
+  );
 
   it('§5.3: a 50-entry divergence (one conflicting term) is repaired in 2 round trips, not 50', () => {
     const leaderLog = [...entriesOfTerm(1, 10, 1), ...entriesOfTerm(11, 50, 3)];

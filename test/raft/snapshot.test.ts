@@ -117,7 +117,7 @@ describe('§7 InstallSnapshot (Figure 13)', () => {
   // 7. Discard the entire log
   // 8. Reset state machine using snapshot contents (and load snapshot's
   // cluster configuration)"
-  it('Figure 13: a follower holding the snapshot\'s last included entry keeps the entries after it', () => {
+  it("Figure 13: a follower holding the snapshot's last included entry keeps the entries after it", () => {
     const follower = newNode({ id: 2, term: 1, log: logOf(1, 1, 1, 1, 1, 1, 1, 1) });
     follower.step(installSnapshot(1, 2, 1, snap), 10);
     const ready = follower.takeReady();
@@ -205,7 +205,12 @@ describe('§7 restart from a snapshot', () => {
     expect(node.commitIndex).toBe(6);
     net.propose(1, 'k8=8');
     expect(node.commitIndex).toBe(8);
-    expect(net.applied(1).slice(7).map((a) => a.index)).toEqual([7, 8]);
+    expect(
+      net
+        .applied(1)
+        .slice(7)
+        .map((a) => a.index),
+    ).toEqual([7, 8]);
     expect(node.stateMachine.get('k7')).toBe('7');
   });
 });

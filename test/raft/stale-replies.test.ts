@@ -29,7 +29,7 @@ describe('Figure 2 / Figure 13: replies to stale-term requests acknowledge nothi
     expect(leader.commitIndex).toBe(0);
   });
 
-  it('§5.3: a refusal for a stale term (no hint) does not move the leader\'s nextIndex', () => {
+  it("§5.3: a refusal for a stale term (no hint) does not move the leader's nextIndex", () => {
     const leader = newNode({ id: 1, term: 2, log: logOf(1, 1, 3) });
     winElection(leader, [2]);
     leader.takeReady();

@@ -71,7 +71,10 @@ function randomNetwork(rng: Random): NetworkOptions {
     dropRate: pick(rng, [0, 0, 0.05, 0.1, 0.2, 0.4]),
     duplicateRate: pick(rng, [0, 0, 0.05, 0.2]),
     longDelayRate: pick(rng, [0, 0, 0.02, 0.1]),
-    longDelayMs: pick(rng, [[200, 2200], [50, 600]] as [number, number][]),
+    longDelayMs: pick(rng, [
+      [200, 2200],
+      [50, 600],
+    ] as [number, number][]),
   };
 }
 
@@ -114,7 +117,8 @@ export class CommitRecord {
         case 'apply': {
           const known = this.commandAt.get(e.index);
           if (known === undefined) this.commandAt.set(e.index, e.command);
-          else if (known !== e.command) this.problem ??= `node ${e.node} applied ${JSON.stringify(e.command)} at index ${e.index}, another node ${JSON.stringify(known)}`;
+          else if (known !== e.command)
+            this.problem ??= `node ${e.node} applied ${JSON.stringify(e.command)} at index ${e.index}, another node ${JSON.stringify(known)}`;
           this.appliedThrough.set(e.node, e.index);
           break;
         }
@@ -303,7 +307,9 @@ export class Schedule {
     const first = cluster.node(cluster.ids[0]!);
     const lastIndex = first.snapshotIndex + first.log.length;
     if (record.highestCommit > lastIndex) {
-      throw new Error(`index ${record.highestCommit} was committed, but the converged logs end at ${lastIndex}: committed entries were lost`);
+      throw new Error(
+        `index ${record.highestCommit} was committed, but the converged logs end at ${lastIndex}: committed entries were lost`,
+      );
     }
     if (record.commandAt.get(final.index) !== final.command) {
       throw new Error(`the final command ${final.command} is not at index ${final.index}: found ${record.commandAt.get(final.index)}`);
@@ -320,7 +326,9 @@ export class Schedule {
       const appliedAt = new Map<number, string>();
       for (const a of cluster.applied(id)) {
         if (a.command !== record.commandAt.get(a.index)) {
-          throw new Error(`node ${id} applied ${JSON.stringify(a.command)} at index ${a.index}, but ${JSON.stringify(record.commandAt.get(a.index))} was committed there`);
+          throw new Error(
+            `node ${id} applied ${JSON.stringify(a.command)} at index ${a.index}, but ${JSON.stringify(record.commandAt.get(a.index))} was committed there`,
+          );
         }
         appliedAt.set(a.index, a.command);
       }
@@ -329,7 +337,9 @@ export class Schedule {
       }
       for (const entry of v.log) {
         if (entry.command !== record.commandAt.get(entry.index)) {
-          throw new Error(`node ${id}'s log has ${JSON.stringify(entry.command)} at index ${entry.index}, but ${JSON.stringify(record.commandAt.get(entry.index))} was committed there`);
+          throw new Error(
+            `node ${id}'s log has ${JSON.stringify(entry.command)} at index ${entry.index}, but ${JSON.stringify(record.commandAt.get(entry.index))} was committed there`,
+          );
         }
       }
       const kv = sortedJson(v.kv);
@@ -353,124 +363,173 @@ export class Schedule {
  * commands at the leader, so that much gets committed between the faults.
  */
 const ACTIONS: readonly (readonly [number, (s: Schedule) => Promise<void> | void])[] = [
-  [30, (s) => {
-    const ms = pick(s.rng, [int(s.rng, 1, 30), int(s.rng, 30, 200), int(s.rng, 200, 800)]);
-    s.note(`runFor ${ms}`);
-    return s.cluster.runFor(ms);
-  }],
+  [
+    30,
+    (s) => {
+      const ms = pick(s.rng, [int(s.rng, 1, 30), int(s.rng, 30, 200), int(s.rng, 200, 800)]);
+      s.note(`runFor ${ms}`);
+      return s.cluster.runFor(ms);
+    },
+  ],
   [24, (s) => s.propose(s.leaderOrAny(), int(s.rng, 1, 6))],
   [4, (s) => s.propose(s.anyNode(), 1)],
-  [3, (s) => {
-    // Overlapping calls, not awaited in between (the UI does this).
-    const id = s.leaderOrAny();
-    const cmds = [s.command(), s.command(), s.command()];
-    const ms = int(s.rng, 0, 20);
-    s.note(`overlapping: start ${id} ${cmds[0]}; start ${id} ${cmds[1]}; runFor ${ms}; start ${id} ${cmds[2]}`);
-    return Promise.all([s.cluster.start(id, cmds[0]!), s.cluster.start(id, cmds[1]!), s.cluster.runFor(ms), s.cluster.start(id, cmds[2]!)]).then(() => undefined);
-  }],
-  [4, async (s) => {
-    // Figure 8's recipe: a leader takes commands, replicates them partly, and
-    // is cut off or crashes; a later leader must overwrite exactly those.
-    const leader = liveLeader(s.cluster);
-    if (leader === null) return;
-    await s.propose(leader, int(s.rng, 1, 4));
-    const ms = int(s.rng, 0, 8);
-    s.note(`runFor ${ms}`);
-    await s.cluster.runFor(ms);
-    if (chance(s.rng, 0.5)) {
-      s.note(`crash ${leader}`);
-      await s.cluster.crash(leader);
-    } else {
-      s.note(`disconnect ${leader}`);
-      s.cluster.disconnect(leader);
-    }
-  }],
-  [4, (s) => {
-    const id = chance(s.rng, 0.5) ? s.leaderOrAny() : s.anyNode();
-    s.note(`crash ${id}`);
-    return s.cluster.crash(id);
-  }],
-  [6, (s) => {
-    const crashed = s.cluster.ids.filter((id) => !s.cluster.node(id).alive);
-    const id = crashed.length > 0 && chance(s.rng, 0.8) ? pick(s.rng, crashed) : s.anyNode();
-    s.note(`restart ${id}`);
-    return s.cluster.restart(id);
-  }],
-  [3, (s) => {
-    const id = chance(s.rng, 0.5) ? s.leaderOrAny() : s.anyNode();
-    s.note(`disconnect ${id}`);
-    s.cluster.disconnect(id);
-  }],
-  [4, (s) => {
-    const id = s.anyNode();
-    s.note(`connect ${id}`);
-    s.cluster.connect(id);
-  }],
-  [3, (s) => {
-    const order = shuffled(s.rng, s.cluster.ids);
-    const cut = int(s.rng, 1, Math.max(1, order.length - 1));
-    const groups = [order.slice(0, cut), order.slice(cut)];
-    if (groups[1]!.length > 1 && chance(s.rng, 0.3)) groups[1]!.pop(); // an unlisted node is cut off from all
-    s.note(`partition ${JSON.stringify(groups)}`);
-    s.cluster.partition(groups);
-  }],
-  [4, (s) => {
-    s.note('heal');
-    s.cluster.heal();
-  }],
-  [4, (s) => {
-    const from = s.anyNode();
-    const others = s.cluster.ids.filter((id) => id !== from);
-    if (others.length === 0) return;
-    const to = pick(s.rng, others);
-    const up = chance(s.rng, 0.5);
-    s.note(`setLink ${from}->${to} ${up ? 'up' : 'down'}`);
-    s.cluster.setLink(from, to, up);
-  }],
-  [6, (s) => {
-    const id = s.anyNode();
-    s.note(`timeout ${id}`);
-    return s.cluster.timeout(id);
-  }],
-  [3, async (s) => {
-    // Election churn: candidates at once while a voter restarts mid-election
-    // (a vote must survive the restart, §5.2 and Figure 2's stable votedFor).
-    const [a, b, voter] = shuffled(s.rng, s.cluster.ids);
-    s.note(`timeout ${a}`);
-    await s.cluster.timeout(a!);
-    if (b !== undefined && chance(s.rng, 0.5)) {
-      s.note(`timeout ${b}`);
-      await s.cluster.timeout(b);
-    }
-    const ms = int(s.rng, 0, 15);
-    s.note(`runFor ${ms}`);
-    await s.cluster.runFor(ms);
-    if (voter !== undefined) {
-      s.note(`restart ${voter}`);
-      await s.cluster.restart(voter);
-    }
-  }],
-  [3, async (s) => {
-    // A calm spell, so that the cluster makes progress between the storms.
-    s.cluster.heal();
-    for (const id of s.cluster.ids) s.cluster.connect(id);
-    const ms = int(s.rng, 200, 1000);
-    s.note(`heal, connect all, restart crashed, runFor ${ms}`);
-    for (const id of s.cluster.ids) if (!s.cluster.node(id).alive) await s.cluster.restart(id);
-    await s.cluster.runFor(ms);
-  }],
-  [2, (s) => {
-    const opts = randomNetwork(s.rng);
-    s.note(`setNetwork ${JSON.stringify(opts)}`);
-    s.cluster.setNetwork(opts);
-  }],
-  [2, (s) => {
-    const inFlight = s.cluster.inFlight();
-    if (inFlight.length === 0) return;
-    const m = pick(s.rng, inFlight);
-    s.note(`dropMessage ${m.id} (${m.type} ${m.from}->${m.to})`);
-    s.cluster.dropMessage(m.id);
-  }],
+  [
+    3,
+    (s) => {
+      // Overlapping calls, not awaited in between (the UI does this).
+      const id = s.leaderOrAny();
+      const cmds = [s.command(), s.command(), s.command()];
+      const ms = int(s.rng, 0, 20);
+      s.note(`overlapping: start ${id} ${cmds[0]}; start ${id} ${cmds[1]}; runFor ${ms}; start ${id} ${cmds[2]}`);
+      return Promise.all([
+        s.cluster.start(id, cmds[0]!),
+        s.cluster.start(id, cmds[1]!),
+        s.cluster.runFor(ms),
+        s.cluster.start(id, cmds[2]!),
+      ]).then(() => undefined);
+    },
+  ],
+  [
+    4,
+    async (s) => {
+      // Figure 8's recipe: a leader takes commands, replicates them partly, and
+      // is cut off or crashes; a later leader must overwrite exactly those.
+      const leader = liveLeader(s.cluster);
+      if (leader === null) return;
+      await s.propose(leader, int(s.rng, 1, 4));
+      const ms = int(s.rng, 0, 8);
+      s.note(`runFor ${ms}`);
+      await s.cluster.runFor(ms);
+      if (chance(s.rng, 0.5)) {
+        s.note(`crash ${leader}`);
+        await s.cluster.crash(leader);
+      } else {
+        s.note(`disconnect ${leader}`);
+        s.cluster.disconnect(leader);
+      }
+    },
+  ],
+  [
+    4,
+    (s) => {
+      const id = chance(s.rng, 0.5) ? s.leaderOrAny() : s.anyNode();
+      s.note(`crash ${id}`);
+      return s.cluster.crash(id);
+    },
+  ],
+  [
+    6,
+    (s) => {
+      const crashed = s.cluster.ids.filter((id) => !s.cluster.node(id).alive);
+      const id = crashed.length > 0 && chance(s.rng, 0.8) ? pick(s.rng, crashed) : s.anyNode();
+      s.note(`restart ${id}`);
+      return s.cluster.restart(id);
+    },
+  ],
+  [
+    3,
+    (s) => {
+      const id = chance(s.rng, 0.5) ? s.leaderOrAny() : s.anyNode();
+      s.note(`disconnect ${id}`);
+      s.cluster.disconnect(id);
+    },
+  ],
+  [
+    4,
+    (s) => {
+      const id = s.anyNode();
+      s.note(`connect ${id}`);
+      s.cluster.connect(id);
+    },
+  ],
+  [
+    3,
+    (s) => {
+      const order = shuffled(s.rng, s.cluster.ids);
+      const cut = int(s.rng, 1, Math.max(1, order.length - 1));
+      const groups = [order.slice(0, cut), order.slice(cut)];
+      if (groups[1]!.length > 1 && chance(s.rng, 0.3)) groups[1]!.pop(); // an unlisted node is cut off from all
+      s.note(`partition ${JSON.stringify(groups)}`);
+      s.cluster.partition(groups);
+    },
+  ],
+  [
+    4,
+    (s) => {
+      s.note('heal');
+      s.cluster.heal();
+    },
+  ],
+  [
+    4,
+    (s) => {
+      const from = s.anyNode();
+      const others = s.cluster.ids.filter((id) => id !== from);
+      if (others.length === 0) return;
+      const to = pick(s.rng, others);
+      const up = chance(s.rng, 0.5);
+      s.note(`setLink ${from}->${to} ${up ? 'up' : 'down'}`);
+      s.cluster.setLink(from, to, up);
+    },
+  ],
+  [
+    6,
+    (s) => {
+      const id = s.anyNode();
+      s.note(`timeout ${id}`);
+      return s.cluster.timeout(id);
+    },
+  ],
+  [
+    3,
+    async (s) => {
+      // Election churn: candidates at once while a voter restarts mid-election
+      // (a vote must survive the restart, §5.2 and Figure 2's stable votedFor).
+      const [a, b, voter] = shuffled(s.rng, s.cluster.ids);
+      s.note(`timeout ${a}`);
+      await s.cluster.timeout(a!);
+      if (b !== undefined && chance(s.rng, 0.5)) {
+        s.note(`timeout ${b}`);
+        await s.cluster.timeout(b);
+      }
+      const ms = int(s.rng, 0, 15);
+      s.note(`runFor ${ms}`);
+      await s.cluster.runFor(ms);
+      if (voter !== undefined) {
+        s.note(`restart ${voter}`);
+        await s.cluster.restart(voter);
+      }
+    },
+  ],
+  [
+    3,
+    async (s) => {
+      // A calm spell, so that the cluster makes progress between the storms.
+      s.cluster.heal();
+      for (const id of s.cluster.ids) s.cluster.connect(id);
+      const ms = int(s.rng, 200, 1000);
+      s.note(`heal, connect all, restart crashed, runFor ${ms}`);
+      for (const id of s.cluster.ids) if (!s.cluster.node(id).alive) await s.cluster.restart(id);
+      await s.cluster.runFor(ms);
+    },
+  ],
+  [
+    2,
+    (s) => {
+      const opts = randomNetwork(s.rng);
+      s.note(`setNetwork ${JSON.stringify(opts)}`);
+      s.cluster.setNetwork(opts);
+    },
+  ],
+  [
+    2,
+    (s) => {
+      const inFlight = s.cluster.inFlight();
+      if (inFlight.length === 0) return;
+      const m = pick(s.rng, inFlight);
+      s.note(`dropMessage ${m.id} (${m.type} ${m.from}->${m.to})`);
+      s.cluster.dropMessage(m.id);
+    },
+  ],
 ];
 const TOTAL_WEIGHT = ACTIONS.reduce((sum, [weight]) => sum + weight, 0);
-

@@ -63,7 +63,12 @@ describe('command box', () => {
     expect(screen.getByText(/Type a command first/)).toBeInTheDocument();
     await submit('k'.repeat(60));
     expect(screen.getByText(/60 characters long/)).toBeInTheDocument();
-    expect(lab.store.getState().cluster.actions().filter((a) => a.kind === 'start')).toEqual([]);
+    expect(
+      lab.store
+        .getState()
+        .cluster.actions()
+        .filter((a) => a.kind === 'start'),
+    ).toEqual([]);
   });
 
   it('counts characters as a reader sees them: 40 emoji fit, and the hint says so', async () => {
@@ -80,7 +85,12 @@ describe('command box', () => {
     await untilLeader(lab);
     await submit('x=\u202E1');
     expect(screen.getByText(/cannot contain the invisible character U\+202E \(RIGHT-TO-LEFT OVERRIDE\)/)).toBeInTheDocument();
-    expect(lab.store.getState().cluster.actions().filter((a) => a.kind === 'start')).toEqual([]);
+    expect(
+      lab.store
+        .getState()
+        .cluster.actions()
+        .filter((a) => a.kind === 'start'),
+    ).toEqual([]);
   });
 
   it('sends to the leader, clears the box, and reports the commit', async () => {

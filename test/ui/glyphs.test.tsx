@@ -19,19 +19,22 @@ function recordingContext() {
   const filled: string[] = [];
   const stroked: string[] = [];
   const identity = { a: 1, b: 0, c: 0, d: 1, e: 0, f: 0 };
-  const ctx = new Proxy<Record<string | symbol, unknown>>({}, {
-    get(target, key) {
-      if (key === 'fill') return (p: { d: string }) => filled.push(p.d);
-      if (key === 'stroke') return (p: { d: string }) => stroked.push(p.d);
-      if (key === 'getTransform') return () => identity;
-      if (key in target) return target[key];
-      return () => undefined;
+  const ctx = new Proxy<Record<string | symbol, unknown>>(
+    {},
+    {
+      get(target, key) {
+        if (key === 'fill') return (p: { d: string }) => filled.push(p.d);
+        if (key === 'stroke') return (p: { d: string }) => stroked.push(p.d);
+        if (key === 'getTransform') return () => identity;
+        if (key in target) return target[key];
+        return () => undefined;
+      },
+      set(target, key, value) {
+        target[key] = value;
+        return true;
+      },
     },
-    set(target, key, value) {
-      target[key] = value;
-      return true;
-    },
-  });
+  );
   return { ctx, filled, stroked };
 }
 
@@ -66,7 +69,17 @@ describe('message glyphs', () => {
   });
 
   it('marks: a reply’s ✓ or ✕, an AppendEntries’ entry count up to 9+', () => {
-    const reply = glyphOf({ type: 'AppendEntriesReply', term: 1, from: 2, to: 1, success: false, prevLogIndex: 1, matchIndex: 0, conflictIndex: 1, conflictTerm: 0 });
+    const reply = glyphOf({
+      type: 'AppendEntriesReply',
+      term: 1,
+      from: 2,
+      to: 1,
+      success: false,
+      prevLogIndex: 1,
+      matchIndex: 0,
+      conflictIndex: 1,
+      conflictTerm: 0,
+    });
     expect(glyphMark(reply)).toEqual({ text: '✕', tone: 'no' });
     expect(glyphMark({ kind: 'append', reply: false, ok: null, count: 12 })).toEqual({ text: '9+', tone: 'count' });
     expect(glyphMark({ kind: 'heartbeat', reply: false, ok: null, count: 0 })).toBeNull();

@@ -81,7 +81,10 @@ describe('logs', () => {
     expect(row.querySelector('.log-snapshot')).toHaveTextContent(`snapshot 1–${node.snapshotIndex} · t${node.snapshotTerm}`);
     const items = entries(leader);
     expect(items).toHaveLength(4 - node.snapshotIndex);
-    expect(items[0]).toHaveAttribute('aria-label', expect.stringMatching(new RegExp(`^Index ${node.snapshotIndex + 1}, term \\d+, command`)));
+    expect(items[0]).toHaveAttribute(
+      'aria-label',
+      expect.stringMatching(new RegExp(`^Index ${node.snapshotIndex + 1}, term \\d+, command`)),
+    );
     expect(items[0]).toHaveStyle({ gridColumnStart: String(node.snapshotIndex + 1) });
     expect(container.querySelectorAll('.log-snapshot').length).toBeGreaterThanOrEqual(1);
   });

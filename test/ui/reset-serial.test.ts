@@ -60,7 +60,11 @@ function stubStorage() {
 
 const labs: Lab[] = [];
 afterEach(async () => {
-  for (const lab of labs.splice(0)) await lab.store.getState().cluster.destroy().catch(() => undefined);
+  for (const lab of labs.splice(0))
+    await lab.store
+      .getState()
+      .cluster.destroy()
+      .catch(() => undefined);
   made.length = 0;
   destroyed.length = 0;
 });

@@ -16,7 +16,10 @@ async function untilLeader(lab: Lab): Promise<number> {
   throw new Error('no leader');
 }
 
-const starts = (lab: Lab) => state(lab).cluster.actions().filter((a) => a.kind === 'start');
+const starts = (lab: Lab) =>
+  state(lab)
+    .cluster.actions()
+    .filter((a) => a.kind === 'start');
 
 describe('lab store', () => {
   it('starts with 5 nodes, seed 1, playing, at the default speed and the UI network', () => {
@@ -127,7 +130,11 @@ describe('lab store', () => {
     expect(minority).toContain(leader);
     state(lab).disconnect(3);
     state(lab).healAll();
-    expect(state(lab).links.slice(1).every((row) => row.slice(1).every(Boolean))).toBe(true);
+    expect(
+      state(lab)
+        .links.slice(1)
+        .every((row) => row.slice(1).every(Boolean)),
+    ).toBe(true);
     expect(state(lab).nodes.every((n) => n.connected)).toBe(true);
   });
 

@@ -9,7 +9,10 @@ import { createCluster, registerTransport, type Cluster } from '../../src/sim';
 import { createLoopbackPort, databaseName, IdbStorage, workerTransport } from '../../src/worker';
 import { DISK_FORMAT } from '../../src/worker/idb-storage';
 
-registerTransport('worker', workerTransport(() => createLoopbackPort({ openStorage: (name) => IdbStorage.open(name) })));
+registerTransport(
+  'worker',
+  workerTransport(() => createLoopbackPort({ openStorage: (name) => IdbStorage.open(name) })),
+);
 
 const clusters: Cluster[] = [];
 afterEach(async () => {
@@ -120,16 +123,48 @@ describe('IdbStorage.load refuses a corrupt disk, naming the database and the re
   it.each<[string, (s: Stores) => void, string]>([
     ['a deleted log record', ({ log }) => log.delete(3), 'log record 3 is missing (records 1, 2, 4…)'],
     ['the first log record deleted', ({ log }) => log.delete(1), 'log record 1 is missing (records 2…)'],
-    ['term -5', ({ meta }) => meta.put({ term: -5, votedFor: 2 }, 'hardState'), 'meta record "hardState": term must be a term (an integer in 0..1099511627776), got -5'],
-    ['term "x"', ({ meta }) => meta.put({ term: 'x', votedFor: 2 }, 'hardState'), 'meta record "hardState": term must be a term (an integer in 0..1099511627776), got "x"'],
-    ['term 2**53', ({ meta }) => meta.put({ term: 2 ** 53, votedFor: 2 }, 'hardState'), 'meta record "hardState": term must be a term (an integer in 0..1099511627776), got 9007199254740992'],
+    [
+      'term -5',
+      ({ meta }) => meta.put({ term: -5, votedFor: 2 }, 'hardState'),
+      'meta record "hardState": term must be a term (an integer in 0..1099511627776), got -5',
+    ],
+    [
+      'term "x"',
+      ({ meta }) => meta.put({ term: 'x', votedFor: 2 }, 'hardState'),
+      'meta record "hardState": term must be a term (an integer in 0..1099511627776), got "x"',
+    ],
+    [
+      'term 2**53',
+      ({ meta }) => meta.put({ term: 2 ** 53, votedFor: 2 }, 'hardState'),
+      'meta record "hardState": term must be a term (an integer in 0..1099511627776), got 9007199254740992',
+    ],
     ['votedFor missing', ({ meta }) => meta.put({ term: 3 }, 'hardState'), 'meta record "hardState": votedFor is missing'],
     ['an unknown format version', ({ meta }) => meta.put(2, 'format'), 'meta record "format" is 2, but this build reads only format 1'],
-    ['a format that is not a number', ({ meta }) => meta.put('v1', 'format'), 'meta record "format" is "v1", but this build reads only format 1'],
-    ['terms decreasing', ({ log }) => log.put({ index: 4, term: 1, command: 'c4' }), "log record 4 has term 1, below record 3's term 2 (terms never decrease along a log, §5.3)"],
-    ['a term above currentTerm', ({ log }) => log.put({ index: 6, term: 9, command: 'c6' }), 'log record 6 has term 9, above currentTerm 3'],
-    ['a command that is not a string', ({ log }) => log.put({ index: 2, term: 1, command: 5 }), 'log record 2: command must be a command (a string), got 5'],
-    ['a record with an extra field', ({ log }) => log.put({ index: 2, term: 1, command: 'c2', note: 'x' }), 'log record 2: note is not a known field'],
+    [
+      'a format that is not a number',
+      ({ meta }) => meta.put('v1', 'format'),
+      'meta record "format" is "v1", but this build reads only format 1',
+    ],
+    [
+      'terms decreasing',
+      ({ log }) => log.put({ index: 4, term: 1, command: 'c4' }),
+      "log record 4 has term 1, below record 3's term 2 (terms never decrease along a log, §5.3)",
+    ],
+    [
+      'a term above currentTerm',
+      ({ log }) => log.put({ index: 6, term: 9, command: 'c6' }),
+      'log record 6 has term 9, above currentTerm 3',
+    ],
+    [
+      'a command that is not a string',
+      ({ log }) => log.put({ index: 2, term: 1, command: 5 }),
+      'log record 2: command must be a command (a string), got 5',
+    ],
+    [
+      'a record with an extra field',
+      ({ log }) => log.put({ index: 2, term: 1, command: 'c2', note: 'x' }),
+      'log record 2: note is not a known field',
+    ],
     [
       'records the snapshot covers',
       ({ meta }) => meta.put({ lastIncludedIndex: 3, lastIncludedTerm: 2, data: {} }, 'snapshot'),
@@ -163,10 +198,26 @@ describe('a node with a corrupt disk is crashed with the reason, and the rest of
   let n = 0;
   it.each<[string, (s: Stores) => void, (db: string) => string]>([
     ['a deleted log record', ({ log }) => log.delete(3), (db) => `disk ${db} is corrupt: log record 3 is missing (records 1, 2, 4…)`],
-    ['votedFor 99', ({ meta }) => meta.put({ term: 1000, votedFor: 99 }, 'hardState'), (db) => `disk ${db} is corrupt: hardState.votedFor is 99, not a member of the cluster (nodes 1, 2, 3)`],
-    ['term -5', ({ meta }) => meta.put({ term: -5, votedFor: 0 }, 'hardState'), (db) => `disk ${db} is corrupt: meta record "hardState": term must be a term (an integer in 0..1099511627776), got -5`],
-    ['term "x"', ({ meta }) => meta.put({ term: 'x', votedFor: 0 }, 'hardState'), (db) => `disk ${db} is corrupt: meta record "hardState": term must be a term (an integer in 0..1099511627776), got "x"`],
-    ['an unknown format version', ({ meta }) => meta.put(7, 'format'), (db) => `disk ${db} is corrupt: meta record "format" is 7, but this build reads only format 1`],
+    [
+      'votedFor 99',
+      ({ meta }) => meta.put({ term: 1000, votedFor: 99 }, 'hardState'),
+      (db) => `disk ${db} is corrupt: hardState.votedFor is 99, not a member of the cluster (nodes 1, 2, 3)`,
+    ],
+    [
+      'term -5',
+      ({ meta }) => meta.put({ term: -5, votedFor: 0 }, 'hardState'),
+      (db) => `disk ${db} is corrupt: meta record "hardState": term must be a term (an integer in 0..1099511627776), got -5`,
+    ],
+    [
+      'term "x"',
+      ({ meta }) => meta.put({ term: 'x', votedFor: 0 }, 'hardState'),
+      (db) => `disk ${db} is corrupt: meta record "hardState": term must be a term (an integer in 0..1099511627776), got "x"`,
+    ],
+    [
+      'an unknown format version',
+      ({ meta }) => meta.put(7, 'format'),
+      (db) => `disk ${db} is corrupt: meta record "format" is 7, but this build reads only format 1`,
+    ],
   ])('%s', async (_name, edit, reason) => {
     const storageKey = `corrupt-cluster-${++n}`;
     const first = createCluster({ nodes: 3, seed: 21, transport: 'worker', storageKey });

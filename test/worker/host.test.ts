@@ -63,8 +63,19 @@ describe('the host refuses forged and misaddressed messages (the core never sees
     const disk = new MemoryStorage();
     const h = hostOn(disk);
     asOutput(await h.init());
-    const append: Message = { type: 'AppendEntries', from: 2, to: 3, term: 4, prevLogIndex: 0, prevLogTerm: 0, entries: [{ index: 1, term: 4, command: 'x' }], leaderCommit: 1 };
-    expect(asError(await h.send({ type: 'deliver', message: append }))).toMatch(/^malformed message \(message\.to is 3, but this is node 1 \(a message for another node\)\)/);
+    const append: Message = {
+      type: 'AppendEntries',
+      from: 2,
+      to: 3,
+      term: 4,
+      prevLogIndex: 0,
+      prevLogTerm: 0,
+      entries: [{ index: 1, term: 4, command: 'x' }],
+      leaderCommit: 1,
+    };
+    expect(asError(await h.send({ type: 'deliver', message: append }))).toMatch(
+      /^malformed message \(message\.to is 3, but this is node 1 \(a message for another node\)\)/,
+    );
     expect(disk.currentTerm).toBe(0);
     expect(disk.storedEntries).toEqual([]);
     // The node goes on: the same message addressed to it is taken.
@@ -91,16 +102,36 @@ describe('the host refuses forged and misaddressed messages (the core never sees
     const h = hostOn(disk);
     asOutput(await h.init());
     const forged = { type: 'RequestVote', from: 2, to: 1, term, lastLogIndex: 0, lastLogTerm: 0 };
-    expect(asError(await h.send({ type: 'deliver', message: forged }))).toMatch(/^malformed message \(message\.term must be a term \(an integer in 0\.\.1099511627776\), got /);
+    expect(asError(await h.send({ type: 'deliver', message: forged }))).toMatch(
+      /^malformed message \(message\.term must be a term \(an integer in 0\.\.1099511627776\), got /,
+    );
     expect(disk.currentTerm).toBe(0);
     expect(asOutput(await h.send({ type: 'tick' })).state.role).toBe('follower');
   });
 
   it.each([
-    ['a gap', [{ index: 1, term: 1, command: 'a' }, { index: 3, term: 1, command: 'b' }], 'entries[1] has index 3, expected 2'],
+    [
+      'a gap',
+      [
+        { index: 1, term: 1, command: 'a' },
+        { index: 3, term: 1, command: 'b' },
+      ],
+      'entries[1] has index 3, expected 2',
+    ],
     ['a term above the leader’s', [{ index: 1, term: 5, command: 'a' }], "entries[0] has term 5, above the message's term 2"],
-    ['decreasing terms', [{ index: 1, term: 2, command: 'a' }, { index: 2, term: 1, command: 'b' }], 'entries[1] has term 1, below the term 2 before it'],
-    ['a non-string command', [{ index: 1, term: 1, command: { run: 'x' } }], 'entries[0].command must be a command (a string), got a object'],
+    [
+      'decreasing terms',
+      [
+        { index: 1, term: 2, command: 'a' },
+        { index: 2, term: 1, command: 'b' },
+      ],
+      'entries[1] has term 1, below the term 2 before it',
+    ],
+    [
+      'a non-string command',
+      [{ index: 1, term: 1, command: { run: 'x' } }],
+      'entries[0].command must be a command (a string), got a object',
+    ],
     ['a missing term', [{ index: 1, command: 'a' }], 'entries[0].term is missing'],
   ])('an AppendEntries with %s is refused without crashing the core', async (_name, entries, reason) => {
     const disk = new MemoryStorage();
@@ -132,9 +163,21 @@ describe('the host refuses a disk it cannot recover from (any Storage)', () => {
     wipe: () => undefined,
   });
   it.each([
-    ['votedFor 99', { hardState: { term: 3, votedFor: 99 }, snapshot: null, entries: [] }, 'disk db-1 is corrupt: hardState.votedFor is 99, not a member of the cluster (nodes 1, 2, 3, 4, 5)'],
-    ['term -5', { hardState: { term: -5, votedFor: 0 }, snapshot: null, entries: [] }, 'disk db-1 is corrupt: hardState.term must be a term (an integer in 0..1099511627776), got -5'],
-    ['term "x"', { hardState: { term: 'x', votedFor: 0 }, snapshot: null, entries: [] }, 'disk db-1 is corrupt: hardState.term must be a term (an integer in 0..1099511627776), got "x"'],
+    [
+      'votedFor 99',
+      { hardState: { term: 3, votedFor: 99 }, snapshot: null, entries: [] },
+      'disk db-1 is corrupt: hardState.votedFor is 99, not a member of the cluster (nodes 1, 2, 3, 4, 5)',
+    ],
+    [
+      'term -5',
+      { hardState: { term: -5, votedFor: 0 }, snapshot: null, entries: [] },
+      'disk db-1 is corrupt: hardState.term must be a term (an integer in 0..1099511627776), got -5',
+    ],
+    [
+      'term "x"',
+      { hardState: { term: 'x', votedFor: 0 }, snapshot: null, entries: [] },
+      'disk db-1 is corrupt: hardState.term must be a term (an integer in 0..1099511627776), got "x"',
+    ],
     [
       'a missing log record',
       { hardState: { term: 1, votedFor: 0 }, snapshot: null, entries: [1, 2, 4, 5].map((index) => ({ index, term: 1, command: 'c' })) },
@@ -198,7 +241,9 @@ const requestVote = (from: number, term: number): ToWorker => ({
   message: { type: 'RequestVote', from, to: 1, term, lastLogIndex: 0, lastLogTerm: 0 },
 });
 const grantsIn = (posted: readonly FromWorker[], term: number) =>
-  posted.flatMap((m) => (m.type === 'output' ? m.messages : [])).filter((m) => m.type === 'RequestVoteReply' && m.voteGranted && m.term === term);
+  posted
+    .flatMap((m) => (m.type === 'output' ? m.messages : []))
+    .filter((m) => m.type === 'RequestVoteReply' && m.voteGranted && m.term === term);
 
 describe('durability: nothing leaves before its persist ops are on stable storage (Figure 2)', () => {
   it('a vote is not acknowledged while its write is pending; after a power cut the node has not voted, so it cannot vote twice', async () => {

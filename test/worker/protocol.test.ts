@@ -71,7 +71,13 @@ const samples: Record<Message['type'], Message> = {
     conflictIndex: 3,
     conflictTerm: 2,
   },
-  InstallSnapshot: { type: 'InstallSnapshot', from: 2, to: 1, term: 3, snapshot: { lastIncludedIndex: 5, lastIncludedTerm: 2, data: { x: '1' } } },
+  InstallSnapshot: {
+    type: 'InstallSnapshot',
+    from: 2,
+    to: 1,
+    term: 3,
+    snapshot: { lastIncludedIndex: 5, lastIncludedTerm: 2, data: { x: '1' } },
+  },
   InstallSnapshotReply: { type: 'InstallSnapshotReply', from: 2, to: 1, term: 3, lastIncludedIndex: 5 },
 };
 
@@ -97,7 +103,9 @@ describe('message schemas (Figure 2 RPCs, Figure 13 InstallSnapshot)', () => {
 
   it.each(BAD_NUMBERS)('refuses a term of %s in every message type', (_name, bad) => {
     for (const type of Object.keys(samples) as Message['type'][]) {
-      expect(explain(MessageSchema, forged(type, { term: bad }), 'message'), type).toMatch(/^message\.term must be a term \(an integer in 0\.\.1099511627776\), got /);
+      expect(explain(MessageSchema, forged(type, { term: bad }), 'message'), type).toMatch(
+        /^message\.term must be a term \(an integer in 0\.\.1099511627776\), got /,
+      );
     }
   });
 
@@ -117,7 +125,9 @@ describe('message schemas (Figure 2 RPCs, Figure 13 InstallSnapshot)', () => {
   it('refuses ids that are not node ids, unknown types, missing and unknown fields', () => {
     expect(explain(MessageSchema, forged('RequestVote', { from: 0 }))).toBe('from must be a node id (an integer >= 1), got 0');
     expect(explain(MessageSchema, forged('RequestVote', { to: 2.5 }))).toBe('to must be a node id (an integer >= 1), got 2.5');
-    expect(explain(MessageSchema, forged('RequestVote', { type: 'Vote' }))).toMatch(/^type must be "RequestVote" \| "RequestVoteReply" \| .*, got "Vote"$/);
+    expect(explain(MessageSchema, forged('RequestVote', { type: 'Vote' }))).toMatch(
+      /^type must be "RequestVote" \| "RequestVoteReply" \| .*, got "Vote"$/,
+    );
     expect(explain(MessageSchema, forged('RequestVoteReply', { voteGranted: 'yes' }))).toBe('voteGranted must be a boolean, got "yes"');
     const { lastLogTerm: _dropped, ...missing } = samples.RequestVote as Extract<Message, { type: 'RequestVote' }>;
     expect(explain(MessageSchema, missing)).toBe('lastLogTerm is missing');
@@ -136,8 +146,18 @@ describe('message schemas (Figure 2 RPCs, Figure 13 InstallSnapshot)', () => {
       ['a gap', [entry(3, 2), entry(5, 2)], 'entries[1] has index 5, expected 4 (entries are consecutive)', {}],
       ['a wrong start', [entry(4, 2)], 'entries[0] has index 4, expected 3 (entries are consecutive)', {}],
       ['a duplicate', [entry(3, 2), entry(3, 2)], 'entries[1] has index 3, expected 4 (entries are consecutive)', {}],
-      ['decreasing terms', [entry(3, 3), entry(4, 2)], 'entries[1] has term 2, below the term 3 before it (terms never decrease along a log, §5.3)', {}],
-      ['a term below prevLogTerm', [entry(3, 2)], 'entries[0] has term 2, below the term 3 before it (terms never decrease along a log, §5.3)', { prevLogTerm: 3 }],
+      [
+        'decreasing terms',
+        [entry(3, 3), entry(4, 2)],
+        'entries[1] has term 2, below the term 3 before it (terms never decrease along a log, §5.3)',
+        {},
+      ],
+      [
+        'a term below prevLogTerm',
+        [entry(3, 2)],
+        'entries[0] has term 2, below the term 3 before it (terms never decrease along a log, §5.3)',
+        { prevLogTerm: 3 },
+      ],
       ['a term above the message term', [entry(3, 4)], "entries[0] has term 4, above the message's term 3", {}],
     ])('refuses %s', (_name, entries, reason, patch) => {
       expect(explain(AppendEntriesSchema, withEntries(entries, patch))).toBe(reason);
@@ -145,11 +165,23 @@ describe('message schemas (Figure 2 RPCs, Figure 13 InstallSnapshot)', () => {
     });
 
     it.each([
-      ['term 0', { index: 3, term: 0, command: 'x' }, 'entries[0].term must be an entry\'s term (an integer in 1..1099511627776), got 0'],
-      ['term 2**53', { index: 3, term: 2 ** 53, command: 'x' }, "entries[0].term must be an entry's term (an integer in 1..1099511627776), got 9007199254740992"],
-      ['index 1e300', { index: 1e300, term: 2, command: 'x' }, "entries[0].index must be an entry's index (an integer in 1..1099511627776), got 1e+300"],
+      ['term 0', { index: 3, term: 0, command: 'x' }, "entries[0].term must be an entry's term (an integer in 1..1099511627776), got 0"],
+      [
+        'term 2**53',
+        { index: 3, term: 2 ** 53, command: 'x' },
+        "entries[0].term must be an entry's term (an integer in 1..1099511627776), got 9007199254740992",
+      ],
+      [
+        'index 1e300',
+        { index: 1e300, term: 2, command: 'x' },
+        "entries[0].index must be an entry's index (an integer in 1..1099511627776), got 1e+300",
+      ],
       ['a number command', { index: 3, term: 2, command: 5 }, 'entries[0].command must be a command (a string), got 5'],
-      ['a long command', { index: 3, term: 2, command: 'x'.repeat(MAX_COMMAND_LENGTH + 1) }, `entries[0].command must be a command of at most ${MAX_COMMAND_LENGTH} characters, got ${MAX_COMMAND_LENGTH + 1}`],
+      [
+        'a long command',
+        { index: 3, term: 2, command: 'x'.repeat(MAX_COMMAND_LENGTH + 1) },
+        `entries[0].command must be a command of at most ${MAX_COMMAND_LENGTH} characters, got ${MAX_COMMAND_LENGTH + 1}`,
+      ],
       ['a missing command', { index: 3, term: 2 }, 'entries[0].command is missing'],
       ['an extra field', { index: 3, term: 2, command: 'x', by: 1 }, 'entries[0].by is not a known field'],
       ['null', null, 'entries[0] must be an object, got null'],
@@ -167,17 +199,35 @@ describe('message schemas (Figure 2 RPCs, Figure 13 InstallSnapshot)', () => {
   describe('snapshots (§7, Figure 13)', () => {
     const snap = (s: unknown) => forged('InstallSnapshot', { snapshot: s });
     it.each([
-      ['data with a number value', { lastIncludedIndex: 5, lastIncludedTerm: 2, data: { a: 1 } }, 'snapshot.data["a"] must be a string, got 1'],
-      ['data as an array', { lastIncludedIndex: 5, lastIncludedTerm: 2, data: ['a'] }, 'snapshot.data must be a plain record of strings, got an array'],
-      ['index 0 with term 2', { lastIncludedIndex: 0, lastIncludedTerm: 2, data: {} }, 'snapshot: lastIncludedIndex 0 and lastIncludedTerm 2 must both be 0 or both be >= 1'],
-      ['a term of 1e300', { lastIncludedIndex: 5, lastIncludedTerm: 1e300, data: {} }, 'snapshot.lastIncludedTerm must be a term (an integer in 0..1099511627776), got 1e+300'],
+      [
+        'data with a number value',
+        { lastIncludedIndex: 5, lastIncludedTerm: 2, data: { a: 1 } },
+        'snapshot.data["a"] must be a string, got 1',
+      ],
+      [
+        'data as an array',
+        { lastIncludedIndex: 5, lastIncludedTerm: 2, data: ['a'] },
+        'snapshot.data must be a plain record of strings, got an array',
+      ],
+      [
+        'index 0 with term 2',
+        { lastIncludedIndex: 0, lastIncludedTerm: 2, data: {} },
+        'snapshot: lastIncludedIndex 0 and lastIncludedTerm 2 must both be 0 or both be >= 1',
+      ],
+      [
+        'a term of 1e300',
+        { lastIncludedIndex: 5, lastIncludedTerm: 1e300, data: {} },
+        'snapshot.lastIncludedTerm must be a term (an integer in 0..1099511627776), got 1e+300',
+      ],
     ])('refuses a snapshot with %s', (_name, s, reason) => {
       expect(explain(MessageSchema, snap(s))).toBe(reason);
     });
 
     it('checks an own "__proto__" key (structured cloning keeps it) like any other', () => {
       const data: unknown = structuredClone(JSON.parse('{"__proto__": 5, "a": "b"}'));
-      expect(explain(SnapshotSchema, { lastIncludedIndex: 1, lastIncludedTerm: 1, data })).toBe('data["__proto__"] must be a string, got 5');
+      expect(explain(SnapshotSchema, { lastIncludedIndex: 1, lastIncludedTerm: 1, data })).toBe(
+        'data["__proto__"] must be a string, got 5',
+      );
       const fine: unknown = structuredClone(JSON.parse('{"__proto__": "x"}'));
       expect(explain(SnapshotSchema, { lastIncludedIndex: 1, lastIncludedTerm: 1, data: fine })).toBeNull();
     });
@@ -193,7 +243,14 @@ describe('message schemas (Figure 2 RPCs, Figure 13 InstallSnapshot)', () => {
 
 const settings: WorkerNodeSettings = workerSettings();
 const self = membershipOf(settings);
-const deliver = (message: unknown, patch: Record<string, unknown> = {}): unknown => ({ v: 1, type: 'deliver', seq: 2, now: 10, message, ...patch });
+const deliver = (message: unknown, patch: Record<string, unknown> = {}): unknown => ({
+  v: 1,
+  type: 'deliver',
+  seq: 2,
+  now: 10,
+  message,
+  ...patch,
+});
 
 describe('invalidToWorker', () => {
   it('accepts every well-formed input', () => {
@@ -208,7 +265,9 @@ describe('invalidToWorker', () => {
   });
 
   it('refuses a message addressed to another node, from a non-member, or from itself', () => {
-    expect(invalidToWorker(deliver(forged('AppendEntries', { to: 3 })), self)).toBe('message.to is 3, but this is node 1 (a message for another node)');
+    expect(invalidToWorker(deliver(forged('AppendEntries', { to: 3 })), self)).toBe(
+      'message.to is 3, but this is node 1 (a message for another node)',
+    );
     for (const from of [41, 42]) {
       expect(invalidToWorker(deliver(forged('RequestVoteReply', { from })), self)).toBe(
         `message.from is ${from}, not a member of the cluster (nodes 1, 2, 3, 4, 5)`,
@@ -226,9 +285,13 @@ describe('invalidToWorker', () => {
   it('refuses bad envelopes: version, type, seq, now, command', () => {
     expect(invalidToWorker('tick')).toBe('not an object');
     expect(invalidToWorker({ v: 2, type: 'tick', seq: 1, now: 0 })).toBe('protocol version 2 is not 1');
-    expect(invalidToWorker({ v: 1, type: 'reboot', seq: 1, now: 0 })).toMatch(/^type must be "init" \| "tick" \| "deliver" \| "propose" \| "timeout", got "reboot"$/);
+    expect(invalidToWorker({ v: 1, type: 'reboot', seq: 1, now: 0 })).toMatch(
+      /^type must be "init" \| "tick" \| "deliver" \| "propose" \| "timeout", got "reboot"$/,
+    );
     expect(invalidToWorker({ v: 1, type: 'tick', seq: 0, now: 0 })).toBe('seq must be a sequence number (an integer >= 1)');
-    expect(invalidToWorker({ v: 1, type: 'tick', seq: 1, now: NaN })).toBe('now must be a virtual time (a finite number of ms >= 0), got NaN');
+    expect(invalidToWorker({ v: 1, type: 'tick', seq: 1, now: NaN })).toBe(
+      'now must be a virtual time (a finite number of ms >= 0), got NaN',
+    );
     expect(invalidToWorker({ v: 1, type: 'tick', seq: 1, now: -1 })).toMatch(/^now must be a virtual time/);
     expect(invalidToWorker({ v: 1, type: 'propose', seq: 1, now: 0, command: 'x'.repeat(MAX_COMMAND_LENGTH + 1) })).toBe(
       `command must be a command of at most ${MAX_COMMAND_LENGTH} characters, got ${MAX_COMMAND_LENGTH + 1}`,
@@ -277,7 +340,16 @@ const output = (patch: Partial<Record<keyof Output, unknown>> = {}): unknown => 
   ...patch,
 });
 const reply = (patch: Record<string, unknown> = {}) => ({ ...samples.RequestVoteReply, from: 1, to: 2, ...patch });
-const voteEvent = (patch: Record<string, unknown> = {}) => ({ kind: 'vote', at: 5, node: 1, term: 3, candidate: 2, granted: true, reason: 'ok', ...patch });
+const voteEvent = (patch: Record<string, unknown> = {}) => ({
+  kind: 'vote',
+  at: 5,
+  node: 1,
+  term: 3,
+  candidate: 2,
+  granted: true,
+  reason: 'ok',
+  ...patch,
+});
 
 describe('invalidFromWorker', () => {
   it('accepts a well-formed output and error', () => {
@@ -294,37 +366,57 @@ describe('invalidFromWorker', () => {
 
   it('refuses messages not from this node, to a non-member or to itself, and events of another node', () => {
     expect(invalidFromWorker(output({ messages: [reply({ from: 2, to: 3 })] }), self)).toBe('messages[0].from is 2, but this is node 1');
-    expect(invalidFromWorker(output({ messages: [reply({ to: 42 })] }), self)).toBe('messages[0].to is 42, not a member of the cluster (nodes 1, 2, 3, 4, 5)');
+    expect(invalidFromWorker(output({ messages: [reply({ to: 42 })] }), self)).toBe(
+      'messages[0].to is 42, not a member of the cluster (nodes 1, 2, 3, 4, 5)',
+    );
     expect(invalidFromWorker(output({ messages: [reply({ to: 1 })] }), self)).toBe('messages[0].to is 1, the node itself');
     expect(invalidFromWorker(output({ events: [voteEvent({ node: 4 })] }), self)).toBe('events[0].node is 4, but this is node 1');
   });
 
   it('refuses a volatile state naming non-members or out of order', () => {
-    expect(invalidFromWorker(output({ state: { ...state, leader: 9 } }), self)).toBe('state.leader is 9, not a member of the cluster (nodes 1, 2, 3, 4, 5)');
-    expect(invalidFromWorker(output({ state: { ...state, role: 'candidate', votes: [1, 7] } }), self)).toMatch(/state\.votes has a voter that is 7/);
-    expect(invalidFromWorker(output({ state: { ...state, lastApplied: 3, commitIndex: 2 } }), self)).toBe('state: lastApplied 3 is above commitIndex 2');
+    expect(invalidFromWorker(output({ state: { ...state, leader: 9 } }), self)).toBe(
+      'state.leader is 9, not a member of the cluster (nodes 1, 2, 3, 4, 5)',
+    );
+    expect(invalidFromWorker(output({ state: { ...state, role: 'candidate', votes: [1, 7] } }), self)).toMatch(
+      /state\.votes has a voter that is 7/,
+    );
+    expect(invalidFromWorker(output({ state: { ...state, lastApplied: 3, commitIndex: 2 } }), self)).toBe(
+      'state: lastApplied 3 is above commitIndex 2',
+    );
     const leader = { ...state, role: 'leader', leader: 1, nextIndex: { 1: 1, 2: 1 }, matchIndex: { 2: 0 } };
-    expect(invalidFromWorker(output({ state: leader }), self)).toBe('state.nextIndex has an entry for node 1, not a follower in the cluster');
-    expect(invalidFromWorker(output({ state: { ...leader, nextIndex: { x: 1 } } }), self)).toBe('state.nextIndex has key "x", which is not a node id');
-    expect(invalidFromWorker(output({ state: { ...state, nextIndex: { 2: 1 } } }), self)).toMatch(/must be records on a leader and null otherwise/);
+    expect(invalidFromWorker(output({ state: leader }), self)).toBe(
+      'state.nextIndex has an entry for node 1, not a follower in the cluster',
+    );
+    expect(invalidFromWorker(output({ state: { ...leader, nextIndex: { x: 1 } } }), self)).toBe(
+      'state.nextIndex has key "x", which is not a node id',
+    );
+    expect(invalidFromWorker(output({ state: { ...state, nextIndex: { 2: 1 } } }), self)).toMatch(
+      /must be records on a leader and null otherwise/,
+    );
     expect(invalidFromWorker(output({ deadline: NaN }), self)).toBe('deadline must be a deadline (virtual ms >= 0, or Infinity), got NaN');
   });
 
   it('refuses malformed persist ops, events and results', () => {
     const badOp = { kind: 'entries', fromIndex: 3, entries: [entry(4, 1)] };
-    expect(invalidFromWorker(output({ persist: [badOp] }), self)).toBe('persist[0]: entries[0] has index 4, expected 3 (entries are consecutive)');
+    expect(invalidFromWorker(output({ persist: [badOp] }), self)).toBe(
+      'persist[0]: entries[0] has index 4, expected 3 (entries are consecutive)',
+    );
     expect(invalidFromWorker(output({ persist: [{ kind: 'hardState', hardState: { term: -5, votedFor: 0 } }] }), self)).toBe(
       'persist[0].hardState.term must be a term (an integer in 0..1099511627776), got -5',
     );
     expect(invalidFromWorker(output({ events: [{ kind: 'apply', at: 1, node: 1, index: 1, term: 1, command: 7 }] }), self)).toBe(
       'events[0].command must be a command (a string), got 7',
     );
-    expect(invalidFromWorker(output({ result: { index: 4, term: 2, isLeader: false } }), self)).toBe('result: index 4 does not fit isLeader false');
+    expect(invalidFromWorker(output({ result: { index: 4, term: 2, isLeader: false } }), self)).toBe(
+      'result: index 4 does not fit isLeader false',
+    );
   });
 
   it('refuses a recovered disk that votes for a non-member or has a gap', () => {
     const recovered: PersistentState = { hardState: { term: 3, votedFor: 99 }, snapshot: null, entries: [] };
-    expect(invalidFromWorker(output({ recovered }), self)).toBe('recovered: hardState.votedFor is 99, not a member of the cluster (nodes 1, 2, 3, 4, 5)');
+    expect(invalidFromWorker(output({ recovered }), self)).toBe(
+      'recovered: hardState.votedFor is 99, not a member of the cluster (nodes 1, 2, 3, 4, 5)',
+    );
     const gap = { hardState: { term: 3, votedFor: 0 }, snapshot: null, entries: [entry(1, 1), entry(3, 1)] };
     expect(invalidFromWorker(output({ recovered: gap }), self)).toBe('recovered: log record 2 is missing (records 1, 3)');
   });
@@ -353,12 +445,32 @@ describe('stored state (a disk read back)', () => {
     ['a duplicate', disk([1, 2, 2, 3].map((i) => entry(i, 1))), 'log record 2 appears twice'],
     ['records out of order', disk([entry(1, 1), entry(3, 1), entry(2, 1)]), 'log record 2 is missing (records 1, 3…)'],
     ['a record before its predecessor', disk([entry(1, 1), entry(2, 1), entry(1, 1)]), 'log record 1 comes after record 2'],
-    ['decreasing terms', disk([entry(1, 2), entry(2, 1)]), "log record 2 has term 1, below record 1's term 2 (terms never decrease along a log, §5.3)"],
+    [
+      'decreasing terms',
+      disk([entry(1, 2), entry(2, 1)]),
+      "log record 2 has term 1, below record 1's term 2 (terms never decrease along a log, §5.3)",
+    ],
     ['a term above currentTerm', disk([entry(1, 6)]), 'log record 1 has term 6, above currentTerm 5'],
-    ['a record inside the snapshot', disk([entry(3, 2)], 5, 0, { lastIncludedIndex: 3, lastIncludedTerm: 2, data: {} }), "log record 3 is at or below the snapshot's lastIncludedIndex 3 (§7: the snapshot replaces those entries)"],
-    ['a gap after the snapshot', disk([entry(5, 2)], 5, 0, { lastIncludedIndex: 3, lastIncludedTerm: 2, data: {} }), 'log record 4 is missing (the snapshot ends at 3; records 5)'],
-    ['a term below the snapshot term', disk([entry(4, 1)], 5, 0, { lastIncludedIndex: 3, lastIncludedTerm: 2, data: {} }), "log record 4 has term 1, below the snapshot's lastIncludedTerm 2"],
-    ['a snapshot from a later term', disk([], 1, 0, { lastIncludedIndex: 3, lastIncludedTerm: 2, data: {} }), "the snapshot's lastIncludedTerm 2 is above currentTerm 1"],
+    [
+      'a record inside the snapshot',
+      disk([entry(3, 2)], 5, 0, { lastIncludedIndex: 3, lastIncludedTerm: 2, data: {} }),
+      "log record 3 is at or below the snapshot's lastIncludedIndex 3 (§7: the snapshot replaces those entries)",
+    ],
+    [
+      'a gap after the snapshot',
+      disk([entry(5, 2)], 5, 0, { lastIncludedIndex: 3, lastIncludedTerm: 2, data: {} }),
+      'log record 4 is missing (the snapshot ends at 3; records 5)',
+    ],
+    [
+      'a term below the snapshot term',
+      disk([entry(4, 1)], 5, 0, { lastIncludedIndex: 3, lastIncludedTerm: 2, data: {} }),
+      "log record 4 has term 1, below the snapshot's lastIncludedTerm 2",
+    ],
+    [
+      'a snapshot from a later term',
+      disk([], 1, 0, { lastIncludedIndex: 3, lastIncludedTerm: 2, data: {} }),
+      "the snapshot's lastIncludedTerm 2 is above currentTerm 1",
+    ],
     ['a vote for a non-member', disk([], 5, 99), 'hardState.votedFor is 99, not a member of the cluster (nodes 1, 2, 3)'],
     ['a vote in term 0', disk([], 0, 2), 'hardState votes for node 2 in term 0, when no election has happened'],
   ])('refuses %s', (_name, state, reason) => {
@@ -366,10 +478,17 @@ describe('stored state (a disk read back)', () => {
   });
 
   it('accepts a consistent disk, and checks shapes through PersistentStateSchema', () => {
-    const ok = disk([4, 5].map((i) => entry(i, 3)), 5, 2, { lastIncludedIndex: 3, lastIncludedTerm: 2, data: { a: 'b' } });
+    const ok = disk(
+      [4, 5].map((i) => entry(i, 3)),
+      5,
+      2,
+      { lastIncludedIndex: 3, lastIncludedTerm: 2, data: { a: 'b' } },
+    );
     expect(storedStateProblem(ok, members)).toBeNull();
     expect(explain(PersistentStateSchema, ok)).toBeNull();
-    expect(explain(PersistentStateSchema, { ...ok, hardState: { term: 'x', votedFor: 0 } })).toBe('hardState.term must be a term (an integer in 0..1099511627776), got "x"');
+    expect(explain(PersistentStateSchema, { ...ok, hardState: { term: 'x', votedFor: 0 } })).toBe(
+      'hardState.term must be a term (an integer in 0..1099511627776), got "x"',
+    );
   });
 });
 
@@ -378,13 +497,22 @@ describe('persist ops against the disk they are written to', () => {
   /** A mirror with term 3 (voted for 2), entries 1..4 of terms 1,1,2,3. */
   function mirror(snapshot: Snapshot | null = null): MemoryStorage {
     const m = new MemoryStorage();
-    m.replace({ hardState: { term: 3, votedFor: 2 }, snapshot, entries: snapshot ? [] : [entry(1, 1), entry(2, 1), entry(3, 2), entry(4, 3)] });
+    m.replace({
+      hardState: { term: 3, votedFor: 2 },
+      snapshot,
+      entries: snapshot ? [] : [entry(1, 1), entry(2, 1), entry(3, 2), entry(4, 3)],
+    });
     return m;
   }
   const check = (ops: PersistOp[], disk = mirror()) => persistOpsProblem(ops, disk, members).problem;
 
   it('accepts what a correct node writes: a new term, appends, truncation, compaction, an installed snapshot', () => {
-    expect(check([{ kind: 'hardState', hardState: { term: 4, votedFor: 0 } }, { kind: 'entries', fromIndex: 5, entries: [entry(5, 4)] }])).toBeNull();
+    expect(
+      check([
+        { kind: 'hardState', hardState: { term: 4, votedFor: 0 } },
+        { kind: 'entries', fromIndex: 5, entries: [entry(5, 4)] },
+      ]),
+    ).toBeNull();
     expect(check([{ kind: 'entries', fromIndex: 3, entries: [entry(3, 3)] }])).toBeNull();
     expect(check([{ kind: 'snapshot', snapshot: { lastIncludedIndex: 3, lastIncludedTerm: 2, data: {} }, discardLog: false }])).toBeNull();
     expect(check([{ kind: 'snapshot', snapshot: { lastIncludedIndex: 9, lastIncludedTerm: 3, data: {} }, discardLog: true }])).toBeNull();
@@ -401,16 +529,56 @@ describe('persist ops against the disk they are written to', () => {
   });
 
   it.each<[string, PersistOp[], string]>([
-    ['entries past the end', [{ kind: 'entries', fromIndex: 8, entries: [entry(8, 3)] }], 'persist[0] writes entries from index 8, but the log after snapshot index 0 ends at 4 (an entries op must start in 1..5)'],
-    ['entries with a term above currentTerm', [{ kind: 'entries', fromIndex: 5, entries: [entry(5, 4)] }], 'persist[0].entries[0] has term 4, above currentTerm 3'],
-    ['entries with a term below the entry before', [{ kind: 'entries', fromIndex: 5, entries: [entry(5, 2)] }], 'persist[0].entries[0] has term 2, below the term 3 before it (terms never decrease along a log, §5.3)'],
-    ['a lower term', [{ kind: 'hardState', hardState: { term: 2, votedFor: 0 } }], 'persist[0] lowers currentTerm from 3 to 2 (terms only grow, §5.1)'],
-    ['a second vote in a term', [{ kind: 'hardState', hardState: { term: 3, votedFor: 3 } }], 'persist[0] changes the vote of term 3 from node 2 to 3 (one vote per term, §5.2)'],
-    ['a vote for a non-member', [{ kind: 'hardState', hardState: { term: 4, votedFor: 41 } }], 'persist[0] votes for node 41, not a member of the cluster (nodes 1, 2, 3)'],
-    ['a snapshot that goes back', [{ kind: 'snapshot', snapshot: { lastIncludedIndex: 0, lastIncludedTerm: 0, data: {} }, discardLog: true }], 'persist[0] puts a snapshot at index 0, not past the stored one at 0 (snapshots only move forward, §7)'],
-    ['a snapshot from a later term', [{ kind: 'snapshot', snapshot: { lastIncludedIndex: 4, lastIncludedTerm: 5, data: {} }, discardLog: true }], 'persist[0] puts a snapshot of term 5, outside 0..3 (the stored snapshot\'s term to currentTerm)'],
-    ['a snapshot that keeps a log it does not match', [{ kind: 'snapshot', snapshot: { lastIncludedIndex: 4, lastIncludedTerm: 2, data: {} }, discardLog: false }], 'persist[0] keeps the log after snapshot index 4, but the disk has term 3 there, not term 2 (Figure 13, receiver 6)'],
-    ['a snapshot that keeps a log too short', [{ kind: 'snapshot', snapshot: { lastIncludedIndex: 6, lastIncludedTerm: 3, data: {} }, discardLog: false }], 'persist[0] keeps the log after snapshot index 6, but the disk has no entry there, not term 3 (Figure 13, receiver 6)'],
+    [
+      'entries past the end',
+      [{ kind: 'entries', fromIndex: 8, entries: [entry(8, 3)] }],
+      'persist[0] writes entries from index 8, but the log after snapshot index 0 ends at 4 (an entries op must start in 1..5)',
+    ],
+    [
+      'entries with a term above currentTerm',
+      [{ kind: 'entries', fromIndex: 5, entries: [entry(5, 4)] }],
+      'persist[0].entries[0] has term 4, above currentTerm 3',
+    ],
+    [
+      'entries with a term below the entry before',
+      [{ kind: 'entries', fromIndex: 5, entries: [entry(5, 2)] }],
+      'persist[0].entries[0] has term 2, below the term 3 before it (terms never decrease along a log, §5.3)',
+    ],
+    [
+      'a lower term',
+      [{ kind: 'hardState', hardState: { term: 2, votedFor: 0 } }],
+      'persist[0] lowers currentTerm from 3 to 2 (terms only grow, §5.1)',
+    ],
+    [
+      'a second vote in a term',
+      [{ kind: 'hardState', hardState: { term: 3, votedFor: 3 } }],
+      'persist[0] changes the vote of term 3 from node 2 to 3 (one vote per term, §5.2)',
+    ],
+    [
+      'a vote for a non-member',
+      [{ kind: 'hardState', hardState: { term: 4, votedFor: 41 } }],
+      'persist[0] votes for node 41, not a member of the cluster (nodes 1, 2, 3)',
+    ],
+    [
+      'a snapshot that goes back',
+      [{ kind: 'snapshot', snapshot: { lastIncludedIndex: 0, lastIncludedTerm: 0, data: {} }, discardLog: true }],
+      'persist[0] puts a snapshot at index 0, not past the stored one at 0 (snapshots only move forward, §7)',
+    ],
+    [
+      'a snapshot from a later term',
+      [{ kind: 'snapshot', snapshot: { lastIncludedIndex: 4, lastIncludedTerm: 5, data: {} }, discardLog: true }],
+      "persist[0] puts a snapshot of term 5, outside 0..3 (the stored snapshot's term to currentTerm)",
+    ],
+    [
+      'a snapshot that keeps a log it does not match',
+      [{ kind: 'snapshot', snapshot: { lastIncludedIndex: 4, lastIncludedTerm: 2, data: {} }, discardLog: false }],
+      'persist[0] keeps the log after snapshot index 4, but the disk has term 3 there, not term 2 (Figure 13, receiver 6)',
+    ],
+    [
+      'a snapshot that keeps a log too short',
+      [{ kind: 'snapshot', snapshot: { lastIncludedIndex: 6, lastIncludedTerm: 3, data: {} }, discardLog: false }],
+      'persist[0] keeps the log after snapshot index 6, but the disk has no entry there, not term 3 (Figure 13, receiver 6)',
+    ],
   ])('refuses %s', (_name, ops, reason) => {
     expect(check(ops)).toBe(reason);
   });
@@ -420,7 +588,9 @@ describe('persist ops against the disk they are written to', () => {
       { kind: 'entries', fromIndex: 2, entries: [entry(2, 3)] },
       { kind: 'entries', fromIndex: 4, entries: [entry(4, 3)] },
     ];
-    expect(check(ops)).toBe('persist[1] writes entries from index 4, but the log after snapshot index 0 ends at 2 (an entries op must start in 1..3)');
+    expect(check(ops)).toBe(
+      'persist[1] writes entries from index 4, but the log after snapshot index 0 ends at 2 (an entries op must start in 1..3)',
+    );
   });
 
   it('refuses a vote in term 0 on a fresh disk', () => {
@@ -448,7 +618,13 @@ describe('the fast entry check', () => {
     const candidate = fc.oneof(
       fc.record({ index: field, term: field, command: field }, { requiredKeys: [] }),
       fc.record({ index: field, term: field, command: field, extra: field }, { requiredKeys: [] }),
-      fc.constantFrom(null, 5, 'entry', [1, 1, 'x'], Object.assign(Object.create({ index: 1 }) as object, { term: 1, command: 'x', index: 1 })),
+      fc.constantFrom(
+        null,
+        5,
+        'entry',
+        [1, 1, 'x'],
+        Object.assign(Object.create({ index: 1 }) as object, { term: 1, command: 'x', index: 1 }),
+      ),
       fc.anything(),
     );
     fc.assert(
@@ -460,7 +636,9 @@ describe('the fast entry check', () => {
   });
 
   it('reports a bad entry in a list by position and field, like the full schema', () => {
-    expect(explain(EntryListSchema, [entry(1, 1), { index: 2, term: 1, command: 3 }], 'entries')).toBe('entries[1].command must be a command (a string), got 3');
+    expect(explain(EntryListSchema, [entry(1, 1), { index: 2, term: 1, command: 3 }], 'entries')).toBe(
+      'entries[1].command must be a command (a string), got 3',
+    );
     expect(explain(EntryListSchema, 'x', 'entries')).toBe('entries must be an array, got "x"');
   });
 });

@@ -4,17 +4,14 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCluster, registerTransport, type Cluster, type ClusterEvent } from '../../src/sim';
-import {
-  createLoopbackPort,
-  IdbStorage,
-  workerTransport,
-  type FromWorker,
-} from '../../src/worker';
+import { createLoopbackPort, IdbStorage, workerTransport, type FromWorker } from '../../src/worker';
 
 /** Rewrites what the workers post; `port` is the worker's name ("raft node 3"). */
 let tamper: ((m: FromWorker, port: string) => unknown) | undefined;
 const tamperable = () =>
-  workerTransport((port) => createLoopbackPort({ openStorage: (name) => IdbStorage.open(name), tamper: (m) => (tamper ? tamper(m, port) : m) }));
+  workerTransport((port) =>
+    createLoopbackPort({ openStorage: (name) => IdbStorage.open(name), tamper: (m) => (tamper ? tamper(m, port) : m) }),
+  );
 registerTransport('worker', tamperable());
 
 const clusters: Cluster[] = [];
@@ -42,7 +39,10 @@ async function script(c: Cluster): Promise<void> {
   await c.runFor(800);
   leader = leaderOf(c);
   if (leader) for (let i = 5; i < 10; i++) await c.start(leader, `x${i}=${i}`);
-  c.partition([[1, 2, 3], [4, 5]]);
+  c.partition([
+    [1, 2, 3],
+    [4, 5],
+  ]);
   await c.runFor(500);
   c.heal();
   await c.restart(1);
@@ -75,7 +75,13 @@ describe('worker transport (loopback port + fake-indexeddb)', () => {
     );
     try {
       const inline = make({ nodes: 5, seed: 3, snapshotThreshold: 3, network: { delayMs: [0, 4], dropRate: 0.05, duplicateRate: 0.1 } });
-      const worker = make({ nodes: 5, seed: 3, snapshotThreshold: 3, network: { delayMs: [0, 4], dropRate: 0.05, duplicateRate: 0.1 }, transport: 'worker' });
+      const worker = make({
+        nodes: 5,
+        seed: 3,
+        snapshotThreshold: 3,
+        network: { delayMs: [0, 4], dropRate: 0.05, duplicateRate: 0.1 },
+        transport: 'worker',
+      });
       await Promise.all([script(inline), script(worker)]);
       expect(worker.trace().length).toBeGreaterThan(200);
       expect(comparable(worker.trace())).toBe(comparable(inline.trace()));
@@ -145,7 +151,9 @@ describe('worker transport (loopback port + fake-indexeddb)', () => {
     tamper = undefined;
     const error = events.find((e) => e.kind === 'error');
     expect(error).toBeDefined();
-    expect(error && error.kind === 'error' ? error.message : '').toMatch(/node \d sent a malformed message \(deadline must be a deadline \(virtual ms >= 0, or Infinity\), got "soon"\)/);
+    expect(error && error.kind === 'error' ? error.message : '').toMatch(
+      /node \d sent a malformed message \(deadline must be a deadline \(virtual ms >= 0, or Infinity\), got "soon"\)/,
+    );
     expect(events.some((e) => e.kind === 'crash')).toBe(true);
     expect(c.ids.some((id) => !c.node(id).alive)).toBe(true);
     // The rest of the cluster keeps running, and the node can come back.
@@ -161,7 +169,10 @@ describe('worker transport (loopback port + fake-indexeddb)', () => {
     await c.runFor(600);
     const events: ClusterEvent[] = [];
     c.subscribe((e) => events.push(e));
-    tamper = (m) => (m.type === 'output' && m.seq > 0 && m.events.some((e) => e.kind === 'vote') ? { v: 1, type: 'error', seq: m.seq, message: 'boom' } : m);
+    tamper = (m) =>
+      m.type === 'output' && m.seq > 0 && m.events.some((e) => e.kind === 'vote')
+        ? { v: 1, type: 'error', seq: m.seq, message: 'boom' }
+        : m;
     const follower = c.ids.find((id) => c.node(id).role === 'follower')!;
     await c.timeout(follower);
     await c.runFor(100);
@@ -201,16 +212,21 @@ describe('a worker that stops answering', () => {
     const { SimCluster, resolveOptions } = await import('../../src/sim');
     const { WorkerRuntime } = await import('../../src/worker');
     let inits = 0;
-    const cluster = new SimCluster(resolveOptions({ nodes: 3, seed: 9, storageKey: 'hang-test' }), (settings, disk) => {
-      const port = createLoopbackPort({ openStorage: (name) => IdbStorage.open(name) });
-      if (settings.id === 3) {
-        const post = port.postMessage.bind(port);
-        port.postMessage = (m) => {
-          if (m.type === 'init' && inits++ === 0) post(m);
-        };
-      }
-      return new WorkerRuntime(settings, disk, port, 50);
-    }, null, true);
+    const cluster = new SimCluster(
+      resolveOptions({ nodes: 3, seed: 9, storageKey: 'hang-test' }),
+      (settings, disk) => {
+        const port = createLoopbackPort({ openStorage: (name) => IdbStorage.open(name) });
+        if (settings.id === 3) {
+          const post = port.postMessage.bind(port);
+          port.postMessage = (m) => {
+            if (m.type === 'init' && inits++ === 0) post(m);
+          };
+        }
+        return new WorkerRuntime(settings, disk, port, 50);
+      },
+      null,
+      true,
+    );
     clusters.push(cluster);
     cluster.boot();
     const events: ClusterEvent[] = [];
@@ -314,9 +330,14 @@ describe('a worker whose output is invalid (checked whole, before any of it is u
 
   it('a vote change within a term (§5.2)', async () => {
     const run = await withForgery((out, victim) =>
-      out.persist.length === 0 ? { ...out, persist: [{ kind: 'hardState', hardState: { term: 1, votedFor: victim === 5 ? 4 : 5 } }] } : null,
+      out.persist.length === 0
+        ? { ...out, persist: [{ kind: 'hardState', hardState: { term: 1, votedFor: victim === 5 ? 4 : 5 } }] }
+        : null,
     );
-    await expectOnlyVictimFailed(run, /sent an invalid output for \w+: persist\[0\] changes the vote of term 1 from node \d to \d \(one vote per term, §5\.2\)$/);
+    await expectOnlyVictimFailed(
+      run,
+      /sent an invalid output for \w+: persist\[0\] changes the vote of term 1 from node \d to \d \(one vote per term, §5\.2\)$/,
+    );
   });
 
   it.each<[string, (out: Output, victim: number) => Output | null, RegExp]>([
@@ -367,7 +388,9 @@ describe('a worker whose output is invalid (checked whole, before any of it is u
     tamper = undefined;
     const error = c.trace().find((e) => e.kind === 'error');
     expect(error && error.kind === 'error' ? error.message : '').toMatch(
-      new RegExp(`^node ${victim} sent a malformed message \\(recovered: hardState\\.votedFor is 99, not a member of the cluster \\(nodes 1, 2, 3\\)\\)`),
+      new RegExp(
+        `^node ${victim} sent a malformed message \\(recovered: hardState\\.votedFor is 99, not a member of the cluster \\(nodes 1, 2, 3\\)\\)`,
+      ),
     );
     expect(c.node(victim).alive).toBe(false);
     expect(c.node(victim).votedFor).not.toBe(99); // the mirror was never replaced with it
@@ -376,7 +399,16 @@ describe('a worker whose output is invalid (checked whole, before any of it is u
 });
 
 describe('WorkerRuntime', () => {
-  const nodeSettings = { id: 1, nodes: [1, 2, 3], electionTimeoutMs: [150, 300] as const, heartbeatMs: 50, snapshotThreshold: 0, leaderNoop: false, seed: 3, storageKey: 'runtime-unit' };
+  const nodeSettings = {
+    id: 1,
+    nodes: [1, 2, 3],
+    electionTimeoutMs: [150, 300] as const,
+    heartbeatMs: 50,
+    snapshotThreshold: 0,
+    leaderNoop: false,
+    seed: 3,
+    storageKey: 'runtime-unit',
+  };
 
   it('refuses a command longer than MAX_COMMAND_LENGTH itself, and the node goes on', async () => {
     const { MemoryStorage } = await import('../../src/sim');
@@ -397,11 +429,14 @@ describe('WorkerRuntime', () => {
     const disk = new MemoryStorage();
     const port = createLoopbackPort({
       openStorage: (name) => IdbStorage.open(name),
-      tamper: (m) => (m.type === 'output' && m.persist.length > 0 ? { ...m, persist: [{ kind: 'hardState', hardState: { term: 1, votedFor: 7 } }] } : m),
+      tamper: (m) =>
+        m.type === 'output' && m.persist.length > 0 ? { ...m, persist: [{ kind: 'hardState', hardState: { term: 1, votedFor: 7 } }] } : m,
     });
     const rt = new WorkerRuntime({ ...nodeSettings, storageKey: 'runtime-unit-2' }, disk, port);
     await rt.boot(0);
-    await expect(rt.timeout(1)).rejects.toThrow('node 1 sent an invalid output for timeout: persist[0] votes for node 7, not a member of the cluster (nodes 1, 2, 3)');
+    await expect(rt.timeout(1)).rejects.toThrow(
+      'node 1 sent an invalid output for timeout: persist[0] votes for node 7, not a member of the cluster (nodes 1, 2, 3)',
+    );
     expect(disk.currentTerm).toBe(0);
     await expect(rt.tick(2)).rejects.toThrow(/^node 1 takes no more input after: node 1 sent an invalid output for timeout/);
     rt.terminate();
