@@ -8,6 +8,10 @@
  *
  * Membership (who may send to whom) depends on the node, so it is checked by
  * protocol.ts on top of these.
+ *
+ * Why one file of ~450 lines: it is the one place the wire format is
+ * written down, each schema built from the field schemas above it; the
+ * readable-message helpers at the end belong with them.
  */
 import * as v from 'valibot';
 import { isBoundedInt, MAX_COMMAND_LENGTH, MAX_INDEX, MAX_TERM, type Entry } from '../raft';
