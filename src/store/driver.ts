@@ -31,6 +31,8 @@ export class Driver {
   private lastWallMs: number | null = null;
   private lastSyncWallMs = -Infinity;
   private handle: number | null = null;
+  /** The cluster whose booted state the store has shown (see showBooted). */
+  private shownBooted: unknown = null;
   private running = false;
   private readonly listeners = new Set<FrameListener>();
 
@@ -78,6 +80,7 @@ export class Driver {
     this.lastWallMs = wallMs;
     const s = this.store.getState();
     if (s.playing && s.review !== null) s.leaveReview(); // Play returns to live
+    this.showBooted();
     if (s.playing) {
       this.carryMs += elapsed * s.speed;
       if (!this.busy && this.carryMs >= 1) {
@@ -96,6 +99,22 @@ export class Driver {
     }
     this.syncIfDue(wallMs);
     this.emit();
+  }
+
+  /**
+   * Shows a new cluster as soon as its nodes have booted, playing or not. A
+   * worker node's timers are known only once its worker answered, and the
+   * boot is no event, so without this the store would keep the pre-boot
+   * snapshot (no election timers: the ring looks frozen) until the first
+   * timeout. advance(0) waits for the boot, runs nothing, and syncs (a failure
+   * becomes a notice, like any advance's).
+   */
+  private showBooted(): void {
+    const s = this.store.getState();
+    if (this.shownBooted === s.cluster || s.review !== null) return;
+    this.shownBooted = s.cluster;
+    // The cluster runs calls in order, so a frame's advance may follow at once.
+    void s.advance(0);
   }
 
   private syncIfDue(wallMs: number): void {

@@ -3,7 +3,7 @@
  * client that follows the newest leader would). No leader, or bad input,
  * gets a clear message; nothing is sent.
  */
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { characterCount, MAX_COMMAND_LENGTH, selectLeader } from '../store';
 import { useLab, useLabApi } from './LabContext';
 import { NoticeLine } from './NoticeLine';
@@ -12,12 +12,22 @@ export function CommandBox() {
   const lab = useLabApi();
   const leader = useLab(selectLeader);
   const [text, setText] = useState('');
+  const input = useRef<HTMLInputElement>(null);
   const id = useId();
   // Characters as a reader sees them (an emoji is one), as the store counts them.
   const typed = characterCount(text.trim());
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
+    // Back to the page, so the next key is a shortcut again ("1" selects node 1), not more text.
+    // Refused text stays in the box: "/" and Enter retry it.
+    input.current?.blur();
     if (await lab.store.getState().submitCommand(text)) setText('');
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key !== 'Escape') return;
+    // Esc leaves the box (and only that: the page's Esc, closing the inspector, is not run as well).
+    e.preventDefault();
+    e.currentTarget.blur();
   };
   return (
     <section className="panel command-panel" aria-labelledby={`${id}-title`}>
@@ -26,9 +36,12 @@ export function CommandBox() {
         <label htmlFor={id}>Command</label>
         <input
           id={id}
+          ref={input}
           type="text"
           value={text}
           onChange={(e) => setText(e.currentTarget.value)}
+          onKeyDown={onKeyDown}
+          aria-keyshortcuts="/"
           placeholder="x=1"
           autoComplete="off"
           spellCheck={false}

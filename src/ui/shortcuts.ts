@@ -18,7 +18,7 @@ export const SHORTCUTS: readonly [keys: string, action: string][] = [
   ['I', 'Isolate the leader'],
   ['S', 'Split into minority | majority'],
   ['H', 'Heal every link and cable'],
-  ['/', 'Type a command'],
+  ['/', 'Type a command (Enter sends it, Esc leaves the box)'],
   ['P', 'Presenter mode (large type)'],
   ['M', 'Dark / light theme'],
   ['Esc', 'Close this overlay, or the inspector'],
