@@ -5,6 +5,7 @@
  * workers use the inline transport, the default here.
  */
 import { createCluster, type Cluster, type NetworkOptions } from '../sim';
+import { DEFAULT_ELECTION_TIMEOUT_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEADER_NOOP } from './defaults';
 
 /** Where the UI's nodes run unless the lab is told otherwise. */
 export const CLUSTER_TRANSPORT: 'inline' | 'worker' = 'inline';
@@ -16,6 +17,12 @@ export interface ClusterConfig {
   readonly seed: number;
   /** Compact a log holding more than this many entries past its snapshot (§7); 0 = never. */
   readonly snapshotThreshold: number;
+  /** Election timeouts are drawn from this [min, max] range, virtual ms (§5.2, §5.6); absent: the default (timingOf). */
+  readonly electionTimeoutMs?: readonly [number, number];
+  /** A leader's heartbeat interval, virtual ms; below electionTimeoutMs[0] (§5.6); absent: the default. */
+  readonly heartbeatMs?: number;
+  /** A new leader appends a no-op entry of its term at once (§8), so earlier entries commit without waiting for a command; absent: off. */
+  readonly leaderNoop?: boolean;
   /** Where the nodes run (default CLUSTER_TRANSPORT). */
   readonly transport?: 'inline' | 'worker';
   /** Worker transport: names the IndexedDB disks; the same key resumes them. */
@@ -48,5 +55,41 @@ export function makeCluster(config: ClusterConfig, network: NetworkOptions): Clu
     ...(config.storageKey ? { storageKey: config.storageKey } : {}),
     network,
     snapshotThreshold: config.snapshotThreshold,
+    ...timingOptions(config),
   });
+}
+
+/** The config's timing with the defaults filled in. */
+export function timingOf(config: ClusterConfig): {
+  electionTimeoutMs: readonly [number, number];
+  heartbeatMs: number;
+  leaderNoop: boolean;
+} {
+  return {
+    electionTimeoutMs: config.electionTimeoutMs ?? DEFAULT_ELECTION_TIMEOUT_MS,
+    heartbeatMs: config.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+    leaderNoop: config.leaderNoop ?? DEFAULT_LEADER_NOOP,
+  };
+}
+
+/**
+ * The timing fields of a config, only those that differ from the defaults
+ * (so a default config stays { nodes, seed, snapshotThreshold }).
+ */
+export function timingFields(timing: {
+  electionTimeoutMs: readonly [number, number];
+  heartbeatMs: number;
+  leaderNoop: boolean;
+}): Pick<ClusterConfig, 'electionTimeoutMs' | 'heartbeatMs' | 'leaderNoop'> {
+  const [min, max] = timing.electionTimeoutMs;
+  return {
+    ...(min !== DEFAULT_ELECTION_TIMEOUT_MS[0] || max !== DEFAULT_ELECTION_TIMEOUT_MS[1] ? { electionTimeoutMs: [min, max] as const } : {}),
+    ...(timing.heartbeatMs !== DEFAULT_HEARTBEAT_MS ? { heartbeatMs: timing.heartbeatMs } : {}),
+    ...(timing.leaderNoop !== DEFAULT_LEADER_NOOP ? { leaderNoop: timing.leaderNoop } : {}),
+  };
+}
+
+function timingOptions(config: ClusterConfig): { electionTimeoutMs: [number, number]; heartbeatMs: number; leaderNoop: boolean } {
+  const t = timingOf(config);
+  return { electionTimeoutMs: [t.electionTimeoutMs[0], t.electionTimeoutMs[1]], heartbeatMs: t.heartbeatMs, leaderNoop: t.leaderNoop };
 }

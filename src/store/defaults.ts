@@ -22,6 +22,15 @@ export const DEFAULT_SEED = 1;
  */
 export const DEFAULT_SNAPSHOT_THRESHOLD = 0;
 export const MAX_SNAPSHOT_THRESHOLD = 1000;
+/** The engine's timing (§5.6): election timeouts drawn from 150–300 ms, heartbeats every 50 ms. */
+export const DEFAULT_ELECTION_TIMEOUT_MS: readonly [number, number] = [150, 300];
+export const DEFAULT_HEARTBEAT_MS = 50;
+/** Bounds of the Cluster panel's timing fields, virtual ms. */
+export const MAX_ELECTION_TIMEOUT_MS = 10000;
+export const MAX_HEARTBEAT_MS = 5000;
+/** The leader no-op (§8) is off by default, so the dashed-after-restart behaviour of §5.4.2 can be seen. */
+export const DEFAULT_LEADER_NOOP = false;
+
 /** Largest seed the cluster accepts (a 32-bit unsigned integer). */
 export const MAX_SEED = 0xffffffff;
 

@@ -2,7 +2,7 @@
 export { createLab, type Lab, type LabOptions } from './lab';
 export type { LabState, LabStore } from './labTypes';
 export { Driver, type FrameListener } from './driver';
-export { CLUSTER_TRANSPORT, type ClusterConfig, type LabStorage } from './clusterFactory';
+export { CLUSTER_TRANSPORT, timingOf, type ClusterConfig, type LabStorage } from './clusterFactory';
 export { openDiskSession, workersAvailable, type DiskSession } from './diskSession';
 export * from './defaults';
 export * from './selectors';
@@ -10,7 +10,15 @@ export * from './types';
 export { entryAt, lastIndex, liveLeader } from './snapshot';
 export { describeMessage, showCommand } from './narrate';
 export { characterCount } from './characters';
-export { parseClusterSize, parseSeed, parseSnapshotThreshold, parseCommand, checkNetworkDraft } from './validate';
+export {
+  parseClusterSize,
+  parseSeed,
+  parseSnapshotThreshold,
+  parseTiming,
+  parseCommand,
+  checkNetworkDraft,
+  type TimingDraft,
+} from './validate';
 export type { NarrationFilter } from './settingsSlice';
 export type { NarrationBuffers } from './feed';
 /** The engine's types the view needs, so src/ui depends on the store alone. */

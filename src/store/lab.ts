@@ -4,10 +4,17 @@
  * context; tests make their own with a manual clock.
  */
 import { createStore } from 'zustand/vanilla';
-import type { ClusterConfig, LabStorage } from './clusterFactory';
+import { timingFields, type ClusterConfig, type LabStorage } from './clusterFactory';
 import { createClusterSlice } from './clusterSlice';
 import { createCommandSlice } from './commandSlice';
-import { DEFAULT_NODES, DEFAULT_SEED, DEFAULT_SNAPSHOT_THRESHOLD, UI_NETWORK } from './defaults';
+import {
+  DEFAULT_ELECTION_TIMEOUT_MS,
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_NODES,
+  DEFAULT_SEED,
+  DEFAULT_SNAPSHOT_THRESHOLD,
+  UI_NETWORK,
+} from './defaults';
 import { Driver } from './driver';
 import { createHistorySlice } from './historySlice';
 import type { LabState, LabStore, OnNewCluster } from './labTypes';
@@ -18,7 +25,7 @@ import { createResetSlice } from './resetSlice';
 import { createSafetySlice } from './safetySlice';
 import { createSelectionSlice } from './selectionSlice';
 import { createSettingsSlice, type SettingsInit } from './settingsSlice';
-import { parseClusterSize, parseSeed, parseSnapshotThreshold } from './validate';
+import { parseClusterSize, parseSeed, parseSnapshotThreshold, parseTiming } from './validate';
 
 export interface LabOptions extends SettingsInit {
   /** Cluster size (text or number, as from a URL); invalid values fall back to the default with a notice. */
@@ -26,6 +33,12 @@ export interface LabOptions extends SettingsInit {
   seed?: number | string;
   /** Compaction threshold (§7); 0 = never. */
   snapshotThreshold?: number | string;
+  /** Election timeout range as "min-max" ms (text, as from a URL); invalid falls back to the default with a notice. */
+  electionTimeout?: string;
+  /** Heartbeat interval, ms (text or number). */
+  heartbeat?: number | string;
+  /** The leader no-op (§8): true, or "1" from a URL. */
+  leaderNoop?: boolean | string;
   /** 'raf' (default) or 'manual' (tests call driver.frame). */
   clock?: 'raf' | 'manual';
   /** Where nodes run; default 'inline'. The app uses 'worker' with `storage`. */
@@ -47,10 +60,22 @@ export function createLab(options: LabOptions = {}): Lab {
   const threshold = parseSnapshotThreshold(String(options.snapshotThreshold ?? DEFAULT_SNAPSHOT_THRESHOLD));
   if (!seed.ok) problems.push(seed.error);
   if (!threshold.ok) problems.push(threshold.error);
+  const [electionMin, electionMax] = (options.electionTimeout ?? DEFAULT_ELECTION_TIMEOUT_MS.join('-')).split('-');
+  const timing = parseTiming({
+    electionMinText: electionMin ?? '',
+    electionMaxText: electionMax ?? '',
+    heartbeatText: String(options.heartbeat ?? DEFAULT_HEARTBEAT_MS),
+  });
+  if (!timing.ok) problems.push(`${timing.error} Using the default timing.`);
   const config: ClusterConfig = {
     nodes: size.ok ? size.value : DEFAULT_NODES,
     seed: seed.ok ? seed.value : DEFAULT_SEED,
     snapshotThreshold: threshold.ok ? threshold.value : DEFAULT_SNAPSHOT_THRESHOLD,
+    ...timingFields({
+      electionTimeoutMs: timing.ok ? timing.value.electionTimeoutMs : DEFAULT_ELECTION_TIMEOUT_MS,
+      heartbeatMs: timing.ok ? timing.value.heartbeatMs : DEFAULT_HEARTBEAT_MS,
+      leaderNoop: options.leaderNoop === true || options.leaderNoop === '1' || options.leaderNoop === 'true',
+    }),
     ...(options.transport ? { transport: options.transport } : {}),
     ...(options.storage ? { storageKey: options.storage.storageKey } : {}),
   };

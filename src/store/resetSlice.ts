@@ -4,10 +4,10 @@
  */
 import type { Cluster } from '../sim';
 import { clusterCalls } from './calls';
-import { makeCluster, type ClusterConfig, type LabStorage } from './clusterFactory';
+import { makeCluster, timingFields, timingOf, type ClusterConfig, type LabStorage } from './clusterFactory';
 import type { LabGet, LabSet, OnNewCluster } from './labTypes';
 import { errorText } from './noticesSlice';
-import { parseClusterSize, parseSeed, parseSnapshotThreshold } from './validate';
+import { parseClusterSize, parseSeed, parseSnapshotThreshold, parseTiming, type Timing, type TimingDraft } from './validate';
 
 export interface ResetSlice {
   /**
@@ -16,8 +16,10 @@ export interface ResetSlice {
    * at a time, each destroying the cluster it replaces (and the lab storage
    * wiping its disks); one asked for while another runs waits, and if several
    * wait, only the latest runs and they all resolve with its outcome.
+   * `timing` (election timeout range, heartbeat, leader no-op) is likewise
+   * kept when omitted, and checked with the rest (§5.6).
    */
-  resetCluster(sizeText: string, seedText: string, snapshotText?: string): Promise<boolean>;
+  resetCluster(sizeText: string, seedText: string, snapshotText?: string, timing?: TimingDraft & { leaderNoop: boolean }): Promise<boolean>;
 }
 
 /** A "Reset cluster" waiting its turn, with everyone waiting for its outcome. */
@@ -26,6 +28,8 @@ interface ReplaceRequest {
   readonly seed: number;
   /** Undefined: keep the threshold in force when the reset runs. */
   readonly snapshotThreshold: number | undefined;
+  /** Undefined: keep the timing in force. */
+  readonly timing: (Timing & { readonly leaderNoop: boolean }) | undefined;
   readonly waiters: readonly ((done: boolean) => void)[];
 }
 
@@ -67,6 +71,7 @@ export function createResetSlice(set: LabSet, get: LabGet, onNewCluster: OnNewCl
       nodes: request.nodes,
       seed: request.seed,
       snapshotThreshold: request.snapshotThreshold ?? old.config.snapshotThreshold,
+      ...timingFields(request.timing ?? timingOf(old.config)),
       ...(old.config.transport ? { transport: old.config.transport } : {}),
     };
     let next: Cluster;
@@ -101,12 +106,13 @@ export function createResetSlice(set: LabSet, get: LabGet, onNewCluster: OnNewCl
   };
 
   return {
-    resetCluster(sizeText, seedText, snapshotText) {
+    resetCluster(sizeText, seedText, snapshotText, timingDraft) {
       const size = parseClusterSize(sizeText);
       const seed = parseSeed(seedText);
       const threshold = snapshotText === undefined ? null : parseSnapshotThreshold(snapshotText);
-      const errors = [size, seed, threshold].flatMap((c) => (c === null || c.ok ? [] : [c.error]));
-      if (!size.ok || !seed.ok || (threshold !== null && !threshold.ok)) {
+      const timing = timingDraft === undefined ? null : parseTiming(timingDraft);
+      const errors = [size, seed, threshold, timing].flatMap((c) => (c === null || c.ok ? [] : [c.error]));
+      if (!size.ok || !seed.ok || (threshold !== null && !threshold.ok) || (timing !== null && !timing.ok)) {
         notify('cluster', 'error', `${errors.join(' ')} The cluster was not reset.`);
         return Promise.resolve(false);
       }
@@ -116,6 +122,7 @@ export function createResetSlice(set: LabSet, get: LabGet, onNewCluster: OnNewCl
           nodes: size.value,
           seed: seed.value,
           snapshotThreshold: threshold?.value,
+          timing: timing?.ok && timingDraft ? { ...timing.value, leaderNoop: timingDraft.leaderNoop } : undefined,
           waiters: [...(queued?.waiters ?? []), resolve],
         };
         if (!replacing) void drainReplacements();

@@ -7,6 +7,8 @@ import {
   MAX_COMMAND_CODE_UNITS,
   MAX_COMMAND_LENGTH,
   MAX_DELAY_MS,
+  MAX_ELECTION_TIMEOUT_MS,
+  MAX_HEARTBEAT_MS,
   MAX_NODES,
   MAX_SEED,
   MAX_SNAPSHOT_THRESHOLD,
@@ -49,6 +51,44 @@ export function parseSnapshotThreshold(text: string): Checked<number> {
     return fail(`Compaction must be a whole number of entries from 0 (never) to ${MAX_SNAPSHOT_THRESHOLD}, not “${text.trim()}”.`);
   }
   return ok(n);
+}
+
+/** The Cluster panel's timing fields, as typed. */
+export interface TimingDraft {
+  readonly electionMinText: string;
+  readonly electionMaxText: string;
+  readonly heartbeatText: string;
+}
+
+export interface Timing {
+  readonly electionTimeoutMs: readonly [number, number];
+  readonly heartbeatMs: number;
+}
+
+/**
+ * The election timeout range and heartbeat interval. §5.6: broadcastTime ≪
+ * electionTimeout, so the engine refuses a heartbeat no shorter than the
+ * shortest election timeout (followers would time out under a healthy leader).
+ */
+export function parseTiming(d: TimingDraft): Checked<Timing> {
+  const min = wholeNumber(d.electionMinText);
+  const max = wholeNumber(d.electionMaxText);
+  const heartbeat = wholeNumber(d.heartbeatText);
+  if (min === null || max === null || min < 1 || max > MAX_ELECTION_TIMEOUT_MS) {
+    return fail(
+      `Election timeouts must be whole numbers of ms from 1 to ${MAX_ELECTION_TIMEOUT_MS}, not “${d.electionMinText.trim() || 'nothing'}–${d.electionMaxText.trim() || 'nothing'}”.`,
+    );
+  }
+  if (min > max) return fail(`The shortest election timeout (${min} ms) is longer than the longest (${max} ms).`);
+  if (heartbeat === null || heartbeat < 1 || heartbeat > MAX_HEARTBEAT_MS) {
+    return fail(`The heartbeat must be a whole number of ms from 1 to ${MAX_HEARTBEAT_MS}, not “${d.heartbeatText.trim() || 'nothing'}”.`);
+  }
+  if (heartbeat >= min) {
+    return fail(
+      `The heartbeat (${heartbeat} ms) must be shorter than the shortest election timeout (${min} ms): §5.6 needs broadcast time ≪ election timeout, or followers time out under a healthy leader.`,
+    );
+  }
+  return ok({ electionTimeoutMs: [min, max], heartbeatMs: heartbeat });
 }
 
 /**

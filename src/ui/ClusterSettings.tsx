@@ -1,19 +1,33 @@
-/** Cluster size and seed, applied together by "Reset cluster" (or not at all). */
+/**
+ * Cluster size, seed, compaction and timing (election timeout range,
+ * heartbeat, the leader no-op of §8), applied together by "Reset cluster" (or
+ * not at all).
+ */
 import { useId, useState, type FormEvent } from 'react';
-import { MAX_NODES, MAX_SEED, MIN_NODES, selectConfig } from '../store';
+import { MAX_NODES, MAX_SEED, MIN_NODES, selectConfig, timingOf } from '../store';
 import { useLab, useLabApi } from './LabContext';
 import { NoticeLine } from './NoticeLine';
 
 export function ClusterSettings() {
   const lab = useLabApi();
   const config = useLab(selectConfig);
+  const timing = timingOf(config);
   const [size, setSize] = useState(String(config.nodes));
   const [seed, setSeed] = useState(String(config.seed));
   const [compact, setCompact] = useState(String(config.snapshotThreshold));
+  const [electionMin, setElectionMin] = useState(String(timing.electionTimeoutMs[0]));
+  const [electionMax, setElectionMax] = useState(String(timing.electionTimeoutMs[1]));
+  const [heartbeat, setHeartbeat] = useState(String(timing.heartbeatMs));
+  const [noop, setNoop] = useState(timing.leaderNoop);
   const id = useId();
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    void lab.store.getState().resetCluster(size, seed, compact);
+    void lab.store.getState().resetCluster(size, seed, compact, {
+      electionMinText: electionMin,
+      electionMaxText: electionMax,
+      heartbeatText: heartbeat,
+      leaderNoop: noop,
+    });
   };
   return (
     <section className="panel settings-panel" aria-labelledby={`${id}-title`}>
@@ -61,13 +75,51 @@ export function ClusterSettings() {
           className="input-narrow"
           aria-describedby={`${id}-now`}
         />
+        <fieldset className="settings-timing">
+          <legend title="§5.6: broadcast time ≪ election timeout ≪ time between failures">Timing (virtual ms)</legend>
+          <label htmlFor={`${id}-emin`}>Election timeout from</label>
+          <input
+            id={`${id}-emin`}
+            type="text"
+            inputMode="numeric"
+            value={electionMin}
+            onChange={(e) => setElectionMin(e.currentTarget.value)}
+            className="input-narrow"
+          />
+          <label htmlFor={`${id}-emax`}>to</label>
+          <input
+            id={`${id}-emax`}
+            type="text"
+            inputMode="numeric"
+            value={electionMax}
+            onChange={(e) => setElectionMax(e.currentTarget.value)}
+            className="input-narrow"
+          />
+          <label htmlFor={`${id}-hb`}>Heartbeat every</label>
+          <input
+            id={`${id}-hb`}
+            type="text"
+            inputMode="numeric"
+            value={heartbeat}
+            onChange={(e) => setHeartbeat(e.currentTarget.value)}
+            className="input-narrow"
+          />
+        </fieldset>
+        <label
+          className="settings-check"
+          title="§8: a new leader appends an empty entry of its own term, so entries of earlier terms commit at once (§5.4.2)"
+        >
+          <input type="checkbox" checked={noop} onChange={(e) => setNoop(e.currentTarget.checked)} /> Leader no-op (§8)
+        </label>
         <button type="submit" className="btn">
           Reset cluster
         </button>
       </form>
       <p id={`${id}-now`} className="hint">
         Running {config.nodes} node{config.nodes === 1 ? '' : 's'}, seed {config.seed},{' '}
-        {config.snapshotThreshold === 0 ? 'no compaction' : `compacting after ${config.snapshotThreshold} entries`};{' '}
+        {config.snapshotThreshold === 0 ? 'no compaction' : `compacting after ${config.snapshotThreshold} entries`}, election timeouts{' '}
+        {timing.electionTimeoutMs[0]}–{timing.electionTimeoutMs[1]} ms, heartbeat {timing.heartbeatMs} ms,{' '}
+        {timing.leaderNoop ? 'leader no-op on' : 'no leader no-op'};{' '}
         {config.transport === 'worker'
           ? 'each node in its own Web Worker, its disk in IndexedDB (a reload resumes it).'
           : 'in memory on this page.'}{' '}

@@ -4,7 +4,7 @@
  * partition presets.
  */
 import { useId, useState } from 'react';
-import { MAX_DELAY_MS, selectNetwork, type NetworkDraft, type NetworkOptions } from '../store';
+import { MAX_DELAY_MS, selectConfig, selectNetwork, timingOf, type NetworkDraft, type NetworkOptions } from '../store';
 import { useLab, useLabApi } from './LabContext';
 import { NoticeLine } from './NoticeLine';
 
@@ -38,6 +38,31 @@ function Slider({ label, value, min, max, unit, onChange }: SliderProps) {
   );
 }
 
+/**
+ * §5.6's timing requirement, live: broadcastTime ≪ electionTimeout. A vote
+ * request and its reply take up to twice the longest delay; if that is not
+ * shorter than the shortest election timeout, other nodes time out and start
+ * their own elections before any candidate can hear its votes, so no leader is
+ * ever elected. "≪" is taken here as at least three times shorter (the paper
+ * asks for an order of magnitude; the lab's default delays, slowed to be
+ * watched, give a 50 ms round trip against 150 ms timeouts, and elect fine).
+ */
+export function TimingRequirement({ delayMaxMs, electionMinMs }: { delayMaxMs: number; electionMinMs: number }) {
+  const roundTripMs = 2 * delayMaxMs;
+  const verdict = roundTripMs >= electionMinMs ? 'broken' : roundTripMs * 3 > electionMinMs ? 'tight' : 'ok';
+  const text =
+    verdict === 'broken'
+      ? `Broken: a vote request and its reply take up to ${roundTripMs} ms, not less than the shortest election timeout (${electionMinMs} ms), so other nodes time out before a candidate hears its votes and no leader can be elected. Lower the delay or raise the election timeout (Cluster panel).`
+      : verdict === 'tight'
+        ? `Tight: round trip up to ${roundTripMs} ms against election timeouts from ${electionMinMs} ms; elections may split and repeat.`
+        : `Met: round trip up to ${roundTripMs} ms ≪ election timeouts from ${electionMinMs} ms.`;
+  return (
+    <p className={`timing-requirement is-${verdict}`} role="status" aria-live="polite">
+      <strong>§5.6 timing: broadcast time ≪ election timeout.</strong> {text}
+    </p>
+  );
+}
+
 function draftOf(network: Required<NetworkOptions>): NetworkDraft {
   return {
     delayMinMs: network.delayMs[0],
@@ -50,6 +75,8 @@ function draftOf(network: Required<NetworkOptions>): NetworkDraft {
 export function NetworkPanel() {
   const lab = useLabApi();
   const network = useLab(selectNetwork);
+  const config = useLab(selectConfig);
+  const timing = timingOf(config);
   const [draft, setDraft] = useState<NetworkDraft>(() => draftOf(network));
   // Settings changed elsewhere (a reset, the console) show on the sliders too.
   const [shown, setShown] = useState(network);
@@ -101,6 +128,7 @@ export function NetworkPanel() {
           onChange={(v) => change({ duplicateRate: v / 100 })}
         />
       </div>
+      <TimingRequirement delayMaxMs={network.delayMs[1]} electionMinMs={timing.electionTimeoutMs[0]} />
       <p className="hint">
         In force: delay {network.delayMs[0]}–{network.delayMs[1]} ms, drop {Math.round(network.dropRate * 100)} %, duplicate{' '}
         {Math.round(network.duplicateRate * 100)} %.

@@ -9,21 +9,41 @@ function media(query: string): boolean {
   return typeof window !== 'undefined' && typeof window.matchMedia === 'function' && window.matchMedia(query).matches;
 }
 
-/** Reads `nodes` and `seed` from a hash like "#nodes=5&seed=42" (as text; the store validates). */
-export function parseHash(hash: string): { nodes?: string; seed?: string; snapshotThreshold?: string } {
+type HashOptions = Pick<LabOptions, 'nodes' | 'seed' | 'snapshotThreshold' | 'electionTimeout' | 'heartbeat' | 'leaderNoop'>;
+
+/**
+ * Reads the run from a hash like "#nodes=5&seed=42&compact=10&election=150-300&heartbeat=50&noop=1"
+ * (as text; the store validates).
+ */
+export function parseHash(hash: string): HashOptions {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
-  const out: { nodes?: string; seed?: string; snapshotThreshold?: string } = {};
+  const out: { -readonly [K in keyof HashOptions]: HashOptions[K] } = {};
   const nodes = params.get('nodes');
   const seed = params.get('seed');
   const compact = params.get('compact');
   if (nodes !== null) out.nodes = nodes;
   if (seed !== null) out.seed = seed;
   if (compact !== null) out.snapshotThreshold = compact;
+  const election = params.get('election');
+  const heartbeat = params.get('heartbeat');
+  const noop = params.get('noop');
+  if (election !== null) out.electionTimeout = election;
+  if (heartbeat !== null) out.heartbeat = heartbeat;
+  if (noop !== null) out.leaderNoop = noop;
   return out;
 }
 
+/** The run's hash; settings at their defaults are left out, so a plain link stays short. */
 export function hashOf(config: ClusterConfig): string {
-  return `#nodes=${config.nodes}&seed=${config.seed}${config.snapshotThreshold > 0 ? `&compact=${config.snapshotThreshold}` : ''}`;
+  const parts = [
+    `nodes=${config.nodes}`,
+    `seed=${config.seed}`,
+    ...(config.snapshotThreshold > 0 ? [`compact=${config.snapshotThreshold}`] : []),
+    ...(config.electionTimeoutMs ? [`election=${config.electionTimeoutMs[0]}-${config.electionTimeoutMs[1]}`] : []),
+    ...(config.heartbeatMs !== undefined ? [`heartbeat=${config.heartbeatMs}`] : []),
+    ...(config.leaderNoop ? ['noop=1'] : []),
+  ];
+  return `#${parts.join('&')}`;
 }
 
 export function browserDefaults(): LabOptions {
