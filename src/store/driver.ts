@@ -22,6 +22,19 @@ export type FrameListener = (nowMs: number) => void;
 const THROTTLE_ABOVE_SPEED = 0.2;
 const SYNC_INTERVAL_MS = 50;
 
+/** The real rate is virtual ms advanced per wall ms over the last RATE_WINDOW_MS of play. */
+const RATE_WINDOW_MS = 2000;
+/** Wall ms between updates of realRate() (a moving average redrawn every frame would only flicker). */
+const RATE_UPDATE_MS = 500;
+/** A gap between frames longer than this is a hidden tab, not a slow run: measuring starts again. */
+const RATE_GAP_MS = 1000;
+
+/** One measurement point: the cluster's clock at a frame. */
+interface RateSample {
+  readonly wallMs: number;
+  readonly virtualMs: number;
+}
+
 export class Driver {
   private carryMs = 0;
   private busy = false;
@@ -35,6 +48,12 @@ export class Driver {
   private shownBooted: unknown = null;
   private running = false;
   private readonly listeners = new Set<FrameListener>();
+  /** The clock at recent frames while playing at one speed on one cluster (oldest first). */
+  private samples: RateSample[] = [];
+  private sampledCluster: unknown = null;
+  private sampledSpeed = 0;
+  private rate: number | null = null;
+  private rateAtWallMs = -Infinity;
 
   /**
    * @param mode 'raf': frames come from requestAnimationFrame once start()ed;
@@ -76,6 +95,7 @@ export class Driver {
 
   /** One frame at wall time `wallMs`: advance if playing, then notify listeners. */
   frame(wallMs: number): void {
+    const gapMs = this.lastWallMs === null ? 0 : wallMs - this.lastWallMs;
     const elapsed = this.lastWallMs === null ? 0 : Math.min(Math.max(wallMs - this.lastWallMs, 0), MAX_FRAME_WALL_MS);
     this.lastWallMs = wallMs;
     const s = this.store.getState();
@@ -97,6 +117,7 @@ export class Driver {
       // A transport slower than the clock must not build an endless backlog.
       this.carryMs = Math.min(this.carryMs, Math.max(1, s.speed * MAX_FRAME_WALL_MS));
     }
+    this.sampleRate(wallMs, gapMs);
     this.syncIfDue(wallMs);
     this.emit();
   }
@@ -115,6 +136,37 @@ export class Driver {
     this.shownBooted = s.cluster;
     // The cluster runs calls in order, so a frame's advance may follow at once.
     void s.advance(0);
+  }
+
+  /** Keeps the clock at this frame for realRate(); starts over whenever the rate asked for changes. */
+  private sampleRate(wallMs: number, gapMs: number): void {
+    const s = this.store.getState();
+    if (!s.playing || s.review !== null || s.cluster !== this.sampledCluster || s.speed !== this.sampledSpeed || gapMs > RATE_GAP_MS) {
+      this.samples = [];
+      this.sampledCluster = s.cluster;
+      this.sampledSpeed = s.speed;
+      this.rate = null;
+      if (!s.playing || s.review !== null) return;
+    }
+    this.samples.push({ wallMs, virtualMs: s.cluster.now() });
+    while (this.samples.length > 2 && wallMs - this.samples[1]!.wallMs >= RATE_WINDOW_MS) this.samples.shift();
+    if (wallMs - this.rateAtWallMs < RATE_UPDATE_MS) return;
+    const first = this.samples[0]!;
+    const spanMs = wallMs - first.wallMs;
+    this.rate = spanMs >= RATE_WINDOW_MS ? (s.cluster.now() - first.virtualMs) / spanMs : null;
+    if (this.rate !== null) this.rateAtWallMs = wallMs;
+  }
+
+  /**
+   * The measured rate: virtual ms the cluster advanced per wall ms over the
+   * last RATE_WINDOW_MS of play at the current speed, or null until a whole
+   * window has been measured (paused, reviewing, just started, speed or
+   * cluster just changed); updated every RATE_UPDATE_MS. Below the chosen speed when the transport (or
+   * the page) cannot keep up: the driver drops the backlog rather than let
+   * it grow, so that time is never run.
+   */
+  realRate(): number | null {
+    return this.rate;
   }
 
   private syncIfDue(wallMs: number): void {
