@@ -37,7 +37,11 @@ function announce(before: LabState, after: LabState): void {
   if (pending.state === 'committed') {
     after.notify('command', 'success', `${what} is committed: a majority stores it, so it will never be lost.`);
   } else if (pending.state === 'lost') {
-    after.notify('command', 'error', `${what} was replaced by a newer leader's entry before it was committed. Submit it again.`);
+    after.notify(
+      'command',
+      'error',
+      `${what} was lost: it was never committed (no majority stored it), and a newer leader's entry replaced it. Submit it again.`,
+    );
   }
 }
 

@@ -8,6 +8,7 @@ export * from './defaults';
 export * from './selectors';
 export * from './types';
 export { entryAt, lastIndex, liveLeader } from './snapshot';
+export { selectCommitUnknown, selectDiscarded, DISCARDED_SHOWN_MS, type Discarded } from './explainSlice';
 export { describeMessage, showCommand } from './narrate';
 export { characterCount } from './characters';
 export {

@@ -7,6 +7,7 @@ import { createStore } from 'zustand/vanilla';
 import { timingFields, type ClusterConfig, type LabStorage } from './clusterFactory';
 import { createClusterSlice } from './clusterSlice';
 import { createCommandSlice } from './commandSlice';
+import { createExplainSlice } from './explainSlice';
 import {
   DEFAULT_ELECTION_TIMEOUT_MS,
   DEFAULT_HEARTBEAT_MS,
@@ -83,19 +84,21 @@ export function createLab(options: LabOptions = {}): Lab {
   const store = createStore<LabState>()((set, get) => {
     const history = createHistorySlice(set, get);
     const command = createCommandSlice(set, get);
-    // After each flush the history records first, then the command learns its fate.
-    const cluster = createClusterSlice(set, get, config, UI_NETWORK, [history.follower, command.follower]);
+    const explain = createExplainSlice(options.storage?.resumed === true);
+    // After each flush the history records first, then the command learns its fate, then what needs explaining.
+    const cluster = createClusterSlice(set, get, config, UI_NETWORK, [history.follower, command.follower, explain.follower]);
     const safety = createSafetySlice(set, cluster.slice.cluster);
     const notices = createNoticesSlice(set);
     const selection = createSelectionSlice(set, get);
     // Their parts in a reset, applied together; the feed subscribes to the new cluster before the monitor, as at creation.
-    const concerns = [cluster, safety, history, command, notices, selection];
+    const concerns = [cluster, safety, history, command, explain, notices, selection];
     const onNewCluster: OnNewCluster = (next, nextConfig, current) =>
       Object.assign({}, ...concerns.map((c) => c.onNewCluster(next, nextConfig, current))) as Partial<LabState>;
     return {
       ...cluster.slice,
       ...history.slice,
       ...command.slice,
+      ...explain.slice,
       ...safety.slice,
       ...notices.slice,
       ...selection.slice,

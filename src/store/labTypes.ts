@@ -9,6 +9,7 @@ import type { Cluster } from '../sim';
 import type { ClusterConfig } from './clusterFactory';
 import type { ClusterSlice } from './clusterSlice';
 import type { CommandSlice } from './commandSlice';
+import type { ExplainSlice } from './explainSlice';
 import type { HistorySlice } from './historySlice';
 import type { NetworkSlice } from './networkSlice';
 import type { NodeActionsSlice } from './nodeSlice';
@@ -22,6 +23,7 @@ import type { NodeSnapshot } from './types';
 export type LabState = ClusterSlice &
   HistorySlice &
   CommandSlice &
+  ExplainSlice &
   NoticesSlice &
   SafetySlice &
   ResetSlice &

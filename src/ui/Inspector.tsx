@@ -5,10 +5,11 @@
  * named "Node N inspector".
  */
 import type { ReactNode } from 'react';
-import { selectNode, selectSelectedNode, showCommand, type NodeSnapshot } from '../store';
+import { selectCommitUnknown, selectLeader, selectNode, selectSelectedNode, showCommand, type NodeSnapshot } from '../store';
 import { useLab, useLabApi } from './LabContext';
 import { LeaderProgress } from './LeaderProgress';
 import { LinkToggles } from './LinkToggles';
+import { COMMIT_UNKNOWN_TEXT, staleLeaderText } from './LogRow';
 import { NodesSummary } from './NodesSummary';
 import { NoticeLine } from './NoticeLine';
 import { ROLE_LETTER, roleWord } from './roles';
@@ -47,6 +48,7 @@ function Durable({ node }: { node: NodeSnapshot }) {
 
 function Volatile({ node }: { node: NodeSnapshot }) {
   const kv = Object.entries(node.kv);
+  const commitUnknown = useLab(selectCommitUnknown(node.id));
   return (
     <div className="state-block volatile">
       <h3>
@@ -55,7 +57,10 @@ function Volatile({ node }: { node: NodeSnapshot }) {
       {node.alive ? (
         <dl>
           <Field name="role">{node.role}</Field>
-          <Field name="commitIndex">{node.commitIndex}</Field>
+          <Field name="commitIndex">
+            {node.commitIndex}
+            {commitUnknown > node.commitIndex && <span className="field-note"> — {COMMIT_UNKNOWN_TEXT} (§5.4.2).</span>}
+          </Field>
           <Field name="lastApplied">{node.lastApplied}</Field>
           <Field name="knows leader">{node.leader === 0 ? 'none' : `node ${node.leader}`}</Field>
           <Field name="election timer">
@@ -65,7 +70,10 @@ function Volatile({ node }: { node: NodeSnapshot }) {
           <Field name="key–value">{kv.length === 0 ? 'empty' : kv.map(([k, v]) => `${k}=${v}`).join(', ')}</Field>
         </dl>
       ) : (
-        <p className="muted">Gone: the node is down. Restart it to rebuild this from its disk.</p>
+        <p className="muted">
+          Gone: the node is down. Restart it to rebuild this from its disk; its commit index will be unknown until the leader commits an
+          entry of its term (§5.4.2).
+        </p>
       )}
     </div>
   );
@@ -139,6 +147,7 @@ export function Inspector() {
   const lab = useLabApi();
   const selected = useLab(selectSelectedNode);
   const node = useLab(selectNode(selected ?? 0));
+  const newest = useLab(selectLeader);
   if (selected === null || !node) {
     return (
       <div className="panel inspector is-empty">
@@ -150,6 +159,7 @@ export function Inspector() {
     );
   }
   const role = roleWord(node);
+  const stale = staleLeaderText(node, newest);
   return (
     <section className="panel inspector" aria-label={`Node ${node.id} inspector`}>
       <div className="panel-head">
@@ -175,6 +185,12 @@ export function Inspector() {
       <p className="inspector-status">
         {node.alive ? 'Running' : 'Crashed'} · {node.connected ? 'cable plugged in' : 'cable unplugged'}
       </p>
+      {stale && (
+        <p className="inspector-stale">
+          {stale}. It has not heard of the newer term yet (a partition keeps it apart); it cannot commit anything, since no majority answers
+          it, and its uncommitted entries will be discarded when it hears from node {newest?.id} (§5.3, §5.4).
+        </p>
+      )}
       <Actions node={node} />
       <NoticeLine area="node" />
       <div className="state-cols">

@@ -5,10 +5,23 @@
  */
 import { memo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { liveLeader } from '../store';
+import { liveLeader, selectCommitUnknown, selectDiscarded, showCommand } from '../store';
 import { useLab } from './LabContext';
 import { LogEntryItem } from './LogEntryItem';
 import { ROLE_LETTER, roleWord } from './roles';
+
+/** Why a restarted node's entries are dashed (§5.4.2, §8), in full: the row's tooltip and the inspector. */
+export const COMMIT_UNKNOWN_TEXT =
+  'commit index unknown since restart — entries are safe on disk; they will be marked committed once the leader commits an entry of its term';
+
+/** "leader of term 3 — stale: node 2 leads term 4", or null when the node is not a stale leader. */
+export function staleLeaderText(
+  node: { alive: boolean; role: string; term: number },
+  newest: { id: number; term: number } | undefined,
+): string | null {
+  if (!node.alive || node.role !== 'leader' || !newest || newest.term <= node.term) return null;
+  return `leader of term ${node.term} — stale: node ${newest.id} leads term ${newest.term}`;
+}
 
 export const LogRow = memo(function LogRow({ id }: { id: number }) {
   const node = useLab(
@@ -21,16 +34,27 @@ export const LogRow = memo(function LogRow({ id }: { id: number }) {
         snapshotIndex: n?.snapshotIndex ?? 0,
         snapshotTerm: n?.snapshotTerm ?? 0,
         role: n ? roleWord(n) : 'follower',
+        alive: n?.alive ?? false,
+        term: n?.term ?? 0,
+        isLeader: n?.role === 'leader',
       };
     }),
   );
   const leader = useLab(
     useShallow((s) => {
       const l = liveLeader(s.nodes);
-      return { leaderId: l?.id ?? 0, leaderLog: l?.log, leaderSnapshot: l?.snapshotIndex ?? 0 };
+      return { leaderId: l?.id ?? 0, leaderTerm: l?.term ?? 0, leaderLog: l?.log, leaderSnapshot: l?.snapshotIndex ?? 0 };
     }),
   );
+  const commitUnknown = useLab(selectCommitUnknown(id));
+  const discarded = useLab(selectDiscarded(id));
   const { log, commitIndex, lastApplied, snapshotIndex, snapshotTerm, role } = node;
+  const stale = staleLeaderText(
+    { alive: node.alive, role: node.isLeader ? 'leader' : role, term: node.term },
+    leader.leaderId ? { id: leader.leaderId, term: leader.leaderTerm } : undefined,
+  );
+  // Only while some recovered entry is still dashed.
+  const unknown = commitUnknown > commitIndex;
   const compare = leader.leaderLog !== undefined && leader.leaderId !== id;
   const conflicts = (index: number, term: number): boolean => {
     if (!compare || index <= leader.leaderSnapshot) return false;
@@ -38,7 +62,7 @@ export const LogRow = memo(function LogRow({ id }: { id: number }) {
     return !theirs || theirs.term !== term;
   };
   return (
-    <div className={`log-row role-${role}`}>
+    <div className={`log-row role-${role}${stale ? ' is-stale' : ''}`}>
       <div className="log-label">
         <span className={`chip role-${role}`} aria-hidden="true">
           {ROLE_LETTER[role]}
@@ -74,6 +98,27 @@ export const LogRow = memo(function LogRow({ id }: { id: number }) {
           ))}
         </ol>
         {log.length === 0 && snapshotIndex === 0 && <span className="log-empty">empty log</span>}
+        {(stale || unknown || discarded) && (
+          <div className="log-notes">
+            {stale && <span className="log-note is-stale">{stale}</span>}
+            {unknown && (
+              <span className="log-note is-unknown" title={COMMIT_UNKNOWN_TEXT}>
+                {COMMIT_UNKNOWN_TEXT}
+              </span>
+            )}
+            {discarded && (
+              <span className="log-note is-discarded">
+                discarded{' '}
+                {discarded.entries.map((e) => (
+                  <s key={e.index} className="discarded-entry">
+                    {e.index}·t{e.term} {showCommand(e.command) || 'no-op'}
+                  </s>
+                ))}{' '}
+                — never committed; the term-{discarded.term} leader&rsquo;s log replaced {discarded.entries.length === 1 ? 'it' : 'them'}
+              </span>
+            )}
+          </div>
+        )}
       </div>
     </div>
   );
