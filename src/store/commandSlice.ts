@@ -50,6 +50,7 @@ export function createCommandSlice(set: LabSet, get: LabGet): { slice: CommandSl
   const slice: CommandSlice = {
     pending: null,
     async submitCommand(text) {
+      get().leaveReview(); // an action returns to the present, so its note is seen
       const checked = parseCommand(text);
       if (!checked.ok) {
         notify('command', 'error', checked.error);

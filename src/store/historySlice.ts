@@ -22,20 +22,29 @@ export interface HistorySlice {
   historyFrame(i: number): HistoryFrame | undefined;
   /** Shows history frame `i` (pausing playback); out-of-range values change nothing. */
   reviewAt(i: number): void;
-  /** Back to the live cluster. */
-  leaveReview(): void;
+  /**
+   * Back to the live cluster. With `resume` (the Live button), playing again
+   * if it was playing when the review began; otherwise (an action, Step past
+   * the end) paused, as the review left it.
+   */
+  leaveReview(options?: { resume?: boolean }): void;
 }
 
 const LIVE = { historySize: 0, review: null, reviewFrame: null } as const;
 
 export function createHistorySlice(set: LabSet, get: LabGet): { slice: HistorySlice; follower: FlushFollower; onNewCluster: OnNewCluster } {
   let frames: HistoryFrame[] = [];
+  /** Was the run playing when the review began? */
+  let playingBefore = false;
 
   /** Keeps what the store shows now as a frame (one per virtual time: a later flush at the same time replaces it). */
   const record = (s: LabState): void => {
     const last = frames[frames.length - 1];
-    if (last && last.at === s.nowMs && last.nodes === s.nodes && last.links === s.links) return;
-    const frame: HistoryFrame = { at: s.nowMs, nodes: s.nodes, links: s.links, inFlight: s.inFlight() };
+    // The Client note as it stood then. A command's fate is announced just after the flush that decides it,
+    // so the frame of that very moment still shows the earlier note; the next frame has it.
+    const commandNotice = s.notices.command ?? null;
+    if (last && last.at === s.nowMs && last.nodes === s.nodes && last.links === s.links && last.commandNotice === commandNotice) return;
+    const frame: HistoryFrame = { at: s.nowMs, nodes: s.nodes, links: s.links, inFlight: s.inFlight(), commandNotice };
     if (last && last.at === s.nowMs) frames[frames.length - 1] = frame;
     else frames.push(frame);
     if (frames.length > HISTORY_LIMIT) frames.shift();
@@ -48,11 +57,12 @@ export function createHistorySlice(set: LabSet, get: LabGet): { slice: HistorySl
     reviewAt(i) {
       const frame = Number.isInteger(i) ? frames[i] : undefined;
       if (!frame) return;
+      if (get().review === null) playingBefore = get().playing;
       set({ playing: false, review: i, reviewFrame: frame, nodes: frame.nodes, links: frame.links, nowMs: frame.at });
     },
-    leaveReview() {
+    leaveReview(options) {
       if (get().review === null) return;
-      set({ review: null, reviewFrame: null });
+      set({ review: null, reviewFrame: null, ...(options?.resume && playingBefore ? { playing: true } : {}) });
       get().sync();
     },
   };
@@ -61,6 +71,7 @@ export function createHistorySlice(set: LabSet, get: LabGet): { slice: HistorySl
     follower: { after: (_before, after) => record(after) },
     onNewCluster: () => {
       frames = [];
+      playingBefore = false;
       return LIVE;
     },
   };

@@ -29,6 +29,8 @@ export const selectNowMs = (s: LabState) => s.nowMs;
 export const selectSafety = (s: LabState) => s.safety;
 export const selectHistorySize = (s: LabState) => s.historySize;
 export const selectReview = (s: LabState) => s.review;
+/** The Client panel's note on show: the history frame's while reviewing, else the live one. */
+export const selectCommandNoticeOnShow = (s: LabState) => (s.reviewFrame ? s.reviewFrame.commandNotice : (s.notices.command ?? null));
 /** Virtual ms of the history frame on show, or null when live. */
 export const selectReviewAt = (s: LabState) => s.reviewFrame?.at ?? null;
 export const selectLeader = (s: LabState): NodeSnapshot | undefined => liveLeader(s.nodes);

@@ -18,6 +18,8 @@ export interface HistoryFrame {
   readonly nodes: readonly NodeSnapshot[];
   readonly links: LinkMatrix;
   readonly inFlight: readonly InFlightMessage[];
+  /** The Client panel's note then (null: none yet). */
+  readonly commandNotice: Notice | null;
 }
 
 /** What a narration line is about; the panel filters by it. */

@@ -4,13 +4,15 @@
  * gets a clear message; nothing is sent.
  */
 import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { characterCount, MAX_COMMAND_LENGTH, selectLeader } from '../store';
+import { characterCount, MAX_COMMAND_LENGTH, selectCommandNoticeOnShow, selectLeader } from '../store';
 import { useLab, useLabApi } from './LabContext';
 import { NoticeLine } from './NoticeLine';
 
 export function CommandBox() {
   const lab = useLabApi();
+  // While reviewing history, both are that moment's: its leader and its note.
   const leader = useLab(selectLeader);
+  const notice = useLab(selectCommandNoticeOnShow);
   const [text, setText] = useState('');
   const input = useRef<HTMLInputElement>(null);
   const id = useId();
@@ -56,7 +58,7 @@ export function CommandBox() {
         {leader ? `Goes to leader node ${leader.id} (term ${leader.term}).` : 'No leader at the moment.'} <code>key=value</code> sets a key;
         up to {MAX_COMMAND_LENGTH} characters{typed > 0 ? ` (${typed} typed)` : ''}.
       </p>
-      <NoticeLine area="command" />
+      <NoticeLine area="command" shown={notice} />
     </section>
   );
 }

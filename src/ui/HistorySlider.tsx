@@ -1,7 +1,8 @@
 /**
  * "Go back": a slider over what the lab has shown so far (RaftScope's time
  * slider). Moving it pauses the cluster and shows that moment — nodes,
- * links, logs and messages in flight; Play, "Live" or any action returns to
+ * links, logs, messages in flight, the Events list and the Client note;
+ * Play, "Live" (playing again if it was playing) or any action returns to
  * the present. Keyboard: ← goes back a step, → forward (then live).
  */
 import { selectHistorySize, selectReview, selectReviewAt } from '../store';
@@ -29,24 +30,26 @@ export function HistorySlider() {
           aria-valuetext={review === null || at === null ? 'live' : `${formatVirtualTime(at)}, ${last - review} steps before the latest`}
           onChange={(e) => {
             const i = Number(e.currentTarget.value);
-            if (i >= last && review !== null) lab.store.getState().leaveReview();
+            if (i >= last && review !== null) lab.store.getState().leaveReview({ resume: true });
             else if (i < last) lab.store.getState().reviewAt(i);
             lab.driver.emit();
           }}
         />
       </label>
-      {review !== null && (
-        <button
-          type="button"
-          className="btn btn-quiet"
-          onClick={() => {
-            lab.store.getState().leaveReview();
-            lab.driver.emit();
-          }}
-        >
-          Live
-        </button>
-      )}
+      {/* Always there, hidden while live, so entering the past does not widen (or wrap) the top bar. */}
+      <button
+        type="button"
+        className={`btn btn-quiet history-live${review === null ? ' is-hidden' : ''}`}
+        disabled={review === null}
+        aria-hidden={review === null ? true : undefined}
+        title="Back to the present (playing again if it was playing)"
+        onClick={() => {
+          lab.store.getState().leaveReview({ resume: true });
+          lab.driver.emit();
+        }}
+      >
+        Live
+      </button>
     </div>
   );
 }

@@ -1,14 +1,19 @@
-/** One readable line per event, newest first, filtered by kind and node. */
+/**
+ * One readable line per event, newest first, filtered by kind and node;
+ * while reviewing history, only the events up to the moment on show.
+ */
 import { useId, useMemo } from 'react';
 import {
   NARRATION_CATEGORIES,
   selectIds,
   selectNarration,
   selectNarrationFilter,
+  selectReviewAt,
   type NarrationCategory,
   type NarrationLine,
 } from '../store';
 import { useLab, useLabApi } from './LabContext';
+import { formatVirtualTime } from './VirtualClock';
 
 const CATEGORY_LABEL: Record<NarrationCategory, string> = {
   election: 'Elections',
@@ -26,16 +31,18 @@ export function NarrationPanel() {
   const narration = useLab(selectNarration);
   const filter = useLab(selectNarrationFilter);
   const ids = useLab(selectIds);
+  const reviewAt = useLab(selectReviewAt);
   const id = useId();
   const lines = useMemo(() => {
+    const until = reviewAt ?? Infinity;
     const chosen: NarrationLine[] = [];
     for (const category of NARRATION_CATEGORIES) {
       if (!filter.categories[category]) continue;
-      for (const line of narration[category]) if (filter.node === 0 || line.node === filter.node) chosen.push(line);
+      for (const line of narration[category]) if (line.at <= until && (filter.node === 0 || line.node === filter.node)) chosen.push(line);
     }
     chosen.sort((a, b) => b.seq - a.seq);
     return chosen.slice(0, SHOWN);
-  }, [narration, filter]);
+  }, [narration, filter, reviewAt]);
   const s = () => lab.store.getState();
   return (
     <div className="narration-panel">
@@ -58,6 +65,9 @@ export function NarrationPanel() {
           ))}
         </select>
       </div>
+      {reviewAt !== null && (
+        <p className="narration-past">Events up to {formatVirtualTime(reviewAt)}, the moment on show (Live returns to now).</p>
+      )}
       {lines.length === 0 ? (
         <p className="muted narration-empty">No events of these kinds yet.</p>
       ) : (

@@ -1,5 +1,5 @@
 /** A panel's notice (result of an action, or why it was refused), announced politely. */
-import { selectNotice, type NoticeArea } from '../store';
+import { selectNotice, type Notice, type NoticeArea } from '../store';
 import { useLab } from './LabContext';
 
 const ICON = { info: 'ℹ', success: '✓', error: '⚠' } as const;
@@ -8,8 +8,10 @@ const ICON = { info: 'ℹ', success: '✓', error: '⚠' } as const;
  * The live region is always there (so what appears in it is announced); the
  * message inside is a status, or an alert for errors, only while it exists.
  */
-export function NoticeLine({ area, className = '' }: { area: NoticeArea; className?: string }) {
-  const notice = useLab(selectNotice(area));
+export function NoticeLine({ area, className = '', shown }: { area: NoticeArea; className?: string; shown?: Notice | null }) {
+  const live = useLab(selectNotice(area));
+  // `shown`: the notice to show instead of the live one (a panel showing a moment of the history).
+  const notice = shown === undefined ? live : shown;
   return (
     <div className={`notice-region ${className}`} aria-live="polite">
       {notice && (

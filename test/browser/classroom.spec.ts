@@ -68,3 +68,26 @@ test('the first frame on the worker transport shows every node’s election time
   expect(now).toBeLessThan(150);
   expect(transport).toBe('worker');
 });
+
+test('entering the past moves nothing: with Live shown the top bar keeps its height and its layout', async ({ page }, testInfo) => {
+  await page.goto('./');
+  await leader(page);
+  const bar = page.getByRole('banner');
+  const layout = page.getByRole('main');
+  const summary = bar.getByText(/^Leader: node \d+/);
+  const before = {
+    bar: (await bar.boundingBox())!.height,
+    main: (await layout.boundingBox())!.y,
+    summary: (await summary.boundingBox())!.x,
+  };
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByRole('button', { name: 'Live' })).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('history.png') });
+  expect((await bar.boundingBox())!.height).toBe(before.bar);
+  expect((await layout.boundingBox())!.y).toBe(before.main);
+  expect((await summary.boundingBox())!.x, 'what follows the history slider stays put').toBeCloseTo(before.summary, 0);
+  // Live returns to the present, playing again as it was.
+  await page.getByRole('button', { name: 'Live' }).click();
+  await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Live' })).toBeHidden();
+});
