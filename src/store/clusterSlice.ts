@@ -12,7 +12,7 @@ import { makeCluster, type ClusterConfig } from './clusterFactory';
 import { ClusterFeed, EMPTY_NARRATION, type NarrationBuffers } from './feed';
 import type { FlushFollower, LabGet, LabSet, LabState, OnNewCluster } from './labTypes';
 import { linkMatrix, snapshotNodes } from './snapshot';
-import type { LinkMatrix, NodeSnapshot } from './types';
+import type { LinkMatrix, NarrationLine, NodeSnapshot } from './types';
 
 export interface ClusterSlice {
   /**
@@ -49,10 +49,22 @@ export interface ClusterSlice {
   /** Processes the next event only; false if nothing is scheduled. */
   stepOnce(): Promise<boolean>;
   /**
+   * What the last Step did: the virtual time it reached and the narration
+   * lines its event produced (any category, shown or filtered out), so the
+   * view can say so beside the button; null before any step.
+   */
+  readonly lastStep: { readonly at: number; readonly lines: readonly NarrationLine[] } | null;
+  /**
    * Copies the cluster's current state into the store now; with
    * `onlyIfChanged`, only if an event happened since the last copy.
    */
   sync(onlyIfChanged?: boolean): void;
+}
+
+function newestSeq(narration: NarrationBuffers): number {
+  let newest = -1;
+  for (const lines of Object.values(narration)) newest = Math.max(newest, lines[lines.length - 1]?.seq ?? -1);
+  return newest;
 }
 
 /**
@@ -107,8 +119,16 @@ export function createClusterSlice(
       await run('app', (c) => c.runFor(ms), options?.sync ?? true);
     },
 
+    lastStep: null,
+
     async stepOnce() {
+      const newestBefore = newestSeq(get().narration);
       const done = await run('app', (c) => c.step());
+      const lines = Object.values(get().narration)
+        .flat()
+        .filter((l) => l.seq > newestBefore)
+        .sort((a, b) => a.seq - b.seq);
+      set({ lastStep: { at: get().cluster.now(), lines } });
       if (done === false) notify('app', 'info', 'Nothing is scheduled: every node is down and no message is in flight.');
       return done === true;
     },
@@ -131,6 +151,7 @@ export function createClusterSlice(
         nodes: [],
         links: [],
         narration: EMPTY_NARRATION,
+        lastStep: null,
       };
     },
   };

@@ -1,6 +1,7 @@
 /** Play/Pause and Step (the next single event). */
 import { selectPlaying } from '../store';
 import { useLab, useLabApi } from './LabContext';
+import { StepStatus } from './StepStatus';
 
 export function PlaybackControls() {
   const lab = useLabApi();
@@ -31,6 +32,7 @@ export function PlaybackControls() {
         </span>
         Step
       </button>
+      <StepStatus />
     </div>
   );
 }
