@@ -12,6 +12,7 @@ import { LinkLine } from './LinkLine';
 import { MessageCanvas, type Hover } from './MessageCanvas';
 import { MessageTooltip } from './MessageTooltip';
 import { NodeGlyph } from './NodeGlyph';
+import { PartitionShading } from './PartitionShading';
 
 export function ClusterView() {
   const lab = useLabApi();
@@ -39,6 +40,7 @@ export function ClusterView() {
           role="group"
           aria-label="Links between the nodes"
         >
+          <PartitionShading ids={ids} layout={layout} />
           <g className="links">
             {pairs.map(([a, b]) => (
               <LinkLine key={`${a}-${b}`} a={a} b={b} ca={layout.centres[a - 1]!} cb={layout.centres[b - 1]!} radius={layout.nodeRadius} />

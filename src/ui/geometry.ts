@@ -114,3 +114,42 @@ export const TERM_COLOURS = 8;
 export function termClass(term: number): string {
   return `term-c${((term % TERM_COLOURS) + TERM_COLOURS) % TERM_COLOURS}`;
 }
+
+/**
+ * The groups of nodes that can talk to each other both ways (connected
+ * components of the two-way links), each in id order; one group when
+ * nothing is partitioned.
+ */
+export function partitionGroups(ids: readonly number[], talks: (a: number, b: number) => boolean): number[][] {
+  const seen = new Set<number>();
+  const groups: number[][] = [];
+  for (const start of ids) {
+    if (seen.has(start)) continue;
+    const group: number[] = [];
+    const queue = [start];
+    seen.add(start);
+    while (queue.length > 0) {
+      const a = queue.shift()!;
+      group.push(a);
+      for (const b of ids) {
+        if (!seen.has(b) && talks(a, b)) {
+          seen.add(b);
+          queue.push(b);
+        }
+      }
+    }
+    groups.push(group.sort((x, y) => x - y));
+  }
+  return groups;
+}
+
+/**
+ * The outline of a group's shading: the polygon through its nodes' centres
+ * (in ring order, so convex), drawn with a round, wide stroke of `pad` around
+ * each node. A single node is a point (a round dot once stroked).
+ */
+export function groupOutline(centres: readonly Point[]): string {
+  if (centres.length === 0) return '';
+  const [first, ...rest] = centres;
+  return `M${first!.x},${first!.y}${rest.map((p) => `L${p.x},${p.y}`).join('')}${rest.length === 0 ? `L${first!.x + 0.01},${first!.y}` : ''}Z`;
+}

@@ -1,0 +1,46 @@
+/**
+ * A split at a glance (issue 9): while the network is partitioned, each group
+ * of nodes that can talk to each other both ways is shaded, with a label
+ * saying whether it holds a majority — only a majority can elect a leader
+ * and commit (§5.2, §5.3). Nothing is drawn while every node reaches every
+ * other.
+ */
+import { memo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { groupOutline, partitionGroups, type RingLayout } from './geometry';
+import { useLab } from './LabContext';
+
+export const PartitionShading = memo(function PartitionShading({ ids, layout }: { ids: readonly number[]; layout: RingLayout }) {
+  // The groups as a string key, so a heartbeat does not re-render the shading.
+  const key = useLab(
+    useShallow((s) => {
+      const plugged = (id: number) => s.nodes[id - 1]?.connected ?? true;
+      const talks = (a: number, b: number) => plugged(a) && plugged(b) && (s.links[a]?.[b] ?? true) && (s.links[b]?.[a] ?? true);
+      return partitionGroups(ids, talks)
+        .map((g) => g.join(','))
+        .join('|');
+    }),
+  );
+  const groups = key.split('|').map((g) => g.split(',').map(Number));
+  if (groups.length < 2) return null;
+  const majority = Math.floor(ids.length / 2) + 1;
+  const pad = layout.nodeRadius + 12;
+  return (
+    <g className="partition-shading" aria-hidden="true">
+      {groups.map((group, i) => {
+        const centres = group.map((id) => layout.centres[id - 1]!);
+        const top = centres.reduce((a, b) => (b.y < a.y ? b : a));
+        const holds = group.length >= majority;
+        const label = `${holds ? 'majority' : 'minority'} ${group.length}/${ids.length}`;
+        return (
+          <g key={group.join(',')} className={`partition-group group-c${i % 3}${holds ? ' is-majority' : ' is-minority'}`}>
+            <path d={groupOutline(centres)} strokeWidth={2 * pad} />
+            <text x={top.x} y={top.y - pad - 4} className="partition-label">
+              {label}
+            </text>
+          </g>
+        );
+      })}
+    </g>
+  );
+});
