@@ -3,7 +3,7 @@
  * index so the rows line up; the snapshot prefix drawn as one block. Re-renders
  * only when this node's log, commit/applied indexes or the leader's log change.
  */
-import { memo } from 'react';
+import { memo, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { liveLeader, selectCommitUnknown, selectDiscarded, showCommand } from '../store';
 import { useLab } from './LabContext';
@@ -21,6 +21,18 @@ export function staleLeaderText(
 ): string | null {
   if (!node.alive || node.role !== 'leader' || !newest || newest.term <= node.term) return null;
   return `leader of term ${node.term} — stale: node ${newest.id} leads term ${newest.term}`;
+}
+
+/** Arrow keys, Home and End move focus along a log (one tab stop per log: its last entry). */
+function moveFocus(e: KeyboardEvent<HTMLOListElement>): void {
+  const items = [...e.currentTarget.querySelectorAll<HTMLElement>('li')];
+  const at = items.indexOf(document.activeElement as HTMLElement);
+  if (at < 0) return;
+  const to = { ArrowLeft: at - 1, ArrowRight: at + 1, Home: 0, End: items.length - 1 }[e.key];
+  if (to === undefined) return;
+  e.preventDefault();
+  e.stopPropagation(); // not the → step / ← back shortcuts
+  items[Math.max(0, Math.min(items.length - 1, to))]?.focus();
 }
 
 export const LogRow = memo(function LogRow({ id }: { id: number }) {
@@ -84,8 +96,8 @@ export const LogRow = memo(function LogRow({ id }: { id: number }) {
             </span>
           </div>
         )}
-        <ol className="log-list" aria-label={`Log of node ${id}`}>
-          {log.map((e) => (
+        <ol className="log-list" aria-label={`Log of node ${id}`} onKeyDown={moveFocus}>
+          {log.map((e, i) => (
             <LogEntryItem
               key={e.index}
               entry={e}
@@ -94,6 +106,7 @@ export const LogRow = memo(function LogRow({ id }: { id: number }) {
               conflict={conflicts(e.index, e.term)}
               commitPoint={e.index === commitIndex}
               appliedPoint={e.index === lastApplied}
+              tabbable={i === log.length - 1}
             />
           ))}
         </ol>

@@ -1,6 +1,6 @@
 /** Every node's log, one row each, aligned by index; scrolls, and follows the newest entries. */
-import { useLayoutEffect, useRef, type CSSProperties } from 'react';
-import { selectIds, selectMaxIndex } from '../store';
+import { useEffect, useLayoutEffect, useRef, useState, type CSSProperties } from 'react';
+import { characterCount, selectIds, selectMaxIndex, showCommand, type LabState } from '../store';
 import { useLab } from './LabContext';
 import { LogRow } from './LogRow';
 
@@ -26,10 +26,39 @@ function LogLegend() {
   );
 }
 
+/** The longest command in any log, in characters as a reader sees them. */
+const selectLongestCommand = (s: LabState) =>
+  s.nodes.reduce((m, n) => n.log.reduce((k, e) => Math.max(k, characterCount(showCommand(e.command))), m), 0);
+
+/** Cell width bounds, px: the narrowest cell shows about 5 characters, the widest a whole 16-character command. */
+const MIN_CELL_PX = 64;
+const MAX_CELL_PX = 150;
+/** The label column and the row's margin, px (10rem + 1rem). */
+const LABEL_PX = 176;
+
+/**
+ * Cells as wide as the longest command needs (≈ 7.5 px a character), as far
+ * as the panel has room for every column; never narrower than the default.
+ */
+export function cellWidthPx(longest: number, columns: number, panelWidthPx: number): number {
+  const wanted = Math.min(MAX_CELL_PX, Math.max(MIN_CELL_PX, 16 + longest * 7.5));
+  const room = panelWidthPx > 0 ? Math.floor((panelWidthPx - LABEL_PX) / Math.max(columns, 1)) : MIN_CELL_PX;
+  return Math.max(MIN_CELL_PX, Math.min(wanted, room));
+}
+
 export function LogsPanel() {
   const ids = useLab(selectIds);
   const maxIndex = useLab(selectMaxIndex);
+  const longest = useLab(selectLongestCommand);
   const scroller = useRef<HTMLDivElement>(null);
+  const [panelWidth, setPanelWidth] = useState(0);
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => setPanelWidth(el.clientWidth));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
   const atEnd = useRef(true);
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -45,7 +74,7 @@ export function LogsPanel() {
       <div
         className="logs-scroll"
         ref={scroller}
-        style={{ '--cols': columns } as CSSProperties}
+        style={{ '--cols': columns, '--cell': `${cellWidthPx(longest, columns, panelWidth)}px` } as CSSProperties}
         onScroll={(e) => {
           const el = e.currentTarget;
           atEnd.current = el.scrollLeft + el.clientWidth >= el.scrollWidth - 8;
