@@ -13,6 +13,7 @@ import { MessageCanvas, type Hover } from './MessageCanvas';
 import { MessageTooltip } from './MessageTooltip';
 import { NodeGlyph } from './NodeGlyph';
 import { PartitionShading } from './PartitionShading';
+import { StepStatus } from './StepStatus';
 
 export function ClusterView() {
   const lab = useLabApi();
@@ -29,8 +30,9 @@ export function ClusterView() {
 
   return (
     <section className="panel cluster-panel" aria-labelledby="cluster-title">
+      {/* Not "Cluster": the settings panel is that region (axe: landmark-unique). */}
       <h2 id="cluster-title" className="visually-hidden">
-        Cluster
+        Cluster drawing
       </h2>
       <div className="cluster-view">
         <svg
@@ -71,6 +73,7 @@ export function ClusterView() {
         {hover && hovered && <MessageTooltip message={hovered} x={hover.x} y={hover.y} width={hover.width} />}
       </div>
       <Legend />
+      <StepStatus />
       <p className="cluster-hint">
         Click a node to inspect it, a link to cut or restore it, a moving message to drop it. Press ? for keys.
       </p>

@@ -29,13 +29,15 @@ export const PartitionShading = memo(function PartitionShading({ ids, layout }: 
     <g className="partition-shading" aria-hidden="true">
       {groups.map((group, i) => {
         const centres = group.map((id) => layout.centres[id - 1]!);
-        const top = centres.reduce((a, b) => (b.y < a.y ? b : a));
+        // The label sits inside the ring, between the group's middle and the ring's centre, clear of the node names outside.
+        const mid = { x: centres.reduce((t, p) => t + p.x, 0) / centres.length, y: centres.reduce((t, p) => t + p.y, 0) / centres.length };
+        const at = { x: layout.centre.x + (mid.x - layout.centre.x) * 0.45, y: layout.centre.y + (mid.y - layout.centre.y) * 0.45 };
         const holds = group.length >= majority;
         const label = `${holds ? 'majority' : 'minority'} ${group.length}/${ids.length}`;
         return (
           <g key={group.join(',')} className={`partition-group group-c${i % 3}${holds ? ' is-majority' : ' is-minority'}`}>
             <path d={groupOutline(centres)} strokeWidth={2 * pad} />
-            <text x={top.x} y={top.y - pad - 4} className="partition-label">
+            <text x={at.x} y={at.y + 4} className="partition-label">
               {label}
             </text>
           </g>

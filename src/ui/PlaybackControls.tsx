@@ -1,7 +1,6 @@
 /** Play/Pause and Step (the next single event). */
 import { selectPlaying } from '../store';
 import { useLab, useLabApi } from './LabContext';
-import { StepStatus } from './StepStatus';
 
 export function PlaybackControls() {
   const lab = useLabApi();
@@ -32,7 +31,6 @@ export function PlaybackControls() {
         </span>
         Step
       </button>
-      <StepStatus />
     </div>
   );
 }

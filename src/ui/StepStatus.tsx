@@ -1,5 +1,6 @@
 /**
- * What the last Step did, said beside the button: a step takes one event,
+ * What the last Step did, said in a status line under the ring (the top bar
+ * has no room to spare): a step takes one event,
  * often a message delivery, which the Events list hides by default — without
  * this line Step would seem to do nothing (issue 9).
  */
@@ -37,7 +38,7 @@ export function StepStatus() {
     }
   }
   return (
-    <output className="step-status" aria-live="polite" title={text || undefined}>
+    <output className="step-status" aria-live="polite" aria-label="What Step did">
       {text}
     </output>
   );

@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
 // Step says what it did (issue 9): the event a step takes is often a message
-// delivery, which the Events list filters out by default, so the line beside
-// the button names the event and says when the Events list hides it.
+// delivery, which the Events list filters out by default, so a status line
+// names the event and says when the Events list hides it.
 import '@testing-library/jest-dom/vitest';
-import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderLab, settle, untilLeader } from './helpers';
 
@@ -16,7 +16,7 @@ async function step() {
   });
 }
 
-const status = () => within(screen.getByRole('group', { name: 'Playback' })).getByRole('status');
+const status = () => screen.getByRole('status', { name: 'What Step did' });
 
 describe('Step status', () => {
   it('names the event the step took, even one the Events list filters out', async () => {
