@@ -77,3 +77,27 @@ test('timing from the URL, the §5.6 line at the slowest delay, a split shaded, 
     .hover();
   await page.screenshot({ path: `${SHOTS}/split-step.png` });
 });
+
+test('a stale leader in a minority is marked, and when it heals its discarded entry is shown and the client told', async ({ page }) => {
+  await page.goto('./#nodes=5&seed=3');
+  await speedUp(page);
+  const old = Number(
+    /^Node (\d+)/.exec((await page.getByRole('button', { name: /^Node \d+, leader,/ }).getAttribute('aria-label', WAIT)) ?? '')?.[1],
+  );
+  await page.getByRole('button', { name: 'Isolate the leader' }).click();
+  await page.getByRole('textbox', { name: 'Command' }).fill('y=2');
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(logRow(page, old).getByText(/^leader of term \d+ — stale: node \d+ leads term \d+$/)).toBeVisible(WAIT);
+  await page.getByRole('button', { name: new RegExp(`^Node ${old},`) }).click();
+  await expect(page.getByRole('region', { name: `Node ${old} inspector` }).getByText(/stale: node \d+ leads term/)).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/stale-leader.png` });
+  await page.evaluate(async () => {
+    const s = (window.raftLab!.lab as Lab).store.getState();
+    const leader = s.nodes.filter((n) => n.alive && n.role === 'leader').sort((a, b) => b.term - a.term)[0]!;
+    await s.cluster.start(leader.id, 'x=1');
+  });
+  await page.getByRole('button', { name: 'Heal' }).click();
+  await expect(logRow(page, old).getByText(/never committed; the term-\d+ leader’s log replaced it/)).toBeVisible(WAIT);
+  await expect(page.getByText(/“y=2” \(index 1, term \d+\) was lost: it was never committed/)).toBeVisible(WAIT);
+  await page.screenshot({ path: `${SHOTS}/discarded.png` });
+});
