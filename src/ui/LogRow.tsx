@@ -13,6 +13,9 @@ import { ROLE_LETTER, roleWord } from './roles';
 /** Why a restarted node's entries are dashed (§5.4.2, §8), in full: the row's tooltip and the inspector. */
 export const COMMIT_UNKNOWN_TEXT =
   'commit index unknown since restart — entries are safe on disk; they will be marked committed once the leader commits an entry of its term';
+/** The same, while the node is still down. */
+export const COMMIT_LOST_TEXT =
+  'commit index lost in the crash — entries are safe on disk; after a restart they will be marked committed once the leader commits an entry of its term';
 
 /** "leader of term 3 — stale: node 2 leads term 4", or null when the node is not a stale leader. */
 export function staleLeaderText(
@@ -114,11 +117,7 @@ export const LogRow = memo(function LogRow({ id }: { id: number }) {
         {(stale || unknown || discarded) && (
           <div className="log-notes">
             {stale && <span className="log-note is-stale">{stale}</span>}
-            {unknown && (
-              <span className="log-note is-unknown" title={COMMIT_UNKNOWN_TEXT}>
-                {COMMIT_UNKNOWN_TEXT}
-              </span>
-            )}
+            {unknown && <span className="log-note is-unknown">{node.alive ? COMMIT_UNKNOWN_TEXT : COMMIT_LOST_TEXT}</span>}
             {discarded && (
               <span className="log-note is-discarded">
                 discarded{' '}

@@ -27,6 +27,9 @@ async function commitThenRestartAll(lab: Lab): Promise<void> {
   await act(async () => {
     for (let id = 1; id <= 3; id++) await lab.store.getState().crash(id);
   });
+  // While down, the row says the commit index was lost in the crash.
+  for (let id = 1; id <= 3; id++)
+    expect(within(row(id)).getByText(/^commit index lost in the crash — entries are safe on disk/)).toBeInTheDocument();
   await act(async () => {
     for (let id = 1; id <= 3; id++) await lab.store.getState().restart(id);
   });
