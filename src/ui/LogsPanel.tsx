@@ -74,6 +74,10 @@ export function LogsPanel() {
       <div
         className="logs-scroll"
         ref={scroller}
+        // Focusable, so the keyboard can scroll it even while no entry is there to focus (axe: scrollable-region-focusable).
+        tabIndex={0}
+        role="group"
+        aria-labelledby="logs-title"
         style={{ '--cols': columns, '--cell': `${cellWidthPx(longest, columns, panelWidth)}px` } as CSSProperties}
         onScroll={(e) => {
           const el = e.currentTarget;

@@ -71,7 +71,8 @@ export function NarrationPanel() {
       {lines.length === 0 ? (
         <p className="muted narration-empty">No events of these kinds yet.</p>
       ) : (
-        <ol className="narration" aria-label="Events, newest first">
+        // Focusable, so the keyboard can scroll it (axe: scrollable-region-focusable).
+        <ol className="narration" aria-label="Events, newest first" tabIndex={0}>
           {lines.map((l) => (
             <li key={l.seq} className={`cat-${l.category}`}>
               <span className="narr-time">{(l.at / 1000).toFixed(3)} s</span>

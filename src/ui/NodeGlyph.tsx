@@ -2,6 +2,12 @@
  * One node on the ring: a button named "Node N, role, term T". Role by
  * colour, letter and outline; the term; its vote (or a candidate's votes);
  * the election-timer arc; a crashed or unplugged look.
+ *
+ * The name says in words what the drawing shows. The button's only text is
+ * its visible label "Node N", which the name starts with (WCAG 2.5.3 Label
+ * in Name: a speech user says what they see); the term, vote, role letter
+ * and "unplugged" are drawn by a sibling over it, hidden from assistive
+ * technology.
  */
 import { memo, type KeyboardEvent } from 'react';
 import { selectNode } from '../store';
@@ -44,50 +50,57 @@ export const NodeGlyph = memo(function NodeGlyph({ id, centre, label, radius, cl
     }
   };
   const badge = { x: radius * 0.74, y: -radius * 0.74 };
+  const at = `translate(${centre.x} ${centre.y})`;
+  const roleClass = `role-${role}`;
   return (
-    <g
-      role="button"
-      tabIndex={0}
-      aria-label={nodeName(id, node)}
-      aria-pressed={selected}
-      className={`node role-${role}${selected ? ' is-selected' : ''}${node.connected ? '' : ' is-unplugged'}`}
-      transform={`translate(${centre.x} ${centre.y})`}
-      onClick={select}
-      onKeyDown={onKeyDown}
-    >
-      <circle className="node-halo" r={radius + 15} />
-      <circle className="timer-track" r={radius + 7} />
-      <TimerArc
-        deadline={node.electionDeadline}
-        timeout={node.electionTimeout}
-        active={node.alive && node.role !== 'leader'}
-        innerRadius={radius + 4}
-        outerRadius={radius + 10}
-      />
-      {role === 'leader' && <circle className="leader-ring" r={radius + 7} />}
-      <circle className="node-body" r={radius} />
-      {role === 'crashed' && <path className="crash-cross" d={`M${-radius * 0.5} ${-radius * 0.5}L${radius * 0.5} ${radius * 0.5}`} />}
-      <text className="node-caption" y={-radius * 0.42}>
-        term
-      </text>
-      <text className="node-term" y={radius * 0.16}>
-        {node.term}
-      </text>
-      <text className="node-sub" y={radius * 0.58}>
-        {sub}
-      </text>
-      <g className="role-badge" transform={`translate(${badge.x} ${badge.y})`}>
-        <circle r={Math.max(10, radius * 0.3)} />
-        <text y={1}>{ROLE_LETTER[role]}</text>
-      </g>
-      <text className="node-label" x={label.x - centre.x} y={label.y - centre.y} style={{ textAnchor: label.anchor }}>
-        {`Node ${id}`}
-      </text>
-      {!node.connected && (
-        <text className="unplugged-tag" x={label.x - centre.x} y={label.y - centre.y + 13} style={{ textAnchor: label.anchor }}>
-          unplugged
+    <>
+      <g
+        role="button"
+        tabIndex={0}
+        aria-label={nodeName(id, node)}
+        aria-pressed={selected}
+        className={`node ${roleClass}${selected ? ' is-selected' : ''}${node.connected ? '' : ' is-unplugged'}`}
+        transform={at}
+        onClick={select}
+        onKeyDown={onKeyDown}
+      >
+        <circle className="node-halo" r={radius + 15} />
+        <circle className="timer-track" r={radius + 7} />
+        <TimerArc
+          deadline={node.electionDeadline}
+          timeout={node.electionTimeout}
+          active={node.alive && node.role !== 'leader'}
+          innerRadius={radius + 4}
+          outerRadius={radius + 10}
+        />
+        {role === 'leader' && <circle className="leader-ring" r={radius + 7} />}
+        <circle className="node-body" r={radius} />
+        {role === 'crashed' && <path className="crash-cross" d={`M${-radius * 0.5} ${-radius * 0.5}L${radius * 0.5} ${radius * 0.5}`} />}
+        <text className="node-label" x={label.x - centre.x} y={label.y - centre.y} style={{ textAnchor: label.anchor }}>
+          {`Node ${id}`}
         </text>
-      )}
-    </g>
+      </g>
+      {/* What the name says in words, drawn: a sibling painted over the button, hidden from assistive technology. */}
+      <g className={`node-face ${roleClass}`} transform={at} aria-hidden="true">
+        <text className="node-caption" y={-radius * 0.42}>
+          term
+        </text>
+        <text className="node-term" y={radius * 0.16}>
+          {node.term}
+        </text>
+        <text className="node-sub" y={radius * 0.58}>
+          {sub}
+        </text>
+        <g className="role-badge" transform={`translate(${badge.x} ${badge.y})`}>
+          <circle r={Math.max(10, radius * 0.3)} />
+          <text y={1}>{ROLE_LETTER[role]}</text>
+        </g>
+        {!node.connected && (
+          <text className="unplugged-tag" x={label.x - centre.x} y={label.y - centre.y + 13} style={{ textAnchor: label.anchor }}>
+            unplugged
+          </text>
+        )}
+      </g>
+    </>
   );
 });
