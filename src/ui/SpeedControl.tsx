@@ -38,7 +38,7 @@ export function SpeedControl() {
   const id = useId();
   const label = formatSpeed(speed);
   return (
-    <div className="speed">
+    <div className={`speed${real !== null ? ' is-behind' : ''}`}>
       <label htmlFor={id}>Speed</label>
       <input
         id={id}
