@@ -84,9 +84,13 @@ test('a stale leader in a minority is marked, and when it heals its discarded en
   const old = Number(
     /^Node (\d+)/.exec((await page.getByRole('button', { name: /^Node \d+, leader,/ }).getAttribute('aria-label', WAIT)) ?? '')?.[1],
   );
+  // Paused, so that the command reaches the old leader before the majority
+  // elects a new one (the Command box goes to the newest live leader).
+  await page.getByRole('button', { name: 'Pause' }).click();
   await page.getByRole('button', { name: 'Isolate the leader' }).click();
   await page.getByRole('textbox', { name: 'Command' }).fill('y=2');
   await page.getByRole('button', { name: 'Submit' }).click();
+  await page.getByRole('button', { name: 'Play' }).click();
   await expect(logRow(page, old).getByText(/^leader of term \d+ — stale: node \d+ leads term \d+$/)).toBeVisible(WAIT);
   await page.getByRole('button', { name: new RegExp(`^Node ${old},`) }).click();
   await expect(page.getByRole('region', { name: `Node ${old} inspector` }).getByText(/stale: node \d+ leads term/)).toBeVisible();
