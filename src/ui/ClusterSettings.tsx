@@ -45,16 +45,7 @@ export function ClusterSettings() {
           onChange={(e) => setSize(e.currentTarget.value)}
           className="input-narrow"
         />
-        <label htmlFor={`${id}-seed`}>Seed</label>
-        <input
-          id={`${id}-seed`}
-          type="text"
-          inputMode="numeric"
-          value={seed}
-          onChange={(e) => setSeed(e.currentTarget.value)}
-          className="input-seed"
-          aria-describedby={`${id}-now`}
-        />
+        <NumericField id={`${id}-seed`} label="Seed" value={seed} onChange={setSeed} className="input-seed" describedBy={`${id}-now`} />
         <button
           type="button"
           className="btn btn-quiet"
@@ -63,47 +54,19 @@ export function ClusterSettings() {
         >
           Random
         </button>
-        <label htmlFor={`${id}-compact`} title="Log compaction (§7): snapshot once a log holds more than this many entries; 0 = never">
-          Compact after
-        </label>
-        <input
+        <NumericField
           id={`${id}-compact`}
-          type="text"
-          inputMode="numeric"
+          label="Compact after"
+          title="Log compaction (§7): snapshot once a log holds more than this many entries; 0 = never"
           value={compact}
-          onChange={(e) => setCompact(e.currentTarget.value)}
-          className="input-narrow"
-          aria-describedby={`${id}-now`}
+          onChange={setCompact}
+          describedBy={`${id}-now`}
         />
         <fieldset className="settings-timing">
           <legend title="§5.6: broadcast time ≪ election timeout ≪ time between failures">Timing (virtual ms)</legend>
-          <label htmlFor={`${id}-emin`}>Election timeout from</label>
-          <input
-            id={`${id}-emin`}
-            type="text"
-            inputMode="numeric"
-            value={electionMin}
-            onChange={(e) => setElectionMin(e.currentTarget.value)}
-            className="input-narrow"
-          />
-          <label htmlFor={`${id}-emax`}>to</label>
-          <input
-            id={`${id}-emax`}
-            type="text"
-            inputMode="numeric"
-            value={electionMax}
-            onChange={(e) => setElectionMax(e.currentTarget.value)}
-            className="input-narrow"
-          />
-          <label htmlFor={`${id}-hb`}>Heartbeat every</label>
-          <input
-            id={`${id}-hb`}
-            type="text"
-            inputMode="numeric"
-            value={heartbeat}
-            onChange={(e) => setHeartbeat(e.currentTarget.value)}
-            className="input-narrow"
-          />
+          <NumericField id={`${id}-emin`} label="Election timeout from" value={electionMin} onChange={setElectionMin} />
+          <NumericField id={`${id}-emax`} label="to" value={electionMax} onChange={setElectionMax} />
+          <NumericField id={`${id}-hb`} label="Heartbeat every" value={heartbeat} onChange={setHeartbeat} />
         </fieldset>
         <label
           className="settings-check"
@@ -127,5 +90,33 @@ export function ClusterSettings() {
       </p>
       <NoticeLine area="cluster" />
     </section>
+  );
+}
+
+/** A label and the numeric text box it names (typed as text, checked on Reset cluster). */
+function NumericField(props: {
+  id: string;
+  label: string;
+  title?: string;
+  value: string;
+  onChange: (value: string) => void;
+  className?: string;
+  describedBy?: string;
+}) {
+  return (
+    <>
+      <label htmlFor={props.id} title={props.title}>
+        {props.label}
+      </label>
+      <input
+        id={props.id}
+        type="text"
+        inputMode="numeric"
+        value={props.value}
+        onChange={(e) => props.onChange(e.currentTarget.value)}
+        className={props.className ?? 'input-narrow'}
+        aria-describedby={props.describedBy}
+      />
+    </>
   );
 }
