@@ -1,20 +1,46 @@
 /**
- * The command slice: the Command box's submission, sent to the live leader
- * with the highest term (like a client), and followed after every flush until
+ * The command slice: the Command box's submission, sent by default to the
+ * live leader with the highest term (like a client that follows the newest
+ * leader), or to a node the user chose (RaftScope's "request": a follower
+ * refuses and says who it thinks leads), and followed after every flush until
  * it is committed or lost.
  */
 import { clusterCalls } from './calls';
 import type { FlushFollower, LabGet, LabSet, LabState, OnNewCluster } from './labTypes';
 import { showCommand } from './narrate';
 import { entryAt, liveLeader } from './snapshot';
+import type { NodeId } from '../raft';
 import type { NodeSnapshot, PendingCommand } from './types';
 import { parseCommand } from './validate';
+
+/** Where the Command box sends: the newest live leader, or one chosen node. */
+export type CommandTarget = 'leader' | NodeId;
 
 export interface CommandSlice {
   /** The last submitted command, followed until it commits. */
   readonly pending: PendingCommand | null;
-  /** Sends a command to the live leader with the highest term; true if a leader took it. */
-  submitCommand(text: string): Promise<boolean>;
+  /** Where the next command goes (default: the newest leader). */
+  readonly commandTarget: CommandTarget;
+  /** Chooses where commands go; anything but 'leader' or a node of this cluster is refused with a notice. */
+  setCommandTarget(target: CommandTarget): void;
+  /**
+   * Sends a command to `target` (default: the chosen commandTarget); true if a
+   * leader took it. A chosen node that is not the leader refuses (§5.1: only
+   * the leader takes client requests; a follower redirects to the leader it knows).
+   */
+  submitCommand(text: string, target?: CommandTarget): Promise<boolean>;
+}
+
+/** Why a chosen node refused: who it thinks leads (§5.1, §8: a follower redirects the client). */
+function refusal(n: NodeSnapshot, nodes: readonly NodeSnapshot[]): string {
+  if (!n.alive) return `Node ${n.id} is crashed, so nothing answered the request. Restart it, or send to the newest leader.`;
+  if (!n.connected) return `Node ${n.id} is cut off from the network; a real client could not reach it. Plug its cable back in first.`;
+  const role = n.role === 'candidate' ? 'a candidate' : n.role === 'leader' ? 'no longer the leader' : 'a follower';
+  const known = n.leader > 0 ? nodes.find((m) => m.id === n.leader) : undefined;
+  const redirect = known
+    ? `it thinks node ${known.id} leads (term ${n.term}) and would send the client there.`
+    : 'it knows no leader in its term, so it cannot redirect the client.';
+  return `Node ${n.id} is ${role}, so it refused the command: only the leader takes requests — ${redirect}`;
 }
 
 /** A command's fate, from what the nodes now hold (§5.3: committed once a majority stores it). */
@@ -49,14 +75,41 @@ export function createCommandSlice(set: LabSet, get: LabGet): { slice: CommandSl
   const { run, notify } = clusterCalls(get);
   const slice: CommandSlice = {
     pending: null,
-    async submitCommand(text) {
+    commandTarget: 'leader',
+    setCommandTarget(target) {
+      if (target === 'leader' || (Number.isInteger(target) && target >= 1 && target <= get().ids.length)) {
+        set({ commandTarget: target });
+        return;
+      }
+      notify(
+        'command',
+        'error',
+        `There is no node ${String(target)} to send to: choose the newest leader or a node 1–${get().ids.length}.`,
+      );
+    },
+    async submitCommand(text, target = get().commandTarget) {
       get().leaveReview(); // an action returns to the present, so its note is seen
       const checked = parseCommand(text);
       if (!checked.ok) {
         notify('command', 'error', checked.error);
         return false;
       }
-      const leader = liveLeader(get().nodes);
+      if (target !== 'leader') {
+        const chosen = get().nodes.find((n) => n.id === target);
+        if (!chosen) {
+          notify(
+            'command',
+            'error',
+            `There is no node ${String(target)} to send to: choose the newest leader or a node 1–${get().ids.length}.`,
+          );
+          return false;
+        }
+        if (!chosen.alive || !chosen.connected) {
+          notify('command', 'error', refusal(chosen, get().nodes));
+          return false;
+        }
+      }
+      const leader = target === 'leader' ? liveLeader(get().nodes) : get().nodes.find((n) => n.id === target);
       if (!leader) {
         notify(
           'command',
@@ -68,14 +121,23 @@ export function createCommandSlice(set: LabSet, get: LabGet): { slice: CommandSl
       const result = await run('command', (c) => c.start(leader.id, checked.value));
       if (!result) return false;
       if (!result.isLeader) {
-        notify('command', 'error', `Node ${leader.id} is no longer the leader, so it refused the command. Try again in a moment.`);
+        // The node answered as Start() does: not the leader (its view, after the call).
+        const now = get().nodes.find((n) => n.id === leader.id);
+        if (target !== 'leader' && now) notify('command', 'error', refusal(now, get().nodes));
+        else notify('command', 'error', `Node ${leader.id} is no longer the leader, so it refused the command. Try again in a moment.`);
         return false;
       }
       set({ pending: { command: checked.value, index: result.index, term: result.term, leader: leader.id, state: 'waiting' } });
+      // A leader the user chose may be a stale one (a minority's): say so, its entry may be lost (§5.4).
+      const newest = liveLeader(get().nodes);
+      const stale =
+        newest && newest.id !== leader.id && newest.term > result.term
+          ? ` Careful: node ${newest.id} leads a newer term (${newest.term}), so this entry can never commit — it will be lost when node ${leader.id} hears of it.`
+          : '';
       notify(
         'command',
         'info',
-        `Sent “${checked.value}” to leader node ${leader.id}: it is entry ${result.index} in term ${result.term}, uncommitted until a majority stores it.`,
+        `Sent “${checked.value}” to leader node ${leader.id}: it is entry ${result.index} in term ${result.term}, uncommitted until a majority stores it.${stale}`,
       );
       get().sync(); // a one-node cluster commits at once
       return true;
@@ -87,6 +149,10 @@ export function createCommandSlice(set: LabSet, get: LabGet): { slice: CommandSl
       derive: (before, nodes) => ({ pending: followPending(before.pending, nodes) }),
       after: announce,
     },
-    onNewCluster: () => ({ pending: null }),
+    // The chosen node stays chosen if the new cluster still has it.
+    onNewCluster: (_next, config, { commandTarget }) => ({
+      pending: null,
+      commandTarget: commandTarget !== 'leader' && commandTarget > config.nodes ? 'leader' : commandTarget,
+    }),
   };
 }

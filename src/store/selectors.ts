@@ -25,6 +25,7 @@ export const selectHelpOpen = (s: LabState) => s.helpOpen;
 export const selectNarration = (s: LabState) => s.narration;
 export const selectNarrationFilter = (s: LabState) => s.narrationFilter;
 export const selectPending = (s: LabState) => s.pending;
+export const selectCommandTarget = (s: LabState) => s.commandTarget;
 export const selectNowMs = (s: LabState) => s.nowMs;
 export const selectSafety = (s: LabState) => s.safety;
 export const selectHistorySize = (s: LabState) => s.historySize;

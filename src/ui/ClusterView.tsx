@@ -3,9 +3,9 @@
  * messages in flight (canvas), nodes (SVG), on a ring laid out by
  * geometry.ts. React owns every element; D3 only computes.
  */
-import { useMemo, useState } from 'react';
-import { selectIds } from '../store';
-import { VIEW_HEIGHT, VIEW_WIDTH, ringLayout } from './geometry';
+import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { selectIds, selectPresenter } from '../store';
+import { ringLayout } from './geometry';
 import { useLab, useLabApi } from './LabContext';
 import { Legend } from './Legend';
 import { LinkLine } from './LinkLine';
@@ -15,10 +15,37 @@ import { NodeGlyph } from './NodeGlyph';
 import { PartitionShading } from './PartitionShading';
 import { StepStatus } from './StepStatus';
 
+/** The element's size in px, followed while `active` (null until measured, or when inactive). */
+function useBoxSize(ref: RefObject<HTMLElement | null>, active: boolean): { width: number; height: number } | null {
+  const [size, setSize] = useState<{ width: number; height: number } | null>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!active || !el) {
+      setSize(null);
+      return;
+    }
+    const measure = () => {
+      const width = Math.round(el.clientWidth);
+      const height = Math.round(el.clientHeight);
+      setSize((s) => (width > 0 && height > 0 && (s?.width !== width || s?.height !== height) ? { width, height } : s));
+    };
+    measure();
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [ref, active]);
+  return size;
+}
+
 export function ClusterView() {
   const lab = useLabApi();
   const ids = useLab(selectIds);
-  const layout = useMemo(() => ringLayout(ids.length), [ids.length]);
+  const presenter = useLab(selectPresenter);
+  // Presenter mode lays the ring out in the drawing's own pixels (an ellipse that fills it), so text keeps its size.
+  const view = useRef<HTMLDivElement>(null);
+  const size = useBoxSize(view, presenter);
+  const layout = useMemo(() => (presenter && size ? ringLayout(ids.length, size) : ringLayout(ids.length)), [ids.length, presenter, size]);
   const [hover, setHover] = useState<Hover | null>(null);
   const pairs = useMemo(() => ids.flatMap((a) => ids.filter((b) => b > a).map((b) => [a, b] as const)), [ids]);
   const hovered = hover
@@ -34,10 +61,10 @@ export function ClusterView() {
       <h2 id="cluster-title" className="visually-hidden">
         Cluster drawing
       </h2>
-      <div className="cluster-view">
+      <div className="cluster-view" ref={view}>
         <svg
           className="layer-links"
-          viewBox={`0 0 ${VIEW_WIDTH} ${VIEW_HEIGHT}`}
+          viewBox={`0 0 ${layout.width} ${layout.height}`}
           preserveAspectRatio="xMidYMid meet"
           role="group"
           aria-label="Links between the nodes"
@@ -52,7 +79,7 @@ export function ClusterView() {
         <MessageCanvas layout={layout} onHover={setHover} hoveredId={hover?.id ?? null} />
         <svg
           className="layer-nodes"
-          viewBox={`0 0 ${VIEW_WIDTH} ${VIEW_HEIGHT}`}
+          viewBox={`0 0 ${layout.width} ${layout.height}`}
           preserveAspectRatio="xMidYMid meet"
           role="group"
           aria-label="Nodes of the cluster"

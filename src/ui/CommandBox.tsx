@@ -1,10 +1,11 @@
 /**
  * The client: a command goes to the live leader with the highest term (as a
- * client that follows the newest leader would). No leader, or bad input,
- * gets a clear message; nothing is sent.
+ * client that follows the newest leader would), or to a node chosen under
+ * "Send to" (a follower refuses and says who it thinks leads). No leader, or
+ * bad input, gets a clear message; nothing is sent.
  */
 import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { characterCount, MAX_COMMAND_LENGTH, selectCommandNoticeOnShow, selectLeader } from '../store';
+import { characterCount, MAX_COMMAND_LENGTH, selectCommandNoticeOnShow, selectCommandTarget, selectLeader, selectNodes } from '../store';
 import { useLab, useLabApi } from './LabContext';
 import { NoticeLine } from './NoticeLine';
 
@@ -13,6 +14,9 @@ export function CommandBox() {
   // While reviewing history, both are that moment's: its leader and its note.
   const leader = useLab(selectLeader);
   const notice = useLab(selectCommandNoticeOnShow);
+  const target = useLab(selectCommandTarget);
+  const nodes = useLab(selectNodes);
+  const chosen = target === 'leader' ? undefined : nodes.find((n) => n.id === target);
   const [text, setText] = useState('');
   const input = useRef<HTMLInputElement>(null);
   const id = useId();
@@ -53,10 +57,35 @@ export function CommandBox() {
         <button type="submit" className="btn btn-primary">
           Submit
         </button>
+        <div className="command-target-row">
+          <label htmlFor={`${id}-to`}>Send to</label>
+          <select
+            id={`${id}-to`}
+            className="command-target"
+            value={String(target)}
+            onChange={(e) => {
+              const v = e.currentTarget.value;
+              lab.store.getState().setCommandTarget(v === 'leader' ? 'leader' : Number(v));
+            }}
+          >
+            <option value="leader">Newest leader</option>
+            {nodes.map((n) => (
+              <option key={n.id} value={n.id}>
+                Node {n.id}
+              </option>
+            ))}
+          </select>
+        </div>
       </form>
       <p id={`${id}-hint`} className="hint">
-        {leader ? `Goes to leader node ${leader.id} (term ${leader.term}).` : 'No leader at the moment.'} <code>key=value</code> sets a key;
-        up to {MAX_COMMAND_LENGTH} characters{typed > 0 ? ` (${typed} typed)` : ''}.
+        {chosen
+          ? chosen.role === 'leader' && chosen.alive
+            ? `Goes to node ${chosen.id}, a leader of term ${chosen.term}${leader && leader.id !== chosen.id ? ` (node ${leader.id} leads a newer term)` : ''}.`
+            : `Goes to node ${chosen.id}, which is ${chosen.alive ? (chosen.role === 'candidate' ? 'a candidate' : 'a follower') : 'crashed'}: it will refuse.`
+          : leader
+            ? `Goes to leader node ${leader.id} (term ${leader.term}).`
+            : 'No leader at the moment.'}{' '}
+        <code>key=value</code> sets a key; up to {MAX_COMMAND_LENGTH} characters{typed > 0 ? ` (${typed} typed)` : ''}.
       </p>
       <NoticeLine area="command" shown={notice} />
     </section>

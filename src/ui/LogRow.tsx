@@ -38,6 +38,28 @@ function moveFocus(e: KeyboardEvent<HTMLOListElement>): void {
   items[Math.max(0, Math.min(items.length - 1, to))]?.focus();
 }
 
+/**
+ * The leader's nextIndex and matchIndex for this follower (Figure 2), drawn on
+ * its row: a bar after the last entry the leader knows it holds (match), and
+ * a caret under the next entry the leader will send (next). They differ from
+ * the row's own end while the leader is still finding where the logs agree (§5.3).
+ */
+function LeaderPointers({ leaderId, follower, next, match }: { leaderId: number; follower: number; next: number; match: number }) {
+  const text = `Node ${leaderId}, the leader, holds nextIndex ${next} and matchIndex ${match} for node ${follower}`;
+  return (
+    <span className="log-pointers" role="img" aria-label={text} title={text}>
+      {match > 0 && (
+        <span className="log-pointer is-match" style={{ left: `calc(${match} * var(--cell))` }}>
+          <span className="pointer-tag">match {match}</span>
+        </span>
+      )}
+      <span className="log-pointer is-next" style={{ left: `calc(${next - 1} * var(--cell))` }}>
+        <span className="pointer-tag">next {next}</span>
+      </span>
+    </span>
+  );
+}
+
 export const LogRow = memo(function LogRow({ id }: { id: number }) {
   const node = useLab(
     useShallow((s) => {
@@ -58,7 +80,15 @@ export const LogRow = memo(function LogRow({ id }: { id: number }) {
   const leader = useLab(
     useShallow((s) => {
       const l = liveLeader(s.nodes);
-      return { leaderId: l?.id ?? 0, leaderTerm: l?.term ?? 0, leaderLog: l?.log, leaderSnapshot: l?.snapshotIndex ?? 0 };
+      return {
+        leaderId: l?.id ?? 0,
+        leaderTerm: l?.term ?? 0,
+        leaderLog: l?.log,
+        leaderSnapshot: l?.snapshotIndex ?? 0,
+        // Figure 2, leader volatile state: what the leader believes about this node.
+        nextIndex: l && l.id !== id ? (l.nextIndex?.[id] ?? 0) : 0,
+        matchIndex: l && l.id !== id ? (l.matchIndex?.[id] ?? 0) : 0,
+      };
     }),
   );
   const commitUnknown = useLab(selectCommitUnknown(id));
@@ -114,6 +144,9 @@ export const LogRow = memo(function LogRow({ id }: { id: number }) {
           ))}
         </ol>
         {log.length === 0 && snapshotIndex === 0 && <span className="log-empty">empty log</span>}
+        {leader.nextIndex > 0 && (
+          <LeaderPointers leaderId={leader.leaderId} follower={id} next={leader.nextIndex} match={leader.matchIndex} />
+        )}
         {(stale || unknown || discarded) && (
           <div className="log-notes">
             {stale && <span className="log-note is-stale">{stale}</span>}

@@ -36,6 +36,8 @@ export interface Placed {
 
 /** Pointer slack around a glyph, view units. */
 export const HIT_RADIUS = 14;
+/** …and never less than this on screen, px: a ≥ 28 px target, so a click on a moving message lands (issue 9). */
+export const HIT_RADIUS_PX = 14;
 
 /** Where every message is at virtual time `now`. */
 export function placeMessages(list: readonly InFlightMessage[], layout: RingLayout, now: number, reducedMotion: boolean): Placed[] {
@@ -51,19 +53,28 @@ export function placeMessages(list: readonly InFlightMessage[], layout: RingLayo
   return out;
 }
 
-/** The topmost (last drawn) message within HIT_RADIUS of (x, y), view units. */
-export function messageAt(placed: readonly Placed[], x: number, y: number): InFlightMessage | null {
+/** The topmost (last drawn) message within `radius` of (x, y), view units (default HIT_RADIUS). */
+export function messageAt(placed: readonly Placed[], x: number, y: number, radius = HIT_RADIUS): InFlightMessage | null {
   for (let i = placed.length - 1; i >= 0; i--) {
     const p = placed[i]!;
-    if ((p.x - x) ** 2 + (p.y - y) ** 2 <= HIT_RADIUS ** 2) return p.message;
+    if ((p.x - x) ** 2 + (p.y - y) ** 2 <= radius ** 2) return p.message;
   }
   return null;
 }
 
-/** The viewBox → pixel mapping of an SVG with preserveAspectRatio "xMidYMid meet". */
-export function viewTransform(width: number, height: number): { scale: number; ox: number; oy: number } {
-  const scale = Math.max(1e-6, Math.min(width / VIEW_WIDTH, height / VIEW_HEIGHT));
-  return { scale, ox: (width - VIEW_WIDTH * scale) / 2, oy: (height - VIEW_HEIGHT * scale) / 2 };
+/** The hit radius in view units at this scale: HIT_RADIUS, or HIT_RADIUS_PX on screen when the view is drawn small. */
+export function hitRadius(scale: number): number {
+  return Math.max(HIT_RADIUS, HIT_RADIUS_PX / scale);
+}
+
+/** The viewBox → pixel mapping of an SVG with preserveAspectRatio "xMidYMid meet" (default: the 560 × 420 view). */
+export function viewTransform(
+  width: number,
+  height: number,
+  view: { width: number; height: number } = { width: VIEW_WIDTH, height: VIEW_HEIGHT },
+): { scale: number; ox: number; oy: number } {
+  const scale = Math.max(1e-6, Math.min(width / view.width, height / view.height));
+  return { scale, ox: (width - view.width * scale) / 2, oy: (height - view.height * scale) / 2 };
 }
 
 interface Palette {
@@ -176,11 +187,14 @@ export function MessageCanvas({ layout, hoveredId, onHover }: Props) {
     }
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, canvas.width, canvas.height);
-    const { scale, ox, oy } = viewTransform(width, height);
+    const { scale, ox, oy } = viewTransform(width, height, layout);
     ctx.setTransform(dpr * scale, 0, 0, dpr * scale, dpr * ox, dpr * oy);
     colours.current ??= palette(canvas);
     draw(ctx, placed.current, colours.current, hovered.current);
   });
+
+  const layoutRef = useRef(layout);
+  layoutRef.current = layout;
 
   // Pointer handling on the whole cluster view: a message under the pointer
   // wins over the link beneath it (capture phase).
@@ -192,8 +206,14 @@ export function MessageCanvas({ layout, hoveredId, onHover }: Props) {
       const box = view.getBoundingClientRect();
       const px = e.clientX - box.left;
       const py = e.clientY - box.top;
-      const { scale, ox, oy } = viewTransform(box.width, box.height);
-      return { message: messageAt(placed.current, (px - ox) / scale, (py - oy) / scale), px, py, width: box.width };
+      const { scale, ox, oy } = viewTransform(box.width, box.height, layoutRef.current);
+      return { message: messageAt(placed.current, (px - ox) / scale, (py - oy) / scale, hitRadius(scale)), px, py, width: box.width };
+    };
+    // The message under the pointer when the button went down: it may have moved on by the click, which still means it.
+    let pressed: { id: number; x: number; y: number } | null = null;
+    const down = (e: PointerEvent) => {
+      const h = hit(e);
+      pressed = h.message ? { id: h.message.id, x: e.clientX, y: e.clientY } : null;
     };
     let shownId: number | null = null; // what this handler last reported (renders may lag)
     const move = (e: PointerEvent) => {
@@ -213,16 +233,24 @@ export function MessageCanvas({ layout, hoveredId, onHover }: Props) {
     };
     const click = (e: MouseEvent) => {
       const h = hit(e);
-      if (!h.message || lab.store.getState().review !== null) return; // the past cannot be changed
+      const wasPressed =
+        pressed && Math.hypot(e.clientX - pressed.x, e.clientY - pressed.y) < 8
+          ? messagesOnShow(lab.store.getState()).find((m) => m.id === pressed!.id)
+          : undefined;
+      pressed = null;
+      const target = wasPressed ?? h.message;
+      if (!target || lab.store.getState().review !== null) return; // the past cannot be changed
       e.stopPropagation();
       e.preventDefault();
       onHoverRef.current(null);
-      lab.store.getState().dropMessage(h.message.id);
+      lab.store.getState().dropMessage(target.id);
     };
+    view.addEventListener('pointerdown', down, true);
     view.addEventListener('pointermove', move);
     view.addEventListener('pointerleave', leave);
     view.addEventListener('click', click, true);
     return () => {
+      view.removeEventListener('pointerdown', down, true);
       view.removeEventListener('pointermove', move);
       view.removeEventListener('pointerleave', leave);
       view.removeEventListener('click', click, true);

@@ -13,7 +13,10 @@ export function ShortcutsOverlay() {
     const before = document.activeElement;
     close.current?.focus();
     return () => {
-      if (before instanceof HTMLElement) before.focus();
+      // Back where the user was; opened from the page (the "?" key), back to the "?" button, so Tab goes on from there.
+      const back =
+        before instanceof HTMLElement && before !== document.body ? before : document.querySelector<HTMLElement>('[data-help-button]');
+      back?.focus();
     };
   }, [open]);
   if (!open) return null;

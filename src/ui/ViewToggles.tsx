@@ -34,6 +34,7 @@ export function ViewToggles() {
         type="button"
         className="btn btn-quiet"
         onClick={() => s().setHelpOpen(true)}
+        data-help-button=""
         aria-keyshortcuts="?"
         title="Keyboard shortcuts (?)"
       >

@@ -23,6 +23,9 @@ export interface Label extends Point {
 }
 
 export interface RingLayout {
+  /** The coordinate system (the SVG viewBox) the layout is in. */
+  readonly width: number;
+  readonly height: number;
   readonly nodeRadius: number;
   /** Centre of each node, index = id − 1. */
   readonly centres: readonly Point[];
@@ -31,8 +34,26 @@ export interface RingLayout {
   readonly centre: Point;
 }
 
-/** Nodes on a ring, node 1 at the top, clockwise. */
-export function ringLayout(n: number): RingLayout {
+/** Where each node's name label goes: radially outside the ring, anchored away from the node. */
+function labelFor(n: number, at: Point, dx: number, dy: number, nodeRadius: number): Label {
+  if (n === 1) return { x: at.x, y: at.y - nodeRadius - 17, anchor: 'middle' };
+  const side = Math.abs(dx) > 0.35;
+  const d = nodeRadius + (side ? 17 : 14);
+  return {
+    x: at.x + dx * d,
+    y: at.y + dy * d + (dy > 0.35 ? 14 : dy < -0.35 ? (side ? 8 : -8) : 8),
+    anchor: dx > 0.35 ? 'start' : dx < -0.35 ? 'end' : 'middle',
+  };
+}
+
+/**
+ * Nodes on a ring, node 1 at the top, clockwise, in the 560 × 420 view.
+ * With `size` (presenter mode: the drawing's own size in px, so one unit is
+ * one pixel and text keeps its CSS size), the ring is an ellipse that fills
+ * that box, nodes as large as fit, spaced evenly along it.
+ */
+export function ringLayout(n: number, size?: { width: number; height: number }): RingLayout {
+  if (size) return fittedLayout(n, size.width, size.height);
   const nodeRadius = nodeRadiusScale(n);
   const centre = { x: VIEW_WIDTH / 2, y: VIEW_HEIGHT / 2 + 4 };
   const ringRadius = n === 1 ? 0 : Math.min(VIEW_WIDTH, VIEW_HEIGHT) / 2 - nodeRadius - 30;
@@ -42,23 +63,66 @@ export function ringLayout(n: number): RingLayout {
     const angle = -Math.PI / 2 + (2 * Math.PI * i) / n;
     const dx = Math.cos(angle);
     const dy = Math.sin(angle);
-    centres.push({ x: centre.x + ringRadius * dx, y: centre.y + ringRadius * dy });
-    const x = centre.x + ringRadius * dx;
-    const y = centre.y + ringRadius * dy;
-    // Radially outside the ring, anchored away from the node.
-    if (n === 1) {
-      labels.push({ x, y: y - nodeRadius - 17, anchor: 'middle' });
-    } else {
-      const side = Math.abs(dx) > 0.35;
-      const d = nodeRadius + (side ? 17 : 14);
-      labels.push({
-        x: x + dx * d,
-        y: y + dy * d + (dy > 0.35 ? 14 : dy < -0.35 ? (side ? 8 : -8) : 8),
-        anchor: dx > 0.35 ? 'start' : dx < -0.35 ? 'end' : 'middle',
-      });
-    }
+    const at = { x: centre.x + ringRadius * dx, y: centre.y + ringRadius * dy };
+    centres.push(at);
+    labels.push(labelFor(n, at, dx, dy, nodeRadius));
   }
-  return { nodeRadius, centres, labels, centre };
+  return { width: VIEW_WIDTH, height: VIEW_HEIGHT, nodeRadius, centres, labels, centre };
+}
+
+/** Presenter node radius, px, by cluster size (before fitting). */
+const presenterRadiusScale = scaleLinear().domain([1, 5, 9]).range([66, 60, 46]).clamp(true);
+/** Room outside the ring for the node names: beside it and above/below it, px. */
+const LABEL_ROOM_X = 86;
+const LABEL_ROOM_Y = 34;
+
+/** `n` points evenly spaced by arc length on an ellipse, the first at the top, clockwise. */
+export function ellipsePoints(n: number, rx: number, ry: number): { dx: number; dy: number; x: number; y: number }[] {
+  const samples = 720;
+  const cumulative = [0];
+  let prev = { x: 0, y: -ry };
+  for (let k = 1; k <= samples; k++) {
+    const a = -Math.PI / 2 + (2 * Math.PI * k) / samples;
+    const p = { x: rx * Math.cos(a), y: ry * Math.sin(a) };
+    cumulative.push(cumulative[k - 1]! + Math.hypot(p.x - prev.x, p.y - prev.y));
+    prev = p;
+  }
+  const total = cumulative[samples]!;
+  const out: { dx: number; dy: number; x: number; y: number }[] = [];
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const want = (total * i) / n;
+    while (k < samples && cumulative[k + 1]! < want) k++;
+    const a = -Math.PI / 2 + (2 * Math.PI * k) / samples;
+    out.push({ dx: Math.cos(a), dy: Math.sin(a), x: rx * Math.cos(a), y: ry * Math.sin(a) });
+  }
+  return out;
+}
+
+function fittedLayout(n: number, width: number, height: number): RingLayout {
+  const w = Math.max(200, width);
+  const h = Math.max(160, height);
+  const centre = { x: w / 2, y: h / 2 + 4 };
+  let nodeRadius = presenterRadiusScale(n);
+  let points: ReturnType<typeof ellipsePoints> = [];
+  // Shrink the nodes until the ring fits the box and neighbours (with their timer rings) do not touch.
+  for (; nodeRadius > 18; nodeRadius -= 2) {
+    const rx = Math.max(0, w / 2 - nodeRadius - LABEL_ROOM_X);
+    const ry = Math.max(0, h / 2 - nodeRadius - LABEL_ROOM_Y);
+    if (n === 1) {
+      points = [{ dx: 0, dy: -1, x: 0, y: 0 }];
+      break;
+    }
+    if (ry < nodeRadius * 0.9) continue;
+    points = ellipsePoints(n, rx, ry);
+    const gap = Math.min(...points.map((p, i) => Math.hypot(p.x - points[(i + 1) % n]!.x, p.y - points[(i + 1) % n]!.y)));
+    if (gap >= 2 * (nodeRadius + 14)) break;
+  }
+  if (points.length !== n)
+    points = ellipsePoints(n, Math.max(0, w / 2 - nodeRadius - LABEL_ROOM_X), Math.max(0, h / 2 - nodeRadius - LABEL_ROOM_Y));
+  const centres = points.map((p) => ({ x: centre.x + p.x, y: centre.y + p.y }));
+  const labels = points.map((p, i) => labelFor(n, centres[i]!, p.dx, p.dy, nodeRadius));
+  return { width: w, height: h, nodeRadius, centres, labels, centre };
 }
 
 /** The path a message from `a` to `b` travels: edge to edge, shifted sideways to its own lane. */

@@ -7,8 +7,8 @@ import type { Lab } from '../store';
 
 export const SHORTCUTS: readonly [keys: string, action: string][] = [
   ['Space', 'Play / pause'],
-  ['→', 'Step: process the next event (in the past: a step forward)'],
-  ['←', 'Go back a step in history (Play or Live returns to now)'],
+  ['→  .  PageDown', 'Step: process the next event (in the past: a step forward; a presentation clicker sends PageDown)'],
+  ['←  PageUp', 'Go back a step in history (Play or Live returns to now)'],
   ['+  −', 'Faster / slower'],
   ['1 – 9', 'Select node N'],
   ['C', 'Crash the selected node'],
@@ -87,6 +87,17 @@ export function handleShortcut(e: KeyboardEvent, lab: Lab, focusCommand: () => v
   if (e.key === ' ') {
     if (isControl(target) && keyboardFocused()) return false; // Space presses the focused control
     s.togglePlaying();
+    return true;
+  }
+  // A presentation clicker sends PageDown / PageUp; "." is a one-hand Step on a laptop.
+  if (e.key === 'PageDown' || e.key === '.') {
+    if (target?.closest('.logs-scroll, .narration-list, [role="log"]')) return false; // those scroll by page
+    void lab.driver.step();
+    return true;
+  }
+  if (e.key === 'PageUp') {
+    if (target?.closest('.logs-scroll, .narration-list, [role="log"]')) return false;
+    lab.driver.back();
     return true;
   }
   if (e.key === 'ArrowRight') {

@@ -1,0 +1,91 @@
+// @vitest-environment jsdom
+// Presenter needs of issue 9 (RaftScope parity): a request to a chosen node,
+// where a follower refuses and says who it thinks leads.
+import '@testing-library/jest-dom/vitest';
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { renderLab, untilLeader } from './helpers';
+
+afterEach(cleanup);
+
+describe('Send to: a request to a chosen node', () => {
+  it('defaults to the newest leader and lists every node', () => {
+    renderLab();
+    const select = screen.getByRole('combobox', { name: 'Send to' });
+    expect((select as HTMLSelectElement).value).toBe('leader');
+    expect(
+      within(select)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['Newest leader', 'Node 1', 'Node 2', 'Node 3', 'Node 4', 'Node 5']);
+  });
+
+  it('a follower refuses, saying which node it thinks leads, and nothing is appended', async () => {
+    const { lab } = renderLab();
+    const leader = await untilLeader(lab);
+    await act(async () => lab.store.getState().advance(200)); // heartbeats tell followers who leads
+    const follower = lab.store.getState().nodes.find((n) => n.role === 'follower' && n.alive)!;
+    fireEvent.change(screen.getByRole('combobox', { name: 'Send to' }), { target: { value: String(follower.id) } });
+    expect(screen.getByText(new RegExp(`Goes to node ${follower.id}, which is a follower: it will refuse`))).toBeTruthy();
+    const before = lab.store.getState().nodes.map((n) => n.log.length);
+    await userEvent.type(screen.getByRole('textbox', { name: 'Command' }), 'x=1{Enter}');
+    expect(
+      screen.getByText(
+        `Node ${follower.id} is a follower, so it refused the command: only the leader takes requests — it thinks node ${leader} leads (term ${follower.term}) and would send the client there.`,
+      ),
+    ).toBeTruthy();
+    expect(lab.store.getState().nodes.map((n) => n.log.length)).toEqual(before);
+    expect(lab.store.getState().pending).toBeNull();
+  });
+
+  it('the chosen leader takes the command', async () => {
+    const { lab } = renderLab();
+    const leader = await untilLeader(lab);
+    fireEvent.change(screen.getByRole('combobox', { name: 'Send to' }), { target: { value: String(leader) } });
+    await userEvent.type(screen.getByRole('textbox', { name: 'Command' }), 'y=2{Enter}');
+    expect(lab.store.getState().pending).toMatchObject({ command: 'y=2', leader });
+  });
+
+  it('a crashed node does not answer; an unknown target is refused with a message', async () => {
+    const { lab } = renderLab();
+    await untilLeader(lab);
+    await act(async () => lab.store.getState().crash(2));
+    fireEvent.change(screen.getByRole('combobox', { name: 'Send to' }), { target: { value: '2' } });
+    await userEvent.type(screen.getByRole('textbox', { name: 'Command' }), 'z=3{Enter}');
+    expect(screen.getByText(/Node 2 is crashed, so nothing answered the request/)).toBeTruthy();
+    act(() => lab.store.getState().setCommandTarget(9));
+    expect(lab.store.getState().commandTarget).toBe(2);
+    expect(screen.getByText(/There is no node 9 to send to/)).toBeTruthy();
+  });
+});
+
+describe('presenter keys', () => {
+  it('"." and PageDown (a presentation clicker) step; PageUp goes back', async () => {
+    const { lab } = renderLab();
+    await act(async () => {
+      fireEvent.keyDown(document.body, { key: '.' });
+      await new Promise((r) => setTimeout(r, 0));
+    });
+    const afterDot = lab.store.getState().cluster.now();
+    expect(afterDot).toBeGreaterThan(0);
+    await act(async () => {
+      fireEvent.keyDown(document.body, { key: 'PageDown' });
+      await new Promise((r) => setTimeout(r, 0));
+    });
+    expect(lab.store.getState().cluster.now()).toBeGreaterThan(afterDot);
+    act(() => {
+      fireEvent.keyDown(document.body, { key: 'PageUp' });
+    });
+    expect(lab.store.getState().review).not.toBeNull();
+  });
+
+  it('Esc from the shortcuts overlay opened by "?" returns the focus to the "?" button', () => {
+    renderLab();
+    fireEvent.keyDown(document.body, { key: '?' });
+    expect(screen.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeTruthy();
+    fireEvent.keyDown(document.body, { key: 'Escape' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Keyboard shortcuts' })).toHaveFocus();
+  });
+});
