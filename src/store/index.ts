@@ -21,6 +21,16 @@ export {
   type TimingDraft,
 } from './validate';
 export type { NarrationFilter } from './settingsSlice';
+export {
+  SPACE_TIME_MARK_LIMIT,
+  SPACE_TIME_MESSAGE_LIMIT,
+  SpaceTimeRecord,
+  endOf,
+  type SpaceTimeMark,
+  type SpaceTimeMarkKind,
+  type SpaceTimeMessage,
+} from './spaceTime';
+export { selectSelectedMark, selectSelectedMessage, selectSpaceTimeVersion } from './spaceTimeSlice';
 export type { NarrationBuffers } from './feed';
 /** The engine's types the view needs, so src/ui depends on the store alone. */
 export type { InFlightMessage, NetworkOptions } from '../sim';

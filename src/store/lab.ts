@@ -18,7 +18,7 @@ import {
 } from './defaults';
 import { Driver } from './driver';
 import { createHistorySlice } from './historySlice';
-import type { LabState, LabStore, OnNewCluster } from './labTypes';
+import type { FlushFollower, LabState, LabStore, OnNewCluster } from './labTypes';
 import { createNetworkSlice } from './networkSlice';
 import { createNodeActionsSlice } from './nodeSlice';
 import { createNoticesSlice } from './noticesSlice';
@@ -26,6 +26,7 @@ import { createResetSlice } from './resetSlice';
 import { createSafetySlice } from './safetySlice';
 import { createSelectionSlice } from './selectionSlice';
 import { createSettingsSlice, type SettingsInit } from './settingsSlice';
+import { createSpaceTimeSlice } from './spaceTimeSlice';
 import { parseClusterSize, parseSeed, parseSnapshotThreshold, parseTiming } from './validate';
 
 export interface LabOptions extends SettingsInit {
@@ -86,12 +87,16 @@ export function createLab(options: LabOptions = {}): Lab {
     const command = createCommandSlice(set, get);
     const explain = createExplainSlice(options.storage?.resumed === true);
     // After each flush the history records first, then the command learns its fate, then what needs explaining.
-    const cluster = createClusterSlice(set, get, config, UI_NETWORK, [history.follower, command.follower, explain.follower]);
+    const followers: FlushFollower[] = [history.follower, command.follower, explain.follower];
+    const cluster = createClusterSlice(set, get, config, UI_NETWORK, followers);
+    // The diagram's record subscribes to the cluster the slice made; it publishes its version last in each flush.
+    const spaceTime = createSpaceTimeSlice(set, get, cluster.slice.cluster);
+    followers.push(spaceTime.follower);
     const safety = createSafetySlice(set, cluster.slice.cluster);
     const notices = createNoticesSlice(set);
     const selection = createSelectionSlice(set, get);
     // Their parts in a reset, applied together; the feed subscribes to the new cluster before the monitor, as at creation.
-    const concerns = [cluster, safety, history, command, explain, notices, selection];
+    const concerns = [cluster, safety, history, command, explain, notices, selection, spaceTime];
     const onNewCluster: OnNewCluster = (next, nextConfig, current) =>
       Object.assign({}, ...concerns.map((c) => c.onNewCluster(next, nextConfig, current))) as Partial<LabState>;
     return {
@@ -102,6 +107,7 @@ export function createLab(options: LabOptions = {}): Lab {
       ...safety.slice,
       ...notices.slice,
       ...selection.slice,
+      ...spaceTime.slice,
       ...createResetSlice(set, get, onNewCluster, options.storage ?? null),
       ...createNodeActionsSlice(get),
       ...createNetworkSlice(get),

@@ -18,6 +18,7 @@ import type { ResetSlice } from './resetSlice';
 import type { SafetySlice } from './safetySlice';
 import type { SelectionSlice } from './selectionSlice';
 import type { SettingsSlice } from './settingsSlice';
+import type { SpaceTimeSlice } from './spaceTimeSlice';
 import type { NodeSnapshot } from './types';
 
 export type LabState = ClusterSlice &
@@ -30,7 +31,8 @@ export type LabState = ClusterSlice &
   NodeActionsSlice &
   NetworkSlice &
   SelectionSlice &
-  SettingsSlice;
+  SettingsSlice &
+  SpaceTimeSlice;
 export type LabStore = StoreApi<LabState>;
 export type LabSet = LabStore['setState'];
 export type LabGet = LabStore['getState'];

@@ -16,6 +16,7 @@ import { LogsPanel } from './LogsPanel';
 import { NetworkPanel } from './NetworkPanel';
 import { handleShortcut, trackFocusOrigin } from './shortcuts';
 import { ShortcutsOverlay } from './ShortcutsOverlay';
+import { SpaceTimeDiagram } from './SpaceTimeDiagram';
 import { TopBar } from './TopBar';
 import './styles.css';
 
@@ -63,6 +64,7 @@ function Shell() {
           <Inspector />
         </div>
         <LogsPanel />
+        <SpaceTimeDiagram />
         <aside className="sidebar" aria-label="Controls">
           <CommandBox />
           <ClusterSettings />

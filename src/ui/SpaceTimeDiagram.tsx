@@ -1,0 +1,218 @@
+/**
+ * The space-time diagram (issue 10): one lane per node, virtual time along
+ * the lanes, every message an arrow from its send to its delivery (dashed
+ * while in flight, a cross where dropped, "2×" on a duplicate), and marks
+ * for role and term changes, commits, crashes and restarts. It follows the
+ * live run (now at the right edge) until the user pans; "Follow" returns.
+ * d3-zoom computes the pan and zoom (spaceTimeZoom.ts), React renders, and
+ * only what overlaps the visible time range is drawn (the store's record
+ * answers by binary search). The store feeds it: the record's version
+ * changes once per flush.
+ */
+import { useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  selectIds,
+  selectNowMs,
+  selectReviewAt,
+  selectSelectedMark,
+  selectSelectedMessage,
+  selectSelectedNode,
+  selectSpaceTimeVersion,
+  selectTheme,
+} from '../store';
+import { useLab, useLabApi } from './LabContext';
+import { SpaceTimeArrows } from './SpaceTimeArrows';
+import { SpaceTimeAxis } from './SpaceTimeAxis';
+import { downloadSvg, standaloneSvg } from './spaceTimeExport';
+import { SpaceTimeLaneLabels, SpaceTimeLaneLines } from './SpaceTimeLanes';
+import {
+  describeArrow,
+  diagramHeight,
+  FOLLOW_PAD,
+  HIT_LIMIT,
+  INITIAL_SPAN_MS,
+  SPACE_TIME_PALETTES,
+  viewWith,
+  visibleRange,
+  zoomedBy,
+  type TimeView,
+} from './spaceTimeLayout';
+import { SpaceTimeMarks } from './SpaceTimeMarks';
+import { useTimeZoom } from './spaceTimeZoom';
+import './spaceTime.css';
+
+/** Width before the first measurement (and in jsdom, which lays nothing out), px. */
+const DEFAULT_WIDTH = 800;
+/** While reviewing the past and following, the cursor sits this far across. */
+const CURSOR_AT = 0.75;
+const ZOOM_STEP = 1.5;
+const PAN_STEP = 0.2;
+
+/** Where the view goes while following: `anchorMs` at `atPx`, never showing time before 0 at the left. */
+function followView(k: number, anchorMs: number, atPx: number): TimeView {
+  const v = viewWith(k, anchorMs, atPx);
+  return v.x > 0 ? { k, x: 0 } : v;
+}
+
+export interface SpaceTimeDiagramProps {
+  /** The moment on show, virtual ms; default: the history review's (null while live). */
+  cursorMs?: number | null;
+  /** Receives the exported SVG text instead of downloading it (tests, embedding). */
+  onExportSvg?: (svg: string) => void;
+}
+
+export function SpaceTimeDiagram({ cursorMs, onExportSvg }: SpaceTimeDiagramProps) {
+  const lab = useLabApi();
+  const version = useLab(selectSpaceTimeVersion);
+  const ids = useLab(selectIds);
+  const storeNow = useLab(selectNowMs);
+  const reviewAt = useLab(selectReviewAt);
+  const theme = useLab(selectTheme);
+  const selectedMessage = useLab(selectSelectedMessage);
+  const selectedMark = useLab(selectSelectedMark);
+  const selectedNode = useLab(selectSelectedNode);
+  const record = lab.store.getState().spaceTime();
+  const palette = SPACE_TIME_PALETTES[theme === 'dark' ? 'dark' : 'light'];
+  // While the store shows the past its nowMs is that moment's; the record still holds the live run up to its latest event.
+  const nowMs = Math.max(storeNow, record.latestMs);
+  const cursor = cursorMs !== undefined ? cursorMs : reviewAt;
+
+  const plotRef = useRef<HTMLDivElement>(null);
+  const svgRef = useRef<SVGSVGElement>(null);
+  const [width, setWidth] = useState(DEFAULT_WIDTH);
+  const height = diagramHeight(ids.length);
+  const [view, setView] = useState<TimeView>({ k: DEFAULT_WIDTH / INITIAL_SPAN_MS, x: 0 });
+  const [following, setFollowing] = useState(true);
+  const size = useRef<[number, number]>([width, height]);
+  size.current = [width, height];
+
+  useLayoutEffect(() => {
+    const el = plotRef.current;
+    if (!el) return;
+    const measure = () => {
+      if (el.clientWidth > 0) setWidth(el.clientWidth);
+    };
+    measure();
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  const onView = useCallback((v: TimeView, source: string | null) => {
+    setView(v);
+    // A wheel zoom keeps following (the view re-anchors on now); a drag pans away.
+    if (source !== null && source !== 'wheel') setFollowing(false);
+  }, []);
+  const applyView = useTimeZoom(svgRef, onView, () => size.current);
+
+  const anchorMs = cursor ?? nowMs;
+  const anchorPx = cursor !== null ? width * CURSOR_AT : width - FOLLOW_PAD;
+  useLayoutEffect(() => {
+    if (!following) return;
+    const target = followView(view.k, anchorMs, anchorPx);
+    if (Math.abs(target.x - view.x) > 0.1) applyView(target);
+  }, [following, view.k, view.x, anchorMs, anchorPx, applyView]);
+
+  const range = visibleRange(view, width);
+  const [from, to] = range;
+  // `version` says when the record changed (it is mutable): recompute the window then, or when the view moves.
+  const messages = useMemo(() => record.messagesIn(from, to, nowMs), [record, from, to, nowMs, version]); // eslint-disable-line react-hooks/exhaustive-deps
+  const marks = useMemo(() => record.marksIn(from, to), [record, from, to, version]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const selectMessage = useCallback((id: number) => lab.store.getState().selectMessage(id), [lab]);
+  const selectMark = useCallback((id: number) => lab.store.getState().selectMark(id), [lab]);
+  const selectNode = useCallback((id: number) => lab.store.getState().selectNode(id), [lab]);
+
+  const zoomBy = (factor: number) => applyView(zoomedBy(view, factor, following ? anchorPx : width / 2));
+  const panBy = (fraction: number) => {
+    setFollowing(false);
+    applyView({ k: view.k, x: view.x - fraction * width });
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLElement>) => {
+    if (e.target !== e.currentTarget) return; // a control inside has the key
+    if (e.key === 'ArrowLeft') panBy(-PAN_STEP);
+    else if (e.key === 'ArrowRight') panBy(PAN_STEP);
+    else if (e.key === '+' || e.key === '=') zoomBy(ZOOM_STEP);
+    else if (e.key === '-' || e.key === '_' || e.key === '−') zoomBy(1 / ZOOM_STEP);
+    else if (e.key === 'End') setFollowing(true);
+    else if (e.key === 'Home') {
+      setFollowing(false);
+      applyView({ k: view.k, x: 0 });
+    } else return;
+    e.preventDefault(); // not also a page shortcut (← is history, + is speed)
+    e.stopPropagation();
+  };
+
+  const exportSvg = () => {
+    const svg = svgRef.current;
+    if (!svg) return;
+    const text = standaloneSvg(svg, ids, palette, `Raft Lab space-time diagram, ${Math.round(Math.max(0, from))}–${Math.round(to)} ms`);
+    if (onExportSvg) onExportSvg(text);
+    else downloadSvg(text, 'raft-lab-space-time.svg');
+  };
+
+  const selected = selectedMessage === null ? undefined : record.message(selectedMessage);
+  const selectedMarkInfo = selectedMark === null ? undefined : marks.find((m) => m.id === selectedMark);
+  const status = selected
+    ? describeArrow(selected)
+    : selectedMarkInfo
+      ? `${selectedMarkInfo.description}, at ${Math.round(selectedMarkInfo.at)} ms`
+      : `${messages.length} ${messages.length === 1 ? 'message' : 'messages'} in view${messages.length > HIT_LIMIT ? ' (zoom in to select one)' : ''}`;
+
+  return (
+    <section
+      className="panel space-time"
+      aria-label="Space-time diagram"
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      aria-describedby="space-time-keys"
+    >
+      <div className="panel-head st-head">
+        <h2>Space-time</h2>
+        <p className="st-status" data-st="status">
+          {status}
+        </p>
+        <div className="st-tools">
+          {!following && (
+            <button type="button" className="btn btn-small" onClick={() => setFollowing(true)}>
+              Follow
+            </button>
+          )}
+          <button type="button" className="btn btn-small" onClick={() => zoomBy(ZOOM_STEP)}>
+            Zoom in
+          </button>
+          <button type="button" className="btn btn-small" onClick={() => zoomBy(1 / ZOOM_STEP)}>
+            Zoom out
+          </button>
+          <button type="button" className="btn btn-small" onClick={exportSvg}>
+            Export SVG
+          </button>
+        </div>
+      </div>
+      <p id="space-time-keys" className="visually-hidden">
+        Arrow keys pan, plus and minus zoom, End follows the run; Tab reaches the messages in view, where arrow keys move between them and
+        Enter selects one.
+      </p>
+      <div className="st-body">
+        <SpaceTimeLaneLabels ids={ids} selectedNode={selectedNode} onSelect={selectNode} />
+        <div className="st-plot" ref={plotRef} style={{ height }}>
+          <svg ref={svgRef} className="st-svg" width={width} height={height} data-following={following}>
+            <SpaceTimeLaneLines ids={ids} width={width} selectedNode={selectedNode} palette={palette} />
+            <SpaceTimeAxis view={view} range={range} width={width} height={height} nowMs={nowMs} cursorMs={cursor} palette={palette} />
+            <SpaceTimeArrows
+              messages={messages}
+              view={view}
+              nowMs={nowMs}
+              selectedMessage={selectedMessage}
+              palette={palette}
+              onSelect={selectMessage}
+            />
+            <SpaceTimeMarks marks={marks} view={view} selectedMark={selectedMark} palette={palette} onSelect={selectMark} />
+          </svg>
+        </div>
+      </div>
+    </section>
+  );
+}
