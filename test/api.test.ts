@@ -460,7 +460,8 @@ describe('bad arguments', () => {
     ).toThrow(/groups/);
     expect(() => c.partition([[1, 2], 3 as unknown as number[]])).toThrow(/groups\[1\]/);
     expect(links()).toBe(before);
-    expect(c.actions()).toEqual([{ at: 0, kind: 'setLink', from: 2, to: 1, up: false }]);
+    // Stamped with where it took effect: at 0 ms, before any event (after 0).
+    expect(c.actions()).toEqual([{ at: 0, after: 0, kind: 'setLink', from: 2, to: 1, up: false }]);
   });
 
   it('a rejected start changes nothing: no entry, no event, no action', async () => {

@@ -171,7 +171,7 @@ describe('the API refuses what it cannot apply whole', () => {
     c.setNetwork(opts);
     expect(reads).toBe(1);
     expect(c.network().dropRate).toBe(0.25);
-    expect(c.actions()).toEqual([{ at: 0, kind: 'setNetwork', opts: { dropRate: 0.25 } }]);
+    expect(c.actions()).toEqual([{ at: 0, after: 0, kind: 'setNetwork', opts: { dropRate: 0.25 } }]);
   });
 
   it('setNetwork with a bad value changes nothing', () => {

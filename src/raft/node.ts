@@ -167,6 +167,26 @@ export class RaftNode {
   }
 
   /**
+   * Sets the election timer to fire `ms` virtual ms from `now` (no effect on
+   * a leader, which has no election timer). Not a Raft rule: a lab control
+   * (the presenter's "align timers" / "spread timers", as in RaftScope), so
+   * a class can watch a split vote or a clean election on demand. Raft's
+   * safety never depends on timer values (§5.2: timing affects only
+   * liveness); this only replaces the randomized draw of §5.2 for the
+   * current timeout. Draws no random number.
+   */
+  setElectionTimer(now: number, ms: number): void {
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+      throw new Error(`ms must be a finite number of virtual ms >= 0, got ${String(ms)}`);
+    }
+    const s = this.s;
+    s.now = now;
+    if (s.role === 'leader') return;
+    s.electionTimeoutMs = ms;
+    s.electionDeadlineMs = now + ms;
+  }
+
+  /**
    * A client command (§5.3: "the leader appends the command to its log as a
    * new entry, then issues AppendEntries RPCs in parallel"). Only a leader
    * accepts; others return index -1 (as the MIT lab's Start()).

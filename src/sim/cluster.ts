@@ -5,12 +5,24 @@
  * and the same calls give the same history.
  */
 import { deepFreeze, MAX_COMMAND_LENGTH, type NodeId } from '../raft';
+import { BetweenEvents } from './between';
 import { Network } from './network';
 import { Nodes, type RuntimeFactory } from './nodes';
 import { createRandom } from './prng';
 import { InlineRuntime } from './runtime';
 import { Scheduler } from './scheduler';
-import type { Cluster, ClusterAction, ClusterEvent, ClusterStats, InFlightMessage, NetworkOptions, NodeView, StartResult } from './types';
+import { alignedTimeouts, setElectionTimers, spreadTimeouts } from './timer-controls';
+import type {
+  ActionBody,
+  Cluster,
+  ClusterAction,
+  ClusterEvent,
+  ClusterStats,
+  InFlightMessage,
+  NetworkOptions,
+  NodeView,
+  StartResult,
+} from './types';
 
 export { TRACE_LIMIT } from './event-log';
 export { DEFAULT_NETWORK, resolveOptions, type ResolvedOptions } from './options';
@@ -31,6 +43,8 @@ export class SimCluster implements Cluster {
   private destroyed = false;
   private destroying: Promise<void> | null = null;
   private readonly actionLog: ClusterAction[] = [];
+  /** Synchronous actions wait here while the cluster is working (see between.ts). */
+  private readonly betweenEvents = new BetweenEvents(() => !this.destroyed);
 
   constructor(
     options: ResolvedOptions,
@@ -45,6 +59,8 @@ export class SimCluster implements Cluster {
         dispatch: (item) => this.nodes.dispatch(item),
         complete: (item, call) => this.nodes.complete(item, call),
         lookaheadMs: () => this.lookaheadMs(),
+        quiesce: () => this.betweenEvents.quiesce(),
+        hasDeferred: () => this.betweenEvents.waiting,
       },
       pipelined,
     );
@@ -65,7 +81,9 @@ export class SimCluster implements Cluster {
    */
   boot(): void {
     const r = this.nodes.bootAll();
-    if (r) this.tail = r;
+    if (!r) return;
+    this.betweenEvents.enter();
+    this.tail = r.finally(() => this.betweenEvents.leave());
   }
 
   // ------------------------------------------------------------ reading
@@ -115,8 +133,14 @@ export class SimCluster implements Cluster {
     return Object.freeze(this.actionLog.slice());
   }
 
-  private record(action: ClusterAction): void {
-    this.actionLog.push(deepFreeze(action));
+  processed(): number {
+    this.guard();
+    return this.sched.processed;
+  }
+
+  /** Stamps the action with where it takes effect: now, after the events taken so far. */
+  private record(body: ActionBody): void {
+    this.actionLog.push(deepFreeze({ at: this.clock, after: this.sched.processed, ...body }));
   }
 
   network(): Required<NetworkOptions> {
@@ -168,6 +192,18 @@ export class SimCluster implements Cluster {
     return this.serial(null, () => this.sched.step());
   }
 
+  runToPosition(after: number, at: number): Promise<void> {
+    return this.serial(
+      () => {
+        checkInteger('after', after, 0);
+        if (typeof at !== 'number' || !Number.isFinite(at) || at < 0) {
+          throw new Error(`at must be a finite number >= 0, got ${describe(at)}`);
+        }
+      },
+      () => this.sched.runToPosition(after, at),
+    );
+  }
+
   /** The clock: virtual ms since creation (the scheduler's). */
   private get clock(): number {
     return this.sched.clock;
@@ -193,7 +229,7 @@ export class SimCluster implements Cluster {
         }
       },
       () => {
-        this.record({ at: this.clock, kind: 'start', id, command });
+        this.record({ kind: 'start', id, command });
         return this.nodes.propose(this.nodes.slot(id), command);
       },
     );
@@ -203,17 +239,31 @@ export class SimCluster implements Cluster {
     return this.serial(
       () => this.checkId('id', id),
       async () => {
-        this.record({ at: this.clock, kind: 'timeout', id });
+        this.record({ kind: 'timeout', id });
         await this.nodes.timeout(this.nodes.slot(id));
       },
     );
+  }
+
+  alignTimers(): Promise<void> {
+    return this.serial(null, () => {
+      this.record({ kind: 'alignTimers' });
+      return setElectionTimers(this.nodes, alignedTimeouts(this.options.electionTimeoutMs));
+    });
+  }
+
+  spreadTimers(): Promise<void> {
+    return this.serial(null, () => {
+      this.record({ kind: 'spreadTimers' });
+      return setElectionTimers(this.nodes, spreadTimeouts(this.options.electionTimeoutMs));
+    });
   }
 
   crash(id: NodeId): Promise<void> {
     return this.serial(
       () => this.checkId('id', id),
       async () => {
-        this.record({ at: this.clock, kind: 'crash', id });
+        this.record({ kind: 'crash', id });
         await this.nodes.kill(this.nodes.slot(id), 'crashed by the user', 'user');
       },
     );
@@ -224,7 +274,7 @@ export class SimCluster implements Cluster {
       () => this.checkId('id', id),
       async () => {
         const slot = this.nodes.slot(id);
-        this.record({ at: this.clock, kind: 'restart', id });
+        this.record({ kind: 'restart', id });
         await this.nodes.kill(slot, 'restarted by the user', 'restart');
         await this.nodes.boot(slot);
       },
@@ -233,16 +283,22 @@ export class SimCluster implements Cluster {
 
   disconnect(id: NodeId): void {
     this.guard();
-    this.net.setPlugged(this.checkId('id', id), false);
-    this.record({ at: this.clock, kind: 'disconnect', id });
-    this.emit({ kind: 'network', at: this.clock, action: `unplugged node ${id}` });
+    this.checkId('id', id);
+    this.between(() => {
+      this.net.setPlugged(id, false);
+      this.record({ kind: 'disconnect', id });
+      this.emit({ kind: 'network', at: this.clock, action: `unplugged node ${id}` });
+    });
   }
 
   connect(id: NodeId): void {
     this.guard();
-    this.net.setPlugged(this.checkId('id', id), true);
-    this.record({ at: this.clock, kind: 'connect', id });
-    this.emit({ kind: 'network', at: this.clock, action: `plugged node ${id} back in` });
+    this.checkId('id', id);
+    this.between(() => {
+      this.net.setPlugged(id, true);
+      this.record({ kind: 'connect', id });
+      this.emit({ kind: 'network', at: this.clock, action: `plugged node ${id} back in` });
+    });
   }
 
   setLink(from: NodeId, to: NodeId, up: boolean): void {
@@ -250,9 +306,11 @@ export class SimCluster implements Cluster {
     this.checkId('from', from);
     this.checkId('to', to);
     if (typeof up !== 'boolean') throw new Error(`up must be a boolean, got ${describe(up)}`);
-    this.net.setLink(from, to, up);
-    this.record({ at: this.clock, kind: 'setLink', from, to, up });
-    this.emit({ kind: 'network', at: this.clock, action: `link ${from}→${to} ${up ? 'up' : 'down'}` });
+    this.between(() => {
+      this.net.setLink(from, to, up);
+      this.record({ kind: 'setLink', from, to, up });
+      this.emit({ kind: 'network', at: this.clock, action: `link ${from}→${to} ${up ? 'up' : 'down'}` });
+    });
   }
 
   partition(groups: NodeId[][]): void {
@@ -267,22 +325,27 @@ export class SimCluster implements Cluster {
         groupOf.set(id, g);
       }
     });
-    this.record({ at: this.clock, kind: 'partition', groups: groups.map((g) => g.slice()) });
-    for (const a of this.ids) {
-      for (const b of this.ids) {
-        if (a === b) continue;
-        const ga = groupOf.get(a);
-        this.net.setLink(a, b, ga !== undefined && ga === groupOf.get(b));
+    const copy = groups.map((g) => g.slice());
+    this.between(() => {
+      this.record({ kind: 'partition', groups: copy });
+      for (const a of this.ids) {
+        for (const b of this.ids) {
+          if (a === b) continue;
+          const ga = groupOf.get(a);
+          this.net.setLink(a, b, ga !== undefined && ga === groupOf.get(b));
+        }
       }
-    }
-    this.emit({ kind: 'network', at: this.clock, action: `partition ${groups.map((g) => `{${g.join(',')}}`).join(' | ')}` });
+      this.emit({ kind: 'network', at: this.clock, action: `partition ${copy.map((g) => `{${g.join(',')}}`).join(' | ')}` });
+    });
   }
 
   heal(): void {
     this.guard();
-    for (const a of this.ids) for (const b of this.ids) if (a !== b) this.net.setLink(a, b, true);
-    this.record({ at: this.clock, kind: 'heal' });
-    this.emit({ kind: 'network', at: this.clock, action: 'healed every link' });
+    this.between(() => {
+      for (const a of this.ids) for (const b of this.ids) if (a !== b) this.net.setLink(a, b, true);
+      this.record({ kind: 'heal' });
+      this.emit({ kind: 'network', at: this.clock, action: 'healed every link' });
+    });
   }
 
   setNetwork(opts: NetworkOptions): void {
@@ -291,17 +354,24 @@ export class SimCluster implements Cluster {
     // changes between reads cannot make what is applied differ from what is
     // recorded), validate it whole, then apply and record that same copy.
     const copy = readNetworkOptions(opts, 'opts');
-    this.net.options = deepFreeze(mergeNetwork(this.net.options, copy, 'opts'));
-    this.record({ at: this.clock, kind: 'setNetwork', opts: copy });
-    this.emit({ kind: 'network', at: this.clock, action: `network settings ${JSON.stringify(copy)}`, settings: copy });
+    mergeNetwork(this.net.options, copy, 'opts'); // checked whole now; applied between events
+    this.between(() => {
+      this.net.options = deepFreeze(mergeNetwork(this.net.options, copy, 'opts'));
+      this.record({ kind: 'setNetwork', opts: copy });
+      this.emit({ kind: 'network', at: this.clock, action: `network settings ${JSON.stringify(copy)}`, settings: copy });
+    });
   }
 
   dropMessage(id: number): boolean {
     this.guard();
     checkInteger('id', id, 0);
     if (!this.net.onWire(id)) return false;
-    this.record({ at: this.clock, kind: 'dropMessage', id });
-    return this.net.dropById(id, 'by user');
+    this.between(() => {
+      if (!this.net.onWire(id)) return; // delivered before the next point between events
+      this.record({ kind: 'dropMessage', id });
+      this.net.dropById(id, 'by user');
+    });
+    return true;
   }
 
   /** Stops everything; afterwards every other method throws "cluster has been destroyed". Idempotent. */
@@ -323,6 +393,11 @@ export class SimCluster implements Cluster {
     this.log.emit(e);
   }
 
+  /** A synchronous action: now, or at the next point between events (between.ts). */
+  private between(apply: () => void): void {
+    this.betweenEvents.run(apply);
+  }
+
   /**
    * Runs `check` now (so bad arguments reject at once, changing nothing),
    * then `fn` after every earlier call has finished: overlapping calls apply
@@ -335,9 +410,14 @@ export class SimCluster implements Cluster {
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    const result = this.tail.then(() => {
+    const result = this.tail.then(async () => {
       this.guard();
-      return fn();
+      this.betweenEvents.enter();
+      try {
+        return await fn();
+      } finally {
+        this.betweenEvents.leave();
+      }
     });
     this.tail = result.catch(() => undefined);
     return result;

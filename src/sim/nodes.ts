@@ -205,6 +205,13 @@ export class Nodes {
     return r === true ? undefined : r;
   }
 
+  /** Sets the node's election timer to fire `ms` from now (a lab control; see RaftNode.setElectionTimer). */
+  setElectionTimer(slot: NodeSlot, ms: number): void | Promise<void> {
+    if (!slot.runtime) return;
+    const r = this.absorb(slot, slot.runtime.setElectionTimer(ms, this.clock));
+    return r === true ? undefined : r;
+  }
+
   /**
    * First half of handling a queue item (the scheduler's dispatch): decide
    * whether it reaches a node and, if so, hand it over. Emits nothing.

@@ -43,6 +43,8 @@ export interface NodeRuntime {
   deliver(message: Message, now: number): NodeOutput | Promise<NodeOutput>;
   propose(command: string, now: number): ProposeOutput | Promise<ProposeOutput>;
   timeout(now: number): NodeOutput | Promise<NodeOutput>;
+  /** Sets the election timer to fire `ms` after `now` (a lab control, not a Raft rule: see RaftNode.setElectionTimer). */
+  setElectionTimer(ms: number, now: number): NodeOutput | Promise<NodeOutput>;
   /** The node's live state (durable fields from `disk`). */
   view(): NodeView;
   /** Kills the process: all volatile state is gone. */
@@ -106,6 +108,11 @@ export class InlineRuntime implements NodeRuntime {
 
   timeout(now: number): NodeOutput {
     this.core().timeout(now);
+    return this.output();
+  }
+
+  setElectionTimer(ms: number, now: number): NodeOutput {
+    this.core().setElectionTimer(now, ms);
     return this.output();
   }
 

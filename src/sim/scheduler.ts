@@ -42,12 +42,27 @@ export interface SchedulerHost {
    * timeout): the width of the parallel window.
    */
   lookaheadMs(): number;
+  /**
+   * Called at every point where no node holds an item (between events):
+   * the cluster applies the synchronous actions that arrived while one did,
+   * so every action sits exactly between two events.
+   */
+  quiesce(): void;
+  /** True while such actions wait: the windowed loop hands out no more items until they are applied. */
+  hasDeferred(): boolean;
 }
 
 export class Scheduler {
   readonly queue = new EventQueue<QueueItem>();
   /** Virtual ms; only moves forward. */
   clock = 0;
+  /**
+   * Events taken since creation: items that reached a node or were dropped
+   * on arrival (a stale timer or an already cancelled message is not one).
+   * With the clock it is the exact position of anything done between two
+   * events: what `ClusterAction.after` records.
+   */
+  processed = 0;
 
   constructor(
     private readonly host: SchedulerHost,
@@ -64,33 +79,73 @@ export class Scheduler {
       const done = this.process(item);
       if (done === false) continue; // stale timer or cancelled message: not an event
       if (done !== true) await done;
+      this.taken();
       return true;
     }
   }
 
   /**
    * Processes every item due up to `limit`, then sets the clock to `limit`.
-   * Stops early, at that item's time, once `pred` holds.
+   * Stops early, at that item's time, once `pred` holds. `exclusive`: only
+   * items due strictly before `limit`, and the clock is left where the last
+   * one put it (the first half of `runToPosition`).
    */
-  runTo(limit: number, pred: (() => boolean) | null): boolean | Promise<boolean> {
-    if (pred === null && this.pipelined) return this.runWindowed(limit);
+  runTo(limit: number, pred: (() => boolean) | null, exclusive = false): boolean | Promise<boolean> {
+    if (pred === null && this.pipelined) return this.runWindowed(limit, exclusive);
     for (;;) {
       const next = this.queue.peek();
-      if (!next || next.at > limit) break;
+      if (!next || next.at > limit || (exclusive && next.at >= limit)) break;
       this.queue.pop();
-      this.clock = next.at;
+      this.clock = Math.max(this.clock, next.at);
       const done = this.process(next);
       if (done === false) continue;
-      if (done !== true) return done.then(() => this.afterAsync(limit, pred));
+      if (done !== true) return done.then(() => this.afterAsync(limit, pred, exclusive));
+      this.taken();
       if (pred && pred()) return true;
     }
-    this.clock = limit;
+    if (!exclusive) this.clock = Math.max(this.clock, limit);
     return false;
   }
 
-  private afterAsync(limit: number, pred: (() => boolean) | null): boolean | Promise<boolean> {
+  private afterAsync(limit: number, pred: (() => boolean) | null, exclusive: boolean): boolean | Promise<boolean> {
+    this.taken();
     if (pred && pred()) return true;
-    return this.runTo(limit, pred);
+    return this.runTo(limit, pred, exclusive);
+  }
+
+  /**
+   * Brings the run to an exact position: every event due before `at`, then
+   * single events until exactly `after` have been taken since creation, then
+   * the clock to `at` — where a recorded action was taken (between two
+   * events, even two due in the same millisecond). Throws if the run cannot
+   * be at that position (it is already past it, or the queue disagrees: a
+   * recording made with other options or another seed).
+   */
+  async runToPosition(after: number, at: number): Promise<void> {
+    const where = `position (after ${after} events, at ${at} ms)`;
+    if (this.processed > after || this.clock > at) {
+      throw new Error(`cannot run to ${where}: the run is already at ${this.processed} events, ${this.clock} ms`);
+    }
+    if (this.processed < after) await this.runTo(at, null, true);
+    while (this.processed < after) {
+      const next = this.queue.peek();
+      if (!next || next.at > at) {
+        throw new Error(
+          `cannot run to ${where}: after ${this.processed} events ${next ? `the next is due at ${next.at} ms` : 'nothing is queued'} (recorded with other options or another seed?)`,
+        );
+      }
+      await this.step();
+    }
+    if (this.processed !== after) {
+      throw new Error(`cannot run to ${where}: events due before ${at} ms took the run to ${this.processed} events`);
+    }
+    this.clock = Math.max(this.clock, at);
+  }
+
+  /** One more event taken; the point after it is between events. */
+  private taken(): void {
+    this.processed += 1;
+    this.host.quiesce();
   }
 
   private process(item: QueueItem): boolean | Promise<void> {
@@ -111,16 +166,20 @@ export class Scheduler {
    * run exactly. (Timers keep to this because a node is ticked only at its
    * real deadline — see SimCluster.arm.)
    */
-  private async runWindowed(limit: number): Promise<boolean> {
+  private async runWindowed(limit: number, exclusive: boolean): Promise<boolean> {
     const lookahead = this.host.lookaheadMs();
     const started: { item: QueueItem; call: Call; node: NodeId }[] = [];
     const busy = new Set<NodeId>();
     for (;;) {
+      if (started.length === 0) this.host.quiesce();
       const head = started[0]?.item.at ?? this.queue.peek()?.at;
       if (head === undefined) break;
       for (;;) {
+        // Actions wait for a point where no node holds an item: hand out no more.
+        if (this.host.hasDeferred()) break;
         const next = this.queue.peek();
-        if (!next || next.at > limit || (next.at !== head && next.at >= head + lookahead)) break;
+        if (!next || next.at > limit || (exclusive && next.at >= limit)) break;
+        if (next.at !== head && next.at >= head + lookahead) break;
         const node = next.kind === 'timer' ? next.node : next.to;
         if (busy.has(node)) break; // keep queue order: wait for that node
         this.queue.pop();
@@ -133,12 +192,13 @@ export class Scheduler {
       }
       const first = started.shift();
       if (!first) break; // nothing due before the limit
-      this.clock = first.item.at;
+      this.clock = Math.max(this.clock, first.item.at);
       const done = this.host.complete(first.item, first.call);
       if (done !== true && done !== false) await done;
+      if (done !== false) this.processed += 1;
       busy.delete(first.node);
     }
-    this.clock = limit;
+    if (!exclusive) this.clock = Math.max(this.clock, limit);
     return false;
   }
 }

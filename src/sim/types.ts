@@ -125,17 +125,37 @@ export type NetworkEvent =
 export type ClusterEvent = CoreEvent | NetworkEvent;
 
 /**
- * A user action, stamped with the virtual time it took effect. The seed, the
- * options and this log determine a run completely: `replayActions` rebuilds it.
+ * Where an action took effect: the virtual time and, exactly, how many events
+ * the run had taken before it (deliveries, drops on arrival, timer firings —
+ * what one `step()` takes). Two actions at the same millisecond, or an
+ * action and an event due in the same millisecond, are thereby ordered.
  */
-export type ClusterAction =
-  | { readonly at: number; readonly kind: 'start'; readonly id: NodeId; readonly command: string }
-  | { readonly at: number; readonly kind: 'timeout' | 'crash' | 'restart' | 'disconnect' | 'connect'; readonly id: NodeId }
-  | { readonly at: number; readonly kind: 'setLink'; readonly from: NodeId; readonly to: NodeId; readonly up: boolean }
-  | { readonly at: number; readonly kind: 'partition'; readonly groups: readonly (readonly NodeId[])[] }
-  | { readonly at: number; readonly kind: 'heal' }
-  | { readonly at: number; readonly kind: 'setNetwork'; readonly opts: NetworkOptions }
-  | { readonly at: number; readonly kind: 'dropMessage'; readonly id: number };
+export interface ActionPosition {
+  /** Virtual ms it took effect. */
+  readonly at: number;
+  /**
+   * Events taken before it (`Cluster.processed()` then). Every action
+   * `actions()` returns has it; a recording without it (made before it
+   * existed) is replayed by time alone.
+   */
+  readonly after?: number;
+}
+
+/**
+ * A user action, stamped with where it took effect. The seed, the options
+ * and this log determine a run completely: `replayActions` rebuilds it.
+ */
+export type ClusterAction = ActionPosition & ActionBody;
+
+/** What an action did, without its position. */
+export type ActionBody =
+  | { readonly kind: 'start'; readonly id: NodeId; readonly command: string }
+  | { readonly kind: 'timeout' | 'crash' | 'restart' | 'disconnect' | 'connect'; readonly id: NodeId }
+  | { readonly kind: 'setLink'; readonly from: NodeId; readonly to: NodeId; readonly up: boolean }
+  | { readonly kind: 'partition'; readonly groups: readonly (readonly NodeId[])[] }
+  | { readonly kind: 'heal' | 'alignTimers' | 'spreadTimers' }
+  | { readonly kind: 'setNetwork'; readonly opts: NetworkOptions }
+  | { readonly kind: 'dropMessage'; readonly id: number };
 
 export interface ClusterStats {
   /** Messages sent by nodes (requests and replies); duplicates and drops are not extra sends. */
@@ -166,6 +186,20 @@ export interface Cluster {
   start(id: NodeId, command: string): Promise<StartResult>;
   /** Fires the node's election timer now (no effect on a leader or a crashed node). */
   timeout(id: NodeId): Promise<void>;
+  /**
+   * Every live node that is not a leader gets an election timer that fires
+   * at the same moment, now + electionTimeoutMs[0]: they all time out
+   * together, an instant split vote. No virtual time passes. A lab control
+   * (RaftScope's), not part of Raft; recorded as an 'alignTimers' action.
+   */
+  alignTimers(): Promise<void>;
+  /**
+   * Every live node that is not a leader gets an election timer spread
+   * evenly over [now + min, now + max] of electionTimeoutMs, in id order (the
+   * lowest id first), so one node clearly times out first. No virtual time
+   * passes. A lab control; recorded as a 'spreadTimers' action.
+   */
+  spreadTimers(): Promise<void>;
   /** Volatile state lost; in-flight messages to it dropped. */
   crash(id: NodeId): Promise<void>;
   /** A fresh node from its stored state (a live node is crashed first); links unchanged. */
@@ -197,7 +231,20 @@ export interface Cluster {
   /** The most recent events, at most TRACE_LIMIT of them. */
   trace(): readonly ClusterEvent[];
   stats(): ClusterStats;
-  /** Every user action so far, in order, with its virtual time (for replay and sharing). */
+  /** Every user action so far, in order, with its exact position (for replay and sharing). */
   actions(): readonly ClusterAction[];
+  /**
+   * Events taken since creation (deliveries, drops on arrival, timer
+   * firings: each `step()` takes one). With `now()` it is the run's exact
+   * position; an action taken now records it as `after`.
+   */
+  processed(): number;
+  /**
+   * Runs to an exact position: every event due before `at` ms, then single
+   * events until `after` events have been taken since creation, then the
+   * clock to `at`. Rejects, naming the position, if the run is already past
+   * it or cannot reach it (the queue disagrees with the recording).
+   */
+  runToPosition(after: number, at: number): Promise<void>;
   destroy(): Promise<void>;
 }

@@ -92,6 +92,9 @@ export function createNodeHost(options: NodeHostOptions): (data: unknown) => voi
       case 'timeout':
         node.timeout(msg.now);
         break;
+      case 'setElectionTimer':
+        node.setElectionTimer(msg.now, msg.ms);
+        break;
     }
     await finish(msg.seq, node, storage, result, null);
   };

@@ -66,7 +66,12 @@ export type ToWorker =
   /** A client command at virtual time `now` (ms). */
   | { v: 1; type: 'propose'; seq: number; now: number; command: string }
   /** Fire the election timer now. */
-  | { v: 1; type: 'timeout'; seq: number; now: number };
+  | { v: 1; type: 'timeout'; seq: number; now: number }
+  /**
+   * Set the election timer to fire `ms` virtual ms after `now` (a lab
+   * control for aligning or spreading timers, not a Raft rule).
+   */
+  | { v: 1; type: 'setElectionTimer'; seq: number; now: number; ms: number };
 
 /** The node's volatile state after an input (the durable part is mirrored from persist ops): src/sim/view.ts. */
 export type { VolatileState } from '../sim';
@@ -150,6 +155,7 @@ export const ToWorkerSchema = taggedUnion('type', [
   v.strictObject({ ...toWorkerBase, type: v.literal('deliver'), message: MessageSchema }),
   v.strictObject({ ...toWorkerBase, type: v.literal('propose'), command: commandSchema }),
   v.strictObject({ ...toWorkerBase, type: v.literal('timeout') }),
+  v.strictObject({ ...toWorkerBase, type: v.literal('setElectionTimer'), ms: virtualTimeSchema }),
 ]);
 
 /** VolatileState: lastApplied <= commitIndex; progress only on a leader (Figure 2's volatile state). */

@@ -133,6 +133,10 @@ export class WorkerRuntime implements NodeRuntime {
     return this.toOutput(await this.request({ v: PROTOCOL_VERSION, type: 'timeout', seq: ++this.seq, now }));
   }
 
+  async setElectionTimer(ms: number, now: number): Promise<NodeOutput> {
+    return this.toOutput(await this.request({ v: PROTOCOL_VERSION, type: 'setElectionTimer', seq: ++this.seq, now, ms }));
+  }
+
   view(): NodeView {
     return nodeView(this.settings.id, this.disk, this.state, true, this.kv.view());
   }

@@ -286,8 +286,11 @@ describe('invalidToWorker', () => {
     expect(invalidToWorker('tick')).toBe('not an object');
     expect(invalidToWorker({ v: 2, type: 'tick', seq: 1, now: 0 })).toBe('protocol version 2 is not 1');
     expect(invalidToWorker({ v: 1, type: 'reboot', seq: 1, now: 0 })).toMatch(
-      /^type must be "init" \| "tick" \| "deliver" \| "propose" \| "timeout", got "reboot"$/,
+      /^type must be "init" \| "tick" \| "deliver" \| "propose" \| "timeout" \| "setElectionTimer", got "reboot"$/,
     );
+    expect(invalidToWorker({ v: 1, type: 'setElectionTimer', seq: 1, now: 0 })).toBe('ms is missing');
+    expect(invalidToWorker({ v: 1, type: 'setElectionTimer', seq: 1, now: 0, ms: -5 })).toMatch(/^ms must be a virtual time/);
+    expect(invalidToWorker({ v: 1, type: 'setElectionTimer', seq: 1, now: 0, ms: 150 })).toBeNull();
     expect(invalidToWorker({ v: 1, type: 'tick', seq: 0, now: 0 })).toBe('seq must be a sequence number (an integer >= 1)');
     expect(invalidToWorker({ v: 1, type: 'tick', seq: 1, now: NaN })).toBe(
       'now must be a virtual time (a finite number of ms >= 0), got NaN',
