@@ -522,6 +522,21 @@ const ACTIONS: readonly (readonly [number, (s: Schedule) => Promise<void> | void
     },
   ],
   [
+    1,
+    (s) => {
+      // The presenter's controls: every election timer at once (a split vote) or spread out.
+      s.note('alignTimers');
+      return s.cluster.alignTimers();
+    },
+  ],
+  [
+    1,
+    (s) => {
+      s.note('spreadTimers');
+      return s.cluster.spreadTimers();
+    },
+  ],
+  [
     2,
     (s) => {
       const inFlight = s.cluster.inFlight();
