@@ -27,12 +27,16 @@ export function SpaceTimeAxis({
       <line x1={0} x2={width} y1={AXIS_HEIGHT - 0.5} y2={AXIS_HEIGHT - 0.5} stroke={palette.lane} />
       {ticks.map(({ t, label }) => {
         const x = Math.round(xOf(view, t)) + 0.5;
+        // A label that would run into "now" (drawn left of its line) is left out.
+        const clear = x + 3 > nowX || x + 48 < nowX - 24;
         return (
           <g key={t}>
             <line x1={x} x2={x} y1={AXIS_HEIGHT - 5} y2={height} stroke={palette.lane} strokeOpacity={0.6} />
-            <text x={x + 3} y={AXIS_HEIGHT - 8} fill={palette.muted} fontSize={10}>
-              {label}
-            </text>
+            {clear && (
+              <text x={x + 3} y={AXIS_HEIGHT - 8} fill={palette.muted} fontSize={10}>
+                {label}
+              </text>
+            )}
           </g>
         );
       })}

@@ -90,30 +90,44 @@ export const SpaceTimeMarks = memo(function SpaceTimeMarks({
       </g>
     );
   }
+  const at = (m: SpaceTimeMark) => Math.round(xOf(view, m.at) * 10) / 10;
+  // The shapes are drawn apart from the buttons, hidden from assistive technology, so that each
+  // button's name is its sentence alone (axe: label-content-name-mismatch), as the ring's nodes do.
   return (
     <g data-st="marks" data-labelled="true">
-      {marks.map((m) => (
-        <g
-          key={m.id}
-          className="st-mark"
-          data-kind={m.kind}
-          transform={`translate(${Math.round(xOf(view, m.at) * 10) / 10} ${laneY(m.node)})`}
-          role="button"
-          tabIndex={-1}
-          aria-label={`${m.description}, at ${Math.round(m.at)} ms`}
-          aria-pressed={m.id === selectedMark}
-          onClick={() => onSelect(m.id)}
-          onKeyDown={(e) => {
-            if (e.key !== 'Enter' && e.key !== ' ') return;
-            e.preventDefault();
-            e.stopPropagation();
-            onSelect(m.id);
-          }}
-        >
-          {m.id === selectedMark && <circle r={10} fill="none" stroke={palette.focus} strokeWidth={2} />}
-          <MarkShape mark={m} palette={palette} />
-        </g>
-      ))}
+      <g aria-hidden="true" pointerEvents="none">
+        {marks.map((m) => (
+          <g key={m.id} data-kind={m.kind} transform={`translate(${at(m)} ${laneY(m.node)})`}>
+            {m.id === selectedMark && <circle r={10} fill="none" stroke={palette.focus} strokeWidth={2} />}
+            <MarkShape mark={m} palette={palette} />
+          </g>
+        ))}
+      </g>
+      <g>
+        {marks.map((m) => (
+          <rect
+            key={m.id}
+            className="st-mark"
+            data-kind={m.kind}
+            x={at(m) - 7}
+            y={laneY(m.node) - 10}
+            width={14}
+            height={20}
+            fill="transparent"
+            role="button"
+            tabIndex={-1}
+            aria-label={`${m.description}, at ${Math.round(m.at)} ms`}
+            aria-pressed={m.id === selectedMark}
+            onClick={() => onSelect(m.id)}
+            onKeyDown={(e) => {
+              if (e.key !== 'Enter' && e.key !== ' ') return;
+              e.preventDefault();
+              e.stopPropagation();
+              onSelect(m.id);
+            }}
+          />
+        ))}
+      </g>
     </g>
   );
 });

@@ -12,7 +12,7 @@ import type { GlyphKind } from './messageGlyphs';
 /** Height of the time axis above the lanes, px. */
 export const AXIS_HEIGHT = 22;
 /** Height of one node's lane, px. */
-export const LANE_HEIGHT = 30;
+export const LANE_HEIGHT = 24;
 /** Room under the last lane, px. */
 export const BOTTOM_PAD = 6;
 /** While following, "now" sits this far from the right edge, px. */
@@ -159,11 +159,16 @@ function ms(t: number): string {
   return `${Math.round(t)} ms`;
 }
 
-/** The message's sentence: "AppendEntries from node 1 to node 2, sent at 120 ms, delivered at 126 ms". */
+/**
+ * The message's sentence: "AppendEntries from node 1 to node 2, sent at 120
+ * ms, received at 126 ms". "Received", not "delivered": a button name must
+ * not contain the name of another button on the page, and "delivered"
+ * contains "Live" (Playwright's getByRole matches names by substring).
+ */
 export function describeArrow(m: SpaceTimeMessage): string {
   const fate =
     m.deliveredAt !== null
-      ? `delivered at ${ms(m.deliveredAt)}`
+      ? `received at ${ms(m.deliveredAt)}`
       : m.dropped && m.droppedAt !== null
         ? `dropped at ${ms(m.droppedAt)}${m.dropReason ? ` (${m.dropReason})` : ''}`
         : 'in flight';
