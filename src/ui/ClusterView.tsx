@@ -5,12 +5,12 @@
  */
 import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { selectIds, selectPresenter } from '../store';
-import { ringLayout } from './geometry';
+import { ringLayout, type RingLayout } from './geometry';
 import { useLab, useLabApi } from './LabContext';
 import { Legend } from './Legend';
 import { LinkLine } from './LinkLine';
-import { MessageCanvas, type Hover } from './MessageCanvas';
-import { MessageTooltip } from './MessageTooltip';
+import { MessageCanvas, viewTransform, type Hover } from './MessageCanvas';
+import { MessageTooltip, type Circle } from './MessageTooltip';
 import { NodeGlyph } from './NodeGlyph';
 import { PartitionShading } from './PartitionShading';
 import { StepStatus } from './StepStatus';
@@ -36,6 +36,16 @@ function useBoxSize(ref: RefObject<HTMLElement | null>, active: boolean): { widt
     return () => observer.disconnect();
   }, [ref, active]);
   return size;
+}
+
+/** Nodes' circles (with their timer ring) in the drawing's pixels. */
+function nodeCircles(layout: RingLayout, el: HTMLElement | null, ids: readonly number[]): Circle[] {
+  if (!el) return [];
+  const { scale, ox, oy } = viewTransform(el.clientWidth, el.clientHeight, layout);
+  return ids.flatMap((id) => {
+    const c = layout.centres[id - 1];
+    return c ? [{ x: ox + c.x * scale, y: oy + c.y * scale, r: (layout.nodeRadius + 12) * scale }] : [];
+  });
 }
 
 export function ClusterView() {
@@ -97,7 +107,16 @@ export function ClusterView() {
             ))}
           </g>
         </svg>
-        {hover && hovered && <MessageTooltip message={hovered} x={hover.x} y={hover.y} width={hover.width} />}
+        {hover && hovered && (
+          <MessageTooltip
+            message={hovered}
+            x={hover.x}
+            y={hover.y}
+            width={hover.width}
+            height={view.current?.clientHeight}
+            avoid={nodeCircles(layout, view.current, [hovered.from, hovered.to])}
+          />
+        )}
       </div>
       <Legend />
       <StepStatus />

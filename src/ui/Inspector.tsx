@@ -163,7 +163,7 @@ export function Inspector() {
   return (
     <section className="panel inspector" aria-label={`Node ${node.id} inspector`}>
       <div className="panel-head">
-        <h2>
+        <h2 title={`Node ${node.id} · ${role} · term ${node.term}`}>
           <span className={`chip role-${role}`} aria-hidden="true">
             {ROLE_LETTER[role]}
           </span>{' '}

@@ -48,13 +48,10 @@ function LeaderPointers({ leaderId, follower, next, match }: { leaderId: number;
   const text = `Node ${leaderId}, the leader, holds nextIndex ${next} and matchIndex ${match} for node ${follower}`;
   return (
     <span className="log-pointers" role="img" aria-label={text} title={text}>
-      {match > 0 && (
-        <span className="log-pointer is-match" style={{ left: `calc(${match} * var(--cell))` }}>
-          <span className="pointer-tag">match {match}</span>
-        </span>
-      )}
-      <span className="log-pointer is-next" style={{ left: `calc(${next - 1} * var(--cell))` }}>
-        <span className="pointer-tag">next {next}</span>
+      {match > 0 && <span className="log-pointer is-match" style={{ left: `calc(${match} * var(--cell))` }} />}
+      <span className="log-pointer is-next" style={{ left: `calc(${next - 1} * var(--cell))` }} />
+      <span className="pointer-tag" style={{ left: `calc(${Math.max(match, next - 1)} * var(--cell) + 3px)` }}>
+        match {match} · next {next}
       </span>
     </span>
   );

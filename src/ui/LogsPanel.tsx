@@ -1,6 +1,6 @@
 /** Every node's log, one row each, aligned by index; scrolls, and follows the newest entries. */
 import { useEffect, useLayoutEffect, useRef, useState, type CSSProperties } from 'react';
-import { characterCount, selectIds, selectMaxIndex, showCommand, type LabState } from '../store';
+import { characterCount, selectIds, selectMaxIndex, selectPresenter, showCommand, type LabState } from '../store';
 import { useLab } from './LabContext';
 import { LogRow } from './LogRow';
 
@@ -40,16 +40,21 @@ const LABEL_PX = 176;
  * Cells as wide as the longest command needs (≈ 7.5 px a character), as far
  * as the panel has room for every column; never narrower than the default.
  */
-export function cellWidthPx(longest: number, columns: number, panelWidthPx: number): number {
-  const wanted = Math.min(MAX_CELL_PX, Math.max(MIN_CELL_PX, 16 + longest * 7.5));
-  const room = panelWidthPx > 0 ? Math.floor((panelWidthPx - LABEL_PX) / Math.max(columns, 1)) : MIN_CELL_PX;
-  return Math.max(MIN_CELL_PX, Math.min(wanted, room));
+export function cellWidthPx(longest: number, columns: number, panelWidthPx: number, typeScale = 1): number {
+  const min = MIN_CELL_PX * typeScale;
+  const wanted = Math.min(MAX_CELL_PX * typeScale, Math.max(min, (16 + longest * 7.5) * typeScale));
+  const room = panelWidthPx > 0 ? Math.floor((panelWidthPx - LABEL_PX * typeScale) / Math.max(columns, 1)) : min;
+  return Math.round(Math.max(min, Math.min(wanted, room)));
 }
+
+/** Presenter mode's type is 18 px to the normal 14 px (styles.css). */
+const PRESENTER_TYPE_SCALE = 18 / 14;
 
 export function LogsPanel() {
   const ids = useLab(selectIds);
   const maxIndex = useLab(selectMaxIndex);
   const longest = useLab(selectLongestCommand);
+  const typeScale = useLab(selectPresenter) ? PRESENTER_TYPE_SCALE : 1;
   const scroller = useRef<HTMLDivElement>(null);
   const [panelWidth, setPanelWidth] = useState(0);
   useEffect(() => {
@@ -78,7 +83,7 @@ export function LogsPanel() {
         tabIndex={0}
         role="group"
         aria-labelledby="logs-title"
-        style={{ '--cols': columns, '--cell': `${cellWidthPx(longest, columns, panelWidth)}px` } as CSSProperties}
+        style={{ '--cols': columns, '--cell': `${cellWidthPx(longest, columns, panelWidth, typeScale)}px` } as CSSProperties}
         onScroll={(e) => {
           const el = e.currentTarget;
           atEnd.current = el.scrollLeft + el.clientWidth >= el.scrollWidth - 8;

@@ -1,8 +1,9 @@
 /** A panel's notice (result of an action, or why it was refused), announced politely. */
 import { selectNotice, type Notice, type NoticeArea } from '../store';
+import { Icon } from './Icon';
 import { useLab } from './LabContext';
 
-const ICON = { info: 'ℹ', success: '✓', error: '⚠' } as const;
+const ICON = { info: 'info', success: 'check', error: 'warning' } as const;
 
 /**
  * The live region is always there (so what appears in it is announced); the
@@ -16,10 +17,7 @@ export function NoticeLine({ area, className = '', shown }: { area: NoticeArea; 
     <div className={`notice-region ${className}`} aria-live="polite">
       {notice && (
         <p key={notice.seq} className={`notice notice-${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'}>
-          <span className="notice-icon" aria-hidden="true">
-            {ICON[notice.tone]}
-          </span>{' '}
-          {notice.text}
+          <Icon name={ICON[notice.tone]} className="notice-icon" /> {notice.text}
         </p>
       )}
     </div>

@@ -1,5 +1,6 @@
 /** Play/Pause and Step (the next single event). */
 import { selectPlaying } from '../store';
+import { Icon } from './Icon';
 import { useLab, useLabApi } from './LabContext';
 
 export function PlaybackControls() {
@@ -14,9 +15,7 @@ export function PlaybackControls() {
         aria-keyshortcuts="Space"
         title={playing ? 'Pause (Space)' : 'Play (Space)'}
       >
-        <span aria-hidden="true" className="btn-icon">
-          {playing ? '❚❚' : '▶'}
-        </span>
+        <Icon name={playing ? 'pause' : 'play'} className="btn-icon" />
         {playing ? 'Pause' : 'Play'}
       </button>
       <button
@@ -26,9 +25,7 @@ export function PlaybackControls() {
         aria-keyshortcuts="ArrowRight"
         title="Process the next event only (→)"
       >
-        <span aria-hidden="true" className="btn-icon">
-          ▸|
-        </span>
+        <Icon name="step" className="btn-icon" />
         Step
       </button>
     </div>

@@ -5,6 +5,7 @@
  * under any fault; a violation is announced and explained.
  */
 import { selectSafety } from '../store';
+import { Icon } from './Icon';
 import { useLab } from './LabContext';
 import { formatVirtualTime } from './VirtualClock';
 
@@ -23,7 +24,8 @@ export function SafetyBadge() {
   const v = safety.first;
   return (
     <p className="safety-badge is-violated" role="alert" title={v.message}>
-      ⚠ {v.property} violated at {formatVirtualTime(v.at)} (node {v.node}){safety.violations > 1 ? `, ${safety.violations} violations` : ''}
+      <Icon name="warning" /> {v.property} violated at {formatVirtualTime(v.at)} (node {v.node})
+      {safety.violations > 1 ? `, ${safety.violations} violations` : ''}
     </p>
   );
 }

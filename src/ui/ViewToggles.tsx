@@ -1,5 +1,6 @@
 /** Theme, presenter mode and the shortcuts overlay. */
 import { selectPresenter, selectTheme } from '../store';
+import { Icon } from './Icon';
 import { useLab, useLabApi } from './LabContext';
 
 export function ViewToggles() {
@@ -16,9 +17,7 @@ export function ViewToggles() {
         onClick={() => s().setTheme(theme === 'dark' ? 'light' : 'dark')}
         title="Dark theme (D)"
       >
-        <span aria-hidden="true" className="btn-icon">
-          ◐
-        </span>
+        <Icon name="contrast" className="btn-icon" />
         Dark
       </button>
       <button

@@ -113,7 +113,7 @@ function fittedLayout(n: number, width: number, height: number): RingLayout {
       points = [{ dx: 0, dy: -1, x: 0, y: 0 }];
       break;
     }
-    if (ry < nodeRadius * 0.9) continue;
+    if (ry < nodeRadius * 1.5) continue; // flatter than that, the nodes crowd the ring's middle
     points = ellipsePoints(n, rx, ry);
     const gap = Math.min(...points.map((p, i) => Math.hypot(p.x - points[(i + 1) % n]!.x, p.y - points[(i + 1) % n]!.y)));
     if (gap >= 2 * (nodeRadius + 14)) break;

@@ -5,6 +5,9 @@ import '@testing-library/jest-dom/vitest';
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ringLayout } from '../../src/ui/geometry';
+import { hitRadius } from '../../src/ui/MessageCanvas';
+import { placeTooltip } from '../../src/ui/MessageTooltip';
 import { renderLab, untilLeader } from './helpers';
 
 afterEach(cleanup);
@@ -87,5 +90,46 @@ describe('presenter keys', () => {
     fireEvent.keyDown(document.body, { key: 'Escape' });
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(screen.getByRole('button', { name: 'Keyboard shortcuts' })).toHaveFocus();
+  });
+});
+
+describe('drawing for a projector', () => {
+  it('presenter layout fills the box: nodes inside it, apart from each other, and larger than in the fixed view', () => {
+    for (const n of [3, 5, 7, 9]) {
+      const fitted = ringLayout(n, { width: 870, height: 320 });
+      expect(fitted.width).toBe(870);
+      expect(fitted.height).toBe(320);
+      for (const c of fitted.centres) {
+        expect(c.x - fitted.nodeRadius).toBeGreaterThanOrEqual(0);
+        expect(c.x + fitted.nodeRadius).toBeLessThanOrEqual(870);
+        expect(c.y - fitted.nodeRadius).toBeGreaterThanOrEqual(0);
+        expect(c.y + fitted.nodeRadius).toBeLessThanOrEqual(320);
+      }
+      const gaps = fitted.centres.map((c, i) => Math.hypot(c.x - fitted.centres[(i + 1) % n]!.x, c.y - fitted.centres[(i + 1) % n]!.y));
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(2 * (fitted.nodeRadius + 10));
+      // One view unit is one pixel here; the fixed 560 × 420 view is drawn at 320/420 of its size in this box.
+      expect(fitted.nodeRadius).toBeGreaterThan(ringLayout(n).nodeRadius * (320 / 420));
+    }
+  });
+
+  it('a moving message is a target of at least 28 px however small the drawing', () => {
+    expect(2 * hitRadius(1) * 1).toBeGreaterThanOrEqual(28);
+    expect(2 * hitRadius(0.5) * 0.5).toBeGreaterThanOrEqual(28);
+    expect(2 * hitRadius(2) * 2).toBeGreaterThanOrEqual(28);
+  });
+
+  it('the message tooltip does not cover the nodes the message travels between', () => {
+    const size = { width: 240, height: 150 };
+    const view = { width: 800, height: 400 };
+    // The receiver sits just below-right of the pointer: the default place would cover it.
+    const receiver = { x: 400, y: 260, r: 60 };
+    const at = placeTooltip(300, 150, size, view, [receiver]);
+    const nx = Math.max(at.left, Math.min(receiver.x, at.left + size.width));
+    const ny = Math.max(at.top, Math.min(receiver.y, at.top + size.height));
+    expect(Math.hypot(nx - receiver.x, ny - receiver.y)).toBeGreaterThanOrEqual(receiver.r);
+    expect(at.left).toBeGreaterThanOrEqual(0);
+    expect(at.top + size.height).toBeLessThanOrEqual(view.height);
+    // Nothing in the way: below-right of the pointer.
+    expect(placeTooltip(300, 150, size, view, [])).toEqual({ left: 314, top: 164 });
   });
 });
