@@ -14,6 +14,7 @@ import { MessageTooltip, type Circle } from './MessageTooltip';
 import { NodeGlyph } from './NodeGlyph';
 import { PartitionShading } from './PartitionShading';
 import { StepStatus } from './StepStatus';
+import { TimerControls } from './TimerControls';
 
 /** The element's size in px, followed while `active` (null until measured, or when inactive). */
 function useBoxSize(ref: RefObject<HTMLElement | null>, active: boolean): { width: number; height: number } | null {
@@ -118,6 +119,7 @@ export function ClusterView() {
           />
         )}
       </div>
+      <TimerControls />
       <Legend />
       <StepStatus />
       <p className="cluster-hint">

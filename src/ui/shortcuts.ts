@@ -18,6 +18,8 @@ export const SHORTCUTS: readonly [keys: string, action: string][] = [
   ['I', 'Isolate the leader'],
   ['S', 'Split into minority | majority'],
   ['H', 'Heal every link and cable'],
+  ['A', 'Align election timers (an instant split vote)'],
+  ['E', 'Spread election timers evenly (one times out first)'],
   ['/', 'Type a command (Enter sends it, Esc leaves the box)'],
   ['P', 'Presenter mode (large type)'],
   ['M', 'Dark / light theme'],
@@ -146,6 +148,14 @@ export function handleShortcut(e: KeyboardEvent, lab: Lab, focusCommand: () => v
     case 'h':
     case 'H':
       s.healAll();
+      return true;
+    case 'a':
+    case 'A':
+      void s.alignTimers();
+      return true;
+    case 'e':
+    case 'E':
+      void s.spreadTimers();
       return true;
   }
   if (/^[1-9]$/.test(e.key)) {

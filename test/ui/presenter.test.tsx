@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ringLayout } from '../../src/ui/geometry';
 import { hitRadius } from '../../src/ui/MessageCanvas';
 import { placeTooltip } from '../../src/ui/MessageTooltip';
-import { renderLab, untilLeader } from './helpers';
+import { advance, renderLab, settle, untilLeader } from './helpers';
 
 afterEach(cleanup);
 
@@ -131,5 +131,46 @@ describe('drawing for a projector', () => {
     expect(at.top + size.height).toBeLessThanOrEqual(view.height);
     // Nothing in the way: below-right of the pointer.
     expect(placeTooltip(300, 150, size, view, [])).toEqual({ left: 314, top: 164 });
+  });
+});
+
+describe('Align and spread timers (RaftScope parity)', () => {
+  it('Align timers gives every waiting node the same deadline, and they split the vote', async () => {
+    const { lab } = renderLab();
+    await advance(lab, 20);
+    fireEvent.click(screen.getByRole('button', { name: 'Align timers' }));
+    await act(async () => settle());
+    const deadlines = new Set(lab.store.getState().nodes.map((n) => n.electionDeadline));
+    expect(deadlines.size).toBe(1);
+    expect(screen.getByText(/Timers aligned: nodes 1, 2, 3, 4, 5 will all time out together in 150 ms/)).toBeTruthy();
+    // All five become candidates of the same term at once: each votes for itself, none gets a majority.
+    const at = [...deadlines][0]!;
+    await advance(lab, at - lab.store.getState().nowMs + 1);
+    const nodes = lab.store.getState().nodes;
+    expect(nodes.every((n) => n.role === 'candidate' && n.term === 1)).toBe(true);
+  });
+
+  it('Spread timers (key E) orders the deadlines by id, one clearly first', async () => {
+    const { lab } = renderLab();
+    await advance(lab, 20);
+    await act(async () => {
+      fireEvent.keyDown(document.body, { key: 'e' });
+      await settle();
+    });
+    const d = lab.store.getState().nodes.map((n) => n.electionDeadline);
+    for (let i = 1; i < d.length; i++) expect(d[i]!).toBeGreaterThan(d[i - 1]!);
+    expect(screen.getByText(/Timers spread: node 1 times out first/)).toBeTruthy();
+  });
+
+  it('with a leader, only the followers are aligned; key A does it too', async () => {
+    const { lab } = renderLab();
+    const leader = await untilLeader(lab);
+    await act(async () => {
+      fireEvent.keyDown(document.body, { key: 'a' });
+      await settle();
+    });
+    const followers = lab.store.getState().nodes.filter((n) => n.id !== leader);
+    expect(new Set(followers.map((n) => n.electionDeadline)).size).toBe(1);
+    expect(lab.store.getState().nodes[leader - 1]!.electionDeadline).toBe(Infinity);
   });
 });
