@@ -1,5 +1,6 @@
 /** The pure Raft core: see README.md in this folder for how to drive it. */
-export { RaftNode, type RaftConfig, Progress, type ProgressState } from './node';
+export { RaftNode, type RaftConfig, type CoreVolatile, Progress, type ProgressState } from './node';
+export type { ProgressRecord } from './progress';
 export { KvStateMachine } from './kv';
 export * from './types';
 export { deepFreeze } from './freeze';

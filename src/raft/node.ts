@@ -25,11 +25,13 @@ import {
   replicateToIdle,
 } from './replication';
 import { describeWhy, type Why } from './reasons';
+import { loadVolatile, saveVolatile, type CoreVolatile } from './resume';
 import { handleInstallSnapshot } from './snapshot';
 import { NodeState } from './state';
 import { NONE, type Entry, type Message, type NodeId, type PersistentState, type Ready, type Role, type Snapshot } from './types';
 
 export type { RaftConfig } from './config';
+export type { CoreVolatile } from './resume';
 export { Progress, type ProgressState } from './progress';
 
 export class RaftNode {
@@ -61,6 +63,23 @@ export class RaftNode {
       });
     }
     s.resetElectionTimer(now);
+  }
+
+  /**
+   * A node resumed mid-life from its disk (`stored`) and its saved volatile
+   * state: a lab checkpoint, not a Raft recovery (see resume.ts). Building
+   * it draws from `config.random`: set the generator back to the state it
+   * had at the checkpoint afterwards.
+   */
+  static resume(config: RaftConfig, stored: PersistentState, saved: CoreVolatile): RaftNode {
+    const node = new RaftNode(config, stored, saved.now);
+    loadVolatile(node.s, saved);
+    return node;
+  }
+
+  /** The volatile state as plain data (a lab checkpoint; see resume.ts). Throws if output is waiting. */
+  saveVolatile(): CoreVolatile {
+    return saveVolatile(this.s);
   }
 
   // ---------------------------------------------------------------- reading

@@ -16,6 +16,15 @@ import type { NodeId } from './types';
  */
 export type ProgressState = 'probe' | 'replicate' | 'snapshot';
 
+/** A Progress as plain data. */
+export interface ProgressRecord {
+  readonly nextIndex: number;
+  readonly matchIndex: number;
+  readonly inflightAt: number | null;
+  readonly inflightEnd: number;
+  readonly snapshotInFlight: boolean;
+}
+
 export class Progress {
   /** Index of the next entry to send to that server. Moves only on replies. */
   nextIndex: number;
@@ -30,6 +39,27 @@ export class Progress {
   /** Figure 2: nextIndex starts at the leader's last log index + 1, matchIndex at 0. */
   constructor(nextIndex: number) {
     this.nextIndex = nextIndex;
+  }
+
+  /** All of it as plain data (a lab checkpoint). */
+  toRecord(): ProgressRecord {
+    return {
+      nextIndex: this.nextIndex,
+      matchIndex: this.matchIndex,
+      inflightAt: this.inflightAt,
+      inflightEnd: this.inflightEnd,
+      snapshotInFlight: this.snapshotInFlight,
+    };
+  }
+
+  /** The progress a record describes (a checkpoint resumed). */
+  static fromRecord(r: ProgressRecord): Progress {
+    const p = new Progress(r.nextIndex);
+    p.matchIndex = r.matchIndex;
+    p.inflightAt = r.inflightAt;
+    p.inflightEnd = r.inflightEnd;
+    p.snapshotInFlight = r.snapshotInFlight;
+    return p;
   }
 
   get state(): ProgressState {

@@ -32,6 +32,11 @@ export class BetweenEvents {
     else apply();
   }
 
+  /** True while a call's body runs. */
+  get busy(): boolean {
+    return this.working > 0;
+  }
+
   /** True while actions wait to be applied. */
   get waiting(): boolean {
     return this.held.length > 0;

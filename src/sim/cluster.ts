@@ -6,6 +6,7 @@
  */
 import { deepFreeze, MAX_COMMAND_LENGTH, type NodeId } from '../raft';
 import { BetweenEvents } from './between';
+import { loadCluster, saveCluster, type ClusterCheckpoint, type SimParts } from './checkpoint';
 import { Network } from './network';
 import { Nodes, type RuntimeFactory } from './nodes';
 import { createRandom } from './prng';
@@ -131,6 +132,27 @@ export class SimCluster implements Cluster {
   actions(): readonly ClusterAction[] {
     this.guard();
     return Object.freeze(this.actionLog.slice());
+  }
+
+  /**
+   * The whole simulation now, as immutable structured-clonable data
+   * (checkpoint.ts); restoreCluster builds a cluster that continues exactly
+   * as this one would. Inline transport only; not while a call is working
+   * (await it first).
+   */
+  checkpoint(): ClusterCheckpoint {
+    this.guard();
+    if (this.betweenEvents.busy) throw new Error('checkpoint() was called while a call is working: await it first');
+    return saveCluster(this.parts());
+  }
+
+  /** restoreCluster's: puts a checked checkpoint into this fresh, unbooted cluster. */
+  load(cp: ClusterCheckpoint): void {
+    loadCluster(cp, this.parts());
+  }
+
+  private parts(): SimParts {
+    return { options: this.options, sched: this.sched, net: this.net, nodes: this.nodes, log: this.log, actions: this.actionLog };
   }
 
   processed(): number {

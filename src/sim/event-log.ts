@@ -16,6 +16,8 @@ export class EventLog {
   /** Listener failures waiting to be reported as `error` events (after the event that caused them). */
   private readonly failures: string[] = [];
   private reporting = false;
+  /** Events recorded since the run began (a resumed run starts from its checkpoint's count). */
+  count = 0;
 
   subscribe(listener: (e: ClusterEvent) => void): () => void {
     this.listeners.add(listener);
@@ -56,6 +58,7 @@ export class EventLog {
 
   private record(e: ClusterEvent): void {
     deepFreeze(e); // the trace is history: no one may rewrite it
+    this.count += 1;
     if (this.ring.length < TRACE_LIMIT) this.ring.push(e);
     else {
       this.ring[this.head] = e;

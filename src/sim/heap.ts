@@ -22,6 +22,22 @@ export class EventQueue<T extends Scheduled> {
 
   push(item: T): void {
     item.seq = this.nextSeq++;
+    this.insert(item);
+  }
+
+  /** The seq the next push will get. */
+  get seqCounter(): number {
+    return this.nextSeq;
+  }
+
+  /** Replaces the contents with `items`, keeping their seqs (a checkpoint resumed), and the counter. */
+  load(items: readonly T[], nextSeq: number): void {
+    this.items.length = 0;
+    for (const item of items) this.insert(item);
+    this.nextSeq = nextSeq;
+  }
+
+  private insert(item: T): void {
     const items = this.items;
     let i = items.length;
     items.push(item);

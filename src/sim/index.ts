@@ -1,11 +1,14 @@
 /**
  * The headless cluster API (a contract: see README.md, "Headless API").
  */
-export { createCluster } from './create';
+export { createCluster, restoreCluster } from './create';
+export { CHECKPOINT_FORMAT, type ClusterCheckpoint } from './checkpoint';
 export { runScript, diffLines, type ScriptFailure, type ScriptOptions, type ScriptResult } from './script';
 
 export type {
   Cluster,
+  ActionBody,
+  ActionPosition,
   ClusterAction,
   ClusterEvent,
   ClusterOptions,
@@ -21,7 +24,7 @@ export type {
 export { TRACE_LIMIT, DEFAULT_NETWORK, SimCluster, resolveOptions, type RuntimeFactory } from './cluster';
 export { registerTransport, type Transport, type TransportFactory } from './transports';
 export { MemoryStorage, EMPTY_STATE, type Storage } from './storage';
-export { createRandom, deriveSeed } from './prng';
+export { createRandom, deriveSeed, type SeededRandom } from './prng';
 export { replayActions, applyAction } from './replay';
 export type { NodeRuntime, NodeOutput, NodeSettings, ProposeOutput } from './runtime';
 export { InlineRuntime, storedView, nodeSeed, raftConfig } from './runtime';

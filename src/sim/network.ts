@@ -5,7 +5,7 @@
  */
 import { deepFreeze, type Message, type NodeId } from '../raft';
 import type { Scheduled } from './heap';
-import { randomInt, type Random } from './prng';
+import { randomInt, type SeededRandom } from './prng';
 import type { ClusterEvent, ClusterStats, DropReason, InFlightMessage, NetworkOptions } from './types';
 
 /** A message on the wire; also the event-queue item of its delivery. */
@@ -50,6 +50,34 @@ export class Delivery implements InFlightMessage, Scheduled {
   }
 }
 
+/** A message on the wire, as plain data. */
+export interface WireSave {
+  readonly id: number;
+  /** Its place among queue items due at the same time. */
+  readonly seq: number;
+  readonly payload: Message;
+  readonly sentAt: number;
+  readonly deliverAt: number;
+  readonly duplicate: boolean;
+}
+
+/** What the network holds, as plain data. */
+export interface NetworkSave {
+  readonly options: Required<NetworkOptions>;
+  /** linkDown[from * (n + 1) + to] = 1 when the directed link is cut. */
+  readonly linkDown: readonly number[];
+  /** unplugged[id] = 1 when the node's cable is out. */
+  readonly unplugged: readonly number[];
+  readonly nextId: number;
+  readonly messages: number;
+  readonly bytes: number;
+  readonly byType: Readonly<Record<string, number>>;
+  /** The loss/delay/duplication PRNG's state. */
+  readonly random: number;
+  /** Every message on the wire, in id order. */
+  readonly wire: readonly WireSave[];
+}
+
 export interface NetworkHost {
   emit(e: ClusterEvent): void;
   schedule(d: Delivery): void;
@@ -72,7 +100,7 @@ export class Network {
   constructor(
     n: number,
     options: Required<NetworkOptions>,
-    private readonly random: Random,
+    private readonly random: SeededRandom,
     private readonly host: NetworkHost,
   ) {
     this.n = n;
@@ -178,6 +206,49 @@ export class Network {
       this.host.emit({ kind: 'duplicate', at: now, message: copy.public });
       this.put(copy);
     }
+  }
+
+  /** Everything the network holds, as plain data (a checkpoint). */
+  save(): NetworkSave {
+    return {
+      options: this.options,
+      linkDown: Array.from(this.linkDown),
+      unplugged: Array.from(this.unplugged),
+      nextId: this.nextId,
+      messages: this.messages,
+      bytes: this.bytes,
+      byType: { ...this.byType },
+      random: this.random.state(),
+      wire: [...this.wire.values()].map((d) => ({
+        id: d.id,
+        seq: d.seq,
+        payload: d.payload,
+        sentAt: d.sentAt,
+        deliverAt: d.deliverAt,
+        duplicate: d.duplicate,
+      })),
+    };
+  }
+
+  /** Puts a saved network back; returns the deliveries on the wire, for the event queue. */
+  load(saved: NetworkSave): Delivery[] {
+    this.options = saved.options;
+    this.linkDown.set(saved.linkDown);
+    this.unplugged.set(saved.unplugged);
+    this.nextId = saved.nextId;
+    this.messages = saved.messages;
+    this.bytes = saved.bytes;
+    for (const [type, n] of Object.entries(saved.byType)) this.byType[type] = n;
+    this.random.setState(saved.random);
+    this.wire.clear();
+    const out: Delivery[] = [];
+    for (const w of saved.wire) {
+      const d = new Delivery(w.id, deepFreeze(w.payload), w.sentAt, w.deliverAt, w.duplicate);
+      d.seq = w.seq;
+      this.wire.set(d.id, d);
+      out.push(d);
+    }
+    return out;
   }
 
   stats(): ClusterStats {

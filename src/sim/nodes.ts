@@ -8,10 +8,11 @@
 import { deepFreeze, type NodeId } from '../raft';
 import type { Network } from './network';
 import type { ResolvedOptions } from './options';
-import { nodeSeed, storedView, type NodeOutput, type NodeRuntime, type NodeSettings } from './runtime';
-import type { Call, QueueItem, Scheduler } from './scheduler';
+import { InlineRuntime, nodeSeed, storedView, type InlineNodeSave, type NodeOutput, type NodeRuntime, type NodeSettings } from './runtime';
+import type { Call, QueueItem, Scheduler, TimerItem } from './scheduler';
 import { MemoryStorage } from './storage';
 import type { ClusterEvent, DiskSummary, NodeView, StartResult } from './types';
+import type { PersistentState } from '../raft';
 
 /** Creates a runtime for one node life; the worker transport supplies its own. */
 export type RuntimeFactory = (settings: NodeSettings, disk: MemoryStorage) => NodeRuntime;
@@ -28,6 +29,20 @@ export interface NodeSlot {
   readonly applied: { index: number; command: string }[];
   /** A frozen copy of `applied`, handed out until the next apply. */
   appliedCopy: readonly { index: number; command: string }[] | null;
+}
+
+/** One node as plain data (a checkpoint). */
+export interface NodeSave {
+  readonly id: NodeId;
+  /** What is on its disk: the durable state (Figure 2, §7). */
+  readonly disk: PersistentState;
+  /** Lives so far (its PRNG seed derives from it). */
+  readonly incarnation: number;
+  readonly timerAt: number;
+  readonly timerGen: number;
+  readonly applied: readonly { index: number; command: string }[];
+  /** Its volatile state and PRNG if it is running; null if crashed. */
+  readonly running: InlineNodeSave | null;
 }
 
 export class Nodes {
@@ -117,22 +132,24 @@ export class Nodes {
     return r === true ? undefined : r;
   }
 
+  /** The settings of the node's present life. */
+  private settingsOf(slot: NodeSlot): NodeSettings {
+    const o = this.options;
+    return {
+      id: slot.id,
+      nodes: this.ids,
+      electionTimeoutMs: o.electionTimeoutMs,
+      heartbeatMs: o.heartbeatMs,
+      snapshotThreshold: o.snapshotThreshold,
+      leaderNoop: o.leaderNoop,
+      seed: nodeSeed(o.seed, slot.id, slot.incarnation),
+      storageKey: o.storageKey,
+    };
+  }
+
   private launch(slot: NodeSlot): NodeOutput | Promise<NodeOutput> {
     slot.incarnation += 1;
-    const o = this.options;
-    const runtime = this.makeRuntime(
-      {
-        id: slot.id,
-        nodes: this.ids,
-        electionTimeoutMs: o.electionTimeoutMs,
-        heartbeatMs: o.heartbeatMs,
-        snapshotThreshold: o.snapshotThreshold,
-        leaderNoop: o.leaderNoop,
-        seed: nodeSeed(o.seed, slot.id, slot.incarnation),
-        storageKey: o.storageKey,
-      },
-      slot.disk,
-    );
+    const runtime = this.makeRuntime(this.settingsOf(slot), slot.disk);
     slot.runtime = runtime;
     runtime.onFault?.((reason) => {
       if (slot.runtime === runtime) void this.fail(slot, new Error(reason));
@@ -170,6 +187,58 @@ export class Nodes {
       slot.runtime = null;
     }
     return Promise.all(pending).then(() => undefined);
+  }
+
+  // ----------------------------------------------------------- checkpoints
+
+  /**
+   * Every node as plain data: its disk, its life count, its timer, what it
+   * applied, and — if it is running — its volatile state (inline nodes
+   * only: a worker's is inside the worker). Live timer items are listed for
+   * the queue.
+   */
+  save(): NodeSave[] {
+    return this.ids.map((id) => {
+      const slot = this.slot(id);
+      let running: InlineNodeSave | null = null;
+      if (slot.runtime) {
+        if (!(slot.runtime instanceof InlineRuntime)) {
+          throw new Error('checkpoint() needs the inline transport: a worker keeps its node’s volatile state to itself');
+        }
+        running = slot.runtime.save();
+      }
+      return {
+        id,
+        disk: slot.disk.state(),
+        incarnation: slot.incarnation,
+        timerAt: slot.timerAt,
+        timerGen: slot.timerGen,
+        applied: slot.applied.slice(),
+        running,
+      };
+    });
+  }
+
+  /** Puts saved nodes back (inline runtimes resumed mid-life). */
+  load(saved: readonly NodeSave[]): void {
+    for (const n of saved) {
+      const slot = this.slot(n.id);
+      slot.disk.replace(n.disk);
+      slot.incarnation = n.incarnation;
+      slot.timerAt = n.timerAt;
+      slot.timerGen = n.timerGen;
+      slot.applied.length = 0;
+      slot.applied.push(...n.applied);
+      slot.appliedCopy = null;
+      slot.runtime = n.running ? InlineRuntime.resume(this.settingsOf(slot), slot.disk, n.running) : null;
+    }
+  }
+
+  /** The timer items still live (not stale), for a checkpoint of the queue. */
+  liveTimers(items: readonly QueueItem[]): TimerItem[] {
+    return items.filter(
+      (i): i is TimerItem => i.kind === 'timer' && i.gen === this.slot(i.node).timerGen && this.slot(i.node).runtime !== null,
+    );
   }
 
   // --------------------------------------------------------------- inputs

@@ -6,16 +6,28 @@
 /** A PRNG: returns uniform floats in [0, 1). */
 export type Random = () => number;
 
+/** A PRNG whose whole state can be read and set again (checkpoints). */
+export interface SeededRandom extends Random {
+  /** The generator's whole state, a 32-bit integer: setState(state()) later resumes the same sequence. */
+  state(): number;
+  setState(state: number): void;
+}
+
 /** mulberry32: small, fast, 32-bit state; good enough for scheduling noise. */
-export function createRandom(seed: number): Random {
+export function createRandom(seed: number): SeededRandom {
   let state = seed >>> 0;
-  return () => {
+  const next = (() => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }) as SeededRandom;
+  next.state = () => state;
+  next.setState = (s: number) => {
+    state = s >>> 0;
   };
+  return next;
 }
 
 /** Mixes several integers into one 32-bit seed (splitmix-style finalizer). */

@@ -5,8 +5,8 @@
  * the same inputs to a Web Worker. Either way the cluster makes the output's
  * persist ops durable-or-mirrored, then releases its messages.
  */
-import { RaftNode, type Message, type NodeId, type RaftConfig, type Ready } from '../raft';
-import { createRandom, deriveSeed } from './prng';
+import { RaftNode, type CoreVolatile, type Message, type NodeId, type RaftConfig, type Ready } from '../raft';
+import { createRandom, deriveSeed, type SeededRandom } from './prng';
 import { MemoryStorage } from './storage';
 import type { NodeView, StartResult } from './types';
 import { nodeView, volatileOf } from './view';
@@ -59,7 +59,7 @@ export interface NodeRuntime {
 /** The core's configuration for one node life, from its settings (every transport builds it here). */
 export function raftConfig(
   s: Pick<NodeSettings, 'id' | 'nodes' | 'electionTimeoutMs' | 'heartbeatMs' | 'snapshotThreshold' | 'leaderNoop' | 'seed'>,
-): RaftConfig {
+): RaftConfig & { readonly random: SeededRandom } {
   return {
     id: s.id,
     nodes: s.nodes,
@@ -76,9 +76,17 @@ export function nodeSeed(clusterSeed: number, id: NodeId, incarnation: number): 
   return deriveSeed(clusterSeed, id, incarnation);
 }
 
+/** What a checkpoint keeps of a running inline node beside its disk. */
+export interface InlineNodeSave {
+  readonly volatile: CoreVolatile;
+  /** Its PRNG's state (SeededRandom.state()). */
+  readonly random: number;
+}
+
 /** Runs the core on this thread; its disk is a MemoryStorage owned by the cluster. */
 export class InlineRuntime implements NodeRuntime {
   private node: RaftNode | null = null;
+  private random: SeededRandom | null = null;
 
   constructor(
     private readonly settings: NodeSettings,
@@ -86,8 +94,26 @@ export class InlineRuntime implements NodeRuntime {
   ) {}
 
   boot(now: number): NodeOutput {
-    this.node = new RaftNode(raftConfig(this.settings), this.disk.load(), now);
+    const config = raftConfig(this.settings);
+    this.random = config.random;
+    this.node = new RaftNode(config, this.disk.load(), now);
     return this.output();
+  }
+
+  /** The running node's state beside its disk (a checkpoint), or null before boot. */
+  save(): InlineNodeSave | null {
+    if (!this.node || !this.random) return null;
+    return { volatile: this.node.saveVolatile(), random: this.random.state() };
+  }
+
+  /** An inline node resumed from a checkpoint: its disk must hold what it held then. */
+  static resume(settings: NodeSettings, disk: MemoryStorage, saved: InlineNodeSave): InlineRuntime {
+    const runtime = new InlineRuntime(settings, disk);
+    const config = raftConfig(settings);
+    runtime.node = RaftNode.resume(config, disk.load(), saved.volatile);
+    config.random.setState(saved.random);
+    runtime.random = config.random;
+    return runtime;
   }
 
   tick(now: number): NodeOutput {

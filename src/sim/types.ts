@@ -3,6 +3,7 @@
  * UI store, lessons and benchmarks rely on these names.
  */
 import type { CoreEvent, Entry, Message, MessageType, NodeId, Role } from '../raft';
+import type { ClusterCheckpoint } from './checkpoint';
 
 export interface NetworkOptions {
   /** One-way delay of each message, virtual ms, uniform in [min, max]. Default [1, 10]. */
@@ -246,5 +247,15 @@ export interface Cluster {
    * it or cannot reach it (the queue disagrees with the recording).
    */
   runToPosition(after: number, at: number): Promise<void>;
+  /**
+   * The whole simulation now (every node's durable and volatile state, the
+   * queue, the network, the PRNGs, the clock and position, the trace's
+   * length, the actions so far, the stats), immutable and structured-
+   * clonable; `restoreCluster(checkpoint)` builds a cluster whose future is
+   * exactly this one's. Inline transport only (a worker keeps its node's
+   * volatile state to itself: the worker transport throws); throws while a
+   * call is still working — await it first.
+   */
+  checkpoint(): ClusterCheckpoint;
   destroy(): Promise<void>;
 }
