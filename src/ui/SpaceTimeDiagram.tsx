@@ -23,6 +23,8 @@ import {
 import { useLab, useLabApi } from './LabContext';
 import { SpaceTimeArrows } from './SpaceTimeArrows';
 import { SpaceTimeAxis } from './SpaceTimeAxis';
+import { SpaceTimeCanvas } from './SpaceTimeCanvas';
+import { drawingOf } from './spaceTimeDrawing';
 import { downloadSvg, standaloneSvg } from './spaceTimeExport';
 import { SpaceTimeLaneLabels, SpaceTimeLaneLines } from './SpaceTimeLanes';
 import {
@@ -79,6 +81,7 @@ export function SpaceTimeDiagram({ cursorMs, onExportSvg }: SpaceTimeDiagramProp
 
   const plotRef = useRef<HTMLDivElement>(null);
   const svgRef = useRef<SVGSVGElement>(null);
+  const backRef = useRef<SVGSVGElement>(null);
   const [width, setWidth] = useState(DEFAULT_WIDTH);
   const height = diagramHeight(ids.length);
   const [view, setView] = useState<TimeView>({ k: DEFAULT_WIDTH / INITIAL_SPAN_MS, x: 0 });
@@ -119,12 +122,17 @@ export function SpaceTimeDiagram({ cursorMs, onExportSvg }: SpaceTimeDiagramProp
   // `version` says when the record changed (it is mutable): recompute the window then, or when the view moves.
   const messages = useMemo(() => record.messagesIn(from, to, nowMs), [record, from, to, nowMs, version]); // eslint-disable-line react-hooks/exhaustive-deps
   const marks = useMemo(() => record.marksIn(from, to), [record, from, to, version]); // eslint-disable-line react-hooks/exhaustive-deps
+  const drawing = useMemo(() => drawingOf(messages, view, nowMs, selectedMessage), [messages, view, nowMs, selectedMessage]);
 
   const selectMessage = useCallback((id: number) => lab.store.getState().selectMessage(id), [lab]);
   const selectMark = useCallback((id: number) => lab.store.getState().selectMark(id), [lab]);
   const selectNode = useCallback((id: number) => lab.store.getState().selectNode(id), [lab]);
 
-  const zoomBy = (factor: number) => applyView(zoomedBy(view, factor, following ? anchorPx : width / 2));
+  // While following, zoom straight to where following puts the view (one render, not a zoom and then a re-anchoring).
+  const zoomBy = (factor: number) => {
+    const zoomed = zoomedBy(view, factor, following ? anchorPx : width / 2);
+    applyView(following ? followView(zoomed.k, anchorMs, anchorPx) : zoomed);
+  };
   const panBy = (fraction: number) => {
     setFollowing(false);
     applyView({ k: view.k, x: view.x - fraction * width });
@@ -146,9 +154,16 @@ export function SpaceTimeDiagram({ cursorMs, onExportSvg }: SpaceTimeDiagramProp
   };
 
   const exportSvg = () => {
-    const svg = svgRef.current;
-    if (!svg) return;
-    const text = standaloneSvg(svg, ids, palette, `Raft Lab space-time diagram, ${Math.round(Math.max(0, from))}–${Math.round(to)} ms`);
+    const front = svgRef.current;
+    const back = backRef.current;
+    if (!front || !back) return;
+    const text = standaloneSvg(
+      { back, front },
+      drawing,
+      ids,
+      palette,
+      `Raft Lab space-time diagram, ${Math.round(Math.max(0, from))}–${Math.round(to)} ms`,
+    );
     if (onExportSvg) onExportSvg(text);
     else downloadSvg(text, 'raft-lab-space-time.svg');
   };
@@ -198,13 +213,15 @@ export function SpaceTimeDiagram({ cursorMs, onExportSvg }: SpaceTimeDiagramProp
       <div className="st-body">
         <SpaceTimeLaneLabels ids={ids} selectedNode={selectedNode} onSelect={selectNode} />
         <div className="st-plot" ref={plotRef} style={{ height }}>
-          <svg ref={svgRef} className="st-svg" width={width} height={height} data-following={following}>
+          <svg ref={backRef} className="st-layer" width={width} height={height} aria-hidden="true">
             <SpaceTimeLaneLines ids={ids} width={width} selectedNode={selectedNode} palette={palette} />
             <SpaceTimeAxis view={view} range={range} width={width} height={height} nowMs={nowMs} cursorMs={cursor} palette={palette} />
+          </svg>
+          <SpaceTimeCanvas drawing={drawing} width={width} height={height} palette={palette} />
+          <svg ref={svgRef} className="st-layer st-svg" width={width} height={height} data-following={following}>
             <SpaceTimeArrows
               messages={messages}
-              view={view}
-              nowMs={nowMs}
+              drawing={drawing}
               selectedMessage={selectedMessage}
               palette={palette}
               onSelect={selectMessage}

@@ -1,18 +1,27 @@
 /**
  * "Export SVG": the visible space-time diagram as a standalone SVG file for
- * slides. The diagram already draws with attribute colours (no CSS classes
- * needed), so the export is a copy of its SVG without the invisible
- * message buttons and the accessibility attributes, with a background, the
- * lane labels (HTML buttons in the page) as text, and the font inline.
+ * slides. The diagram draws with attribute colours (no CSS classes needed),
+ * so the export is its two SVG layers with the canvas's arrows between
+ * them as paths (the same drawing), without the invisible message buttons
+ * and the accessibility attributes, plus a background, the lane labels
+ * (HTML buttons in the page) as text, and the font inline.
  */
+import { drawingSvg, type Drawing } from './spaceTimeDrawing';
 import { EXPORT_LABEL_WIDTH, laneY, type SpaceTimePalette } from './spaceTimeLayout';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 const DROPPED_ATTRIBUTES = /^(aria-|data-|role$|tabindex$|class$|style$)/;
 
-/** The standalone SVG text of `svg` (the diagram's drawing), its lanes labelled `Node N`. */
-export function standaloneSvg(svg: SVGSVGElement, ids: readonly number[], palette: SpaceTimePalette, title: string): string {
+/** The standalone SVG text of the diagram: `back` (lanes, axis), `drawing` (arrows), `front` (marks), lanes labelled `Node N`. */
+export function standaloneSvg(
+  { back, front }: { back: SVGSVGElement; front: SVGSVGElement },
+  drawing: Drawing,
+  ids: readonly number[],
+  palette: SpaceTimePalette,
+  title: string,
+): string {
+  const svg = front;
   const doc = svg.ownerDocument;
   const width = Number(svg.getAttribute('width')) || 0;
   const height = Number(svg.getAttribute('height')) || 0;
@@ -47,12 +56,17 @@ export function standaloneSvg(svg: SVGSVGElement, ids: readonly number[], palett
   plot.setAttribute('x', String(EXPORT_LABEL_WIDTH));
   plot.setAttribute('width', String(width));
   plot.setAttribute('height', String(height));
-  const clone = svg.cloneNode(true) as SVGSVGElement;
-  for (const hit of clone.querySelectorAll('[data-st-hit]')) hit.remove();
-  for (const el of clone.querySelectorAll('*')) {
-    for (const name of el.getAttributeNames()) if (DROPPED_ATTRIBUTES.test(name)) el.removeAttribute(name);
-  }
-  while (clone.firstChild) plot.appendChild(clone.firstChild);
+  const layer = (source: SVGSVGElement) => {
+    const clone = source.cloneNode(true) as SVGSVGElement;
+    for (const hit of clone.querySelectorAll('[data-st-hit]')) hit.remove();
+    for (const el of clone.querySelectorAll('*')) {
+      for (const name of el.getAttributeNames()) if (DROPPED_ATTRIBUTES.test(name)) el.removeAttribute(name);
+    }
+    while (clone.firstChild) plot.appendChild(clone.firstChild);
+  };
+  layer(back);
+  plot.appendChild(drawingSvg(doc, drawing, palette));
+  layer(front);
   out.appendChild(plot);
   return new XMLSerializer().serializeToString(out);
 }

@@ -71,12 +71,16 @@ function renderDiagram(props: Parameters<typeof SpaceTimeDiagram>[0] = {}) {
 
 const region = () => screen.getByRole('region', { name: 'Space-time diagram' });
 const messageButtons = () => within(region()).queryAllByRole('button', { name: / from node \d+ to node \d+, sent at / });
-/** How many arrows the drawing's paths hold (each path says how many it joins). */
-function drawnArrows(container: HTMLElement): number {
-  return [...container.querySelectorAll('[data-st="messages"] path[data-state]')].reduce(
-    (n, p) => n + Number(p.getAttribute('data-count')),
-    0,
-  );
+/** What the canvas painted (it says so in data attributes: jsdom paints nothing). */
+function painted(
+  container: HTMLElement,
+  what: 'arrows' | 'delivered' | 'flight' | 'dropped' | 'crosses' | 'duplicates' = 'arrows',
+): number {
+  return Number(container.querySelector('canvas.st-canvas')!.getAttribute(`data-${what}`));
+}
+/** How many messages overlap the visible range (before arrows on the same pixels are merged). */
+function inView(container: HTMLElement): number {
+  return Number(container.querySelector('[data-st="messages"]')!.getAttribute('data-in-view'));
 }
 
 describe('space-time diagram', () => {
@@ -91,7 +95,7 @@ describe('space-time diagram', () => {
     expect(record.messages.length).toBeGreaterThan(5);
     // Every message of the run so far is in view (the diagram follows the run and shows its first 2 s).
     expect(messageButtons()).toHaveLength(record.messages.length);
-    expect(drawnArrows(container)).toBe(record.messages.length);
+    expect(inView(container)).toBe(record.messages.length);
     expect(within(region()).getByRole('button', { name: new RegExp(`^Node ${leader} became leader in term \\d+`) })).toBeInTheDocument();
     // A lane label selects its node, as the ring's button does.
     fireEvent.click(within(region()).getByRole('button', { name: 'Node 2' }));
@@ -121,18 +125,26 @@ describe('space-time diagram', () => {
       .map((b) => b.getAttribute('aria-label') ?? b.textContent ?? '');
     for (const name of names) expect(name).not.toMatch(/live|pause|play|step|submit|share|heal|reset|continue/i);
 
-    const flight = container.querySelector('path[data-state="flight"]');
-    expect(flight).toHaveAttribute('stroke-dasharray');
-    expect(flight).toHaveAttribute('data-kind', 'vote');
-    expect(flight).toHaveAttribute('data-count', '1');
-    for (const p of container.querySelectorAll('path[data-state="delivered"]')) expect(p).not.toHaveAttribute('stroke-dasharray');
-    expect(container.querySelector('path[data-state="dropped"]')).toHaveAttribute('data-count', '1');
-    expect(container.querySelector('[data-st="crosses"]')).toHaveAttribute('data-count', '1');
-    expect(container.querySelectorAll('[data-st="duplicate"]')).toHaveLength(1);
-    expect(container.querySelector('[data-st="duplicate"]')).toHaveTextContent('2×');
-    // Colours per type, as on the ring: RequestVote orange, AppendEntries blue.
-    expect(flight).toHaveAttribute('stroke', '#e69f00');
-    expect(container.querySelector('path[data-kind="append"][data-state="delivered"]')).toHaveAttribute('stroke', '#0072b2');
+    expect(painted(container, 'delivered')).toBe(2);
+    expect(painted(container, 'flight')).toBe(1);
+    expect(painted(container, 'dropped')).toBe(1);
+    expect(painted(container, 'crosses')).toBe(1);
+    expect(painted(container, 'duplicates')).toBe(1);
+
+    // The same drawing in the export: the one in flight dashed, RequestVote orange and AppendEntries blue as on the ring.
+    let exported = '';
+    cleanup();
+    const again = renderDiagram({ onExportSvg: (svg) => (exported = svg) });
+    send(again.lab, { id: 2, from: 2, to: 3, type: 'RequestVote', sentAt: 120, dueAt: 180 });
+    finish(again.lab, send(again.lab, { id: 1, from: 1, to: 2, sentAt: 100, dueAt: 106, entries: 2 }), 106);
+    publish(again.lab);
+    fireEvent.click(screen.getByRole('button', { name: 'Export SVG' }));
+    const doc = new DOMParser().parseFromString(exported, 'image/svg+xml');
+    const dashed = [...doc.querySelectorAll('path[stroke-dasharray]')];
+    expect(dashed.map((p) => p.getAttribute('stroke'))).toEqual(['#e69f00']);
+    const solid = [...doc.querySelectorAll('path[stroke="#0072b2"]')];
+    expect(solid).toHaveLength(1);
+    expect(solid[0]!.getAttribute('stroke-dasharray')).toBeNull();
   });
 
   it('windows: with 10,000 messages in the run only those overlapping the visible range are drawn', () => {
@@ -153,14 +165,17 @@ describe('space-time diagram', () => {
     expect(expected).toBeGreaterThan(150);
     expect(expected).toBeLessThan(250);
     expect(messageButtons()).toHaveLength(expected);
-    expect(drawnArrows(container)).toBe(expected);
+    expect(inView(container)).toBe(expected);
+    expect(painted(container)).toBe(expected);
     expect(screen.getByText(`${expected} messages in view`)).toBeInTheDocument();
 
     // Zoomed far out, more is drawn but past HIT_LIMIT the arrows are not each a button.
     for (let i = 0; i < 6; i++) fireEvent.click(screen.getByRole('button', { name: 'Zoom out' }));
-    const drawn = drawnArrows(container);
-    expect(drawn).toBeGreaterThan(HIT_LIMIT);
-    expect(drawn).toBeLessThan(total);
+    const zoomedOut = inView(container);
+    expect(zoomedOut).toBeGreaterThan(HIT_LIMIT);
+    expect(zoomedOut).toBeLessThan(total);
+    expect(painted(container)).toBeGreaterThan(0);
+    expect(painted(container)).toBeLessThanOrEqual(zoomedOut); // arrows on the same pixels are painted once
     expect(messageButtons()).toHaveLength(0);
   });
 
@@ -255,7 +270,7 @@ describe('space-time diagram', () => {
       await lab.store.getState().resetCluster('3', '2');
     });
     expect(lab.store.getState().spaceTime().messages).toHaveLength(0);
-    expect(drawnArrows(container)).toBe(0);
+    expect(painted(container)).toBe(0);
     expect(within(region()).queryByRole('button', { name: 'Node 4' })).toBeNull();
   });
 });

@@ -1,0 +1,46 @@
+/**
+ * The space-time diagram's arrows, painted on a canvas under the SVG of
+ * buttons and marks (spaceTimeDrawing.ts says why). Its data attributes
+ * say what it drew, for tests and the curious: jsdom paints nothing.
+ */
+import { useLayoutEffect, useRef } from 'react';
+import { paintDrawing, type Drawing } from './spaceTimeDrawing';
+import type { SpaceTimePalette } from './spaceTimeLayout';
+
+export function SpaceTimeCanvas({
+  drawing,
+  width,
+  height,
+  palette,
+}: {
+  drawing: Drawing;
+  width: number;
+  height: number;
+  palette: SpaceTimePalette;
+}) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  const scale = typeof window !== 'undefined' && window.devicePixelRatio > 0 ? window.devicePixelRatio : 1;
+  useLayoutEffect(() => {
+    const canvas = ref.current;
+    // jsdom has no 2D context (and says so once); there is nothing to paint there.
+    const ctx = canvas?.getContext('2d') ?? null;
+    if (ctx) paintDrawing(ctx, drawing, palette, width, height, scale);
+  }, [drawing, palette, width, height, scale]);
+  const count = (state: string) => drawing.groups.filter((g) => g.state === state).reduce((n, g) => n + g.count, 0);
+  return (
+    <canvas
+      ref={ref}
+      className="st-canvas"
+      aria-hidden="true"
+      width={Math.round(width * scale)}
+      height={Math.round(height * scale)}
+      style={{ width, height }}
+      data-arrows={drawing.drawn}
+      data-delivered={count('delivered')}
+      data-flight={count('flight')}
+      data-dropped={count('dropped')}
+      data-crosses={drawing.crosses.length / 2}
+      data-duplicates={drawing.duplicates.length / 2}
+    />
+  );
+}
