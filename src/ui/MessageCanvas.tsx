@@ -211,7 +211,10 @@ export function MessageCanvas({ layout, hoveredId, onHover }: Props) {
     };
     // The message under the pointer when the button went down: it may have moved on by the click, which still means it.
     let pressed: { id: number; x: number; y: number } | null = null;
+    // Controls drawn over the view (the timer buttons) keep their clicks.
+    const onControl = (e: Event) => e.target instanceof Element && e.target.closest('button, a, input, select') !== null;
     const down = (e: PointerEvent) => {
+      if (onControl(e)) return;
       const h = hit(e);
       pressed = h.message ? { id: h.message.id, x: e.clientX, y: e.clientY } : null;
     };
@@ -232,6 +235,7 @@ export function MessageCanvas({ layout, hoveredId, onHover }: Props) {
       onHoverRef.current(null);
     };
     const click = (e: MouseEvent) => {
+      if (onControl(e)) return;
       const h = hit(e);
       const wasPressed =
         pressed && Math.hypot(e.clientX - pressed.x, e.clientY - pressed.y) < 8
