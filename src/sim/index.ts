@@ -3,6 +3,7 @@
  */
 export { createCluster, restoreCluster } from './create';
 export { CHECKPOINT_FORMAT, type ClusterCheckpoint } from './checkpoint';
+export { RunReplayer, type RunReplayerOptions, type SeekTarget } from './replayer';
 export { runScript, diffLines, type ScriptFailure, type ScriptOptions, type ScriptResult } from './script';
 
 export type {
@@ -12,6 +13,7 @@ export type {
   ClusterAction,
   ClusterEvent,
   ClusterOptions,
+  ResolvedClusterOptions,
   ClusterStats,
   DiskSummary,
   DropReason,
