@@ -84,7 +84,7 @@ export function SpaceTimeDiagram({ cursorMs, onExportSvg }: SpaceTimeDiagramProp
   const backRef = useRef<SVGSVGElement>(null);
   const [width, setWidth] = useState(DEFAULT_WIDTH);
   const height = diagramHeight(ids.length);
-  const [view, setView] = useState<TimeView>({ k: DEFAULT_WIDTH / INITIAL_SPAN_MS, x: 0 });
+  const [chosen, setView] = useState<TimeView>({ k: DEFAULT_WIDTH / INITIAL_SPAN_MS, x: 0 });
   const [following, setFollowing] = useState(true);
   const size = useRef<[number, number]>([width, height]);
   size.current = [width, height];
@@ -107,15 +107,16 @@ export function SpaceTimeDiagram({ cursorMs, onExportSvg }: SpaceTimeDiagramProp
     // A wheel zoom keeps following (the view re-anchors on now); a drag pans away.
     if (source !== null && source !== 'wheel') setFollowing(false);
   }, []);
-  const applyView = useTimeZoom(svgRef, onView, () => size.current);
+  const { applyView, syncView } = useTimeZoom(svgRef, onView, () => size.current);
 
   const anchorMs = cursor ?? nowMs;
   const anchorPx = cursor !== null ? width * CURSOR_AT : width - FOLLOW_PAD;
+  // While following, the view on show is derived in the render (the chosen zoom, anchored on now or the cursor),
+  // so a new moment costs one render; d3-zoom's own transform is brought up to date without an event.
+  const view = useMemo(() => (following ? followView(chosen.k, anchorMs, anchorPx) : chosen), [following, chosen, anchorMs, anchorPx]);
   useLayoutEffect(() => {
-    if (!following) return;
-    const target = followView(view.k, anchorMs, anchorPx);
-    if (Math.abs(target.x - view.x) > 0.1) applyView(target);
-  }, [following, view.k, view.x, anchorMs, anchorPx, applyView]);
+    if (following) syncView(view);
+  }, [following, view, syncView]);
 
   const range = visibleRange(view, width);
   const [from, to] = range;
@@ -129,10 +130,7 @@ export function SpaceTimeDiagram({ cursorMs, onExportSvg }: SpaceTimeDiagramProp
   const selectNode = useCallback((id: number) => lab.store.getState().selectNode(id), [lab]);
 
   // While following, zoom straight to where following puts the view (one render, not a zoom and then a re-anchoring).
-  const zoomBy = (factor: number) => {
-    const zoomed = zoomedBy(view, factor, following ? anchorPx : width / 2);
-    applyView(following ? followView(zoomed.k, anchorMs, anchorPx) : zoomed);
-  };
+  const zoomBy = (factor: number) => applyView(zoomedBy(view, factor, following ? anchorPx : width / 2));
   const panBy = (fraction: number) => {
     setFollowing(false);
     applyView({ k: view.k, x: view.x - fraction * width });

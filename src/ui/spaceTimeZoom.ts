@@ -22,7 +22,7 @@ export function useTimeZoom(
   ref: RefObject<SVGSVGElement | null>,
   onView: (view: TimeView, source: string | null) => void,
   size: () => [number, number],
-): (view: TimeView) => void {
+): { applyView: (view: TimeView) => void; syncView: (view: TimeView) => void } {
   const behavior = useRef<ZoomBehavior<SVGSVGElement, unknown> | null>(null);
   const latest = useRef({ onView, size });
   useEffect(() => {
@@ -55,12 +55,26 @@ export function useTimeZoom(
     };
   }, [ref]);
 
-  return useCallback(
+  /** Sets the view through d3-zoom (the zoom event follows, as for a gesture, with no source). */
+  const applyView = useCallback(
     (view: TimeView) => {
       const el = ref.current;
-      if (el && behavior.current) behavior.current.transform(select(el), zoomIdentity.translate(view.x, 0).scale(view.k));
+      if (el && behavior.current) behavior.current.transform(select(el), transformOf(view));
       else latest.current.onView(view, null);
     },
     [ref],
   );
+  /** Tells d3-zoom the view now on show without an event (so the next gesture starts from it). */
+  const syncView = useCallback(
+    (view: TimeView) => {
+      // d3-zoom keeps the transform in the element's __zoom property (what d3.zoomTransform reads).
+      if (ref.current) select(ref.current).property('__zoom', transformOf(view));
+    },
+    [ref],
+  );
+  return { applyView, syncView };
+}
+
+function transformOf(view: TimeView) {
+  return zoomIdentity.translate(view.x, 0).scale(view.k);
 }
