@@ -39,6 +39,9 @@ const lab = createLab(
       );
   }),
 );
+// A shared link (#…&run=…): paused at once (and the embed layout taken), then replayed to its moment once decoded.
+// Not awaited: the page renders first; a link that cannot be opened says why and this cluster plays on.
+void lab.store.getState().openRunLink(location.hash);
 // window.raftLab: the headless API, plus the running lab for browser tests and the console.
 exposeApi({ lab });
 

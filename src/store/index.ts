@@ -32,6 +32,9 @@ export {
 } from './spaceTime';
 export { selectSelectedMark, selectSelectedMessage, selectSpaceTimeVersion } from './spaceTimeSlice';
 export type { NarrationBuffers } from './feed';
+export type { SharedMoment } from './shareSlice';
+export { selectEmbed, selectOpeningRun, selectShared, selectShareHash } from './shareSlice';
+export { EMBED_HASH_PARAM, MAX_RUN_BYTES } from './runCodec';
 /** The engine's types the view needs, so src/ui depends on the store alone. */
 export type { InFlightMessage, NetworkOptions } from '../sim';
 export type { Entry, Message } from '../raft';

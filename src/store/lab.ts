@@ -26,6 +26,7 @@ import { createResetSlice } from './resetSlice';
 import { createSafetySlice } from './safetySlice';
 import { createSelectionSlice } from './selectionSlice';
 import { createSettingsSlice, type SettingsInit } from './settingsSlice';
+import { createShareSlice } from './shareSlice';
 import { createSpaceTimeSlice } from './spaceTimeSlice';
 import { parseClusterSize, parseSeed, parseSnapshotThreshold, parseTiming } from './validate';
 
@@ -95,8 +96,10 @@ export function createLab(options: LabOptions = {}): Lab {
     const safety = createSafetySlice(set, cluster.slice.cluster);
     const notices = createNoticesSlice(set);
     const selection = createSelectionSlice(set, get);
+    // Opening a shared run replaces the cluster as a reset does (onNewCluster is called only after the store is made).
+    const share = createShareSlice(set, get, (...args) => onNewCluster(...args), options.storage ?? null, cluster.slice.cluster);
     // Their parts in a reset, applied together; the feed subscribes to the new cluster before the monitor, as at creation.
-    const concerns = [cluster, safety, history, command, explain, notices, selection, spaceTime];
+    const concerns = [cluster, safety, history, command, explain, notices, selection, spaceTime, share];
     const onNewCluster: OnNewCluster = (next, nextConfig, current) =>
       Object.assign({}, ...concerns.map((c) => c.onNewCluster(next, nextConfig, current))) as Partial<LabState>;
     return {
@@ -108,6 +111,7 @@ export function createLab(options: LabOptions = {}): Lab {
       ...notices.slice,
       ...selection.slice,
       ...spaceTime.slice,
+      ...share.slice,
       ...createResetSlice(set, get, onNewCluster, options.storage ?? null),
       ...createNodeActionsSlice(get),
       ...createNetworkSlice(get),

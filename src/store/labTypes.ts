@@ -18,6 +18,7 @@ import type { ResetSlice } from './resetSlice';
 import type { SafetySlice } from './safetySlice';
 import type { SelectionSlice } from './selectionSlice';
 import type { SettingsSlice } from './settingsSlice';
+import type { ShareSlice } from './shareSlice';
 import type { SpaceTimeSlice } from './spaceTimeSlice';
 import type { NodeSnapshot } from './types';
 
@@ -32,7 +33,8 @@ export type LabState = ClusterSlice &
   NetworkSlice &
   SelectionSlice &
   SettingsSlice &
-  SpaceTimeSlice;
+  SpaceTimeSlice &
+  ShareSlice;
 export type LabStore = StoreApi<LabState>;
 export type LabSet = LabStore['setState'];
 export type LabGet = LabStore['getState'];

@@ -4,7 +4,7 @@
  * panel. Pass a `lab` (tests, main.tsx) or let App make one.
  */
 import { useEffect, useState } from 'react';
-import { createLab, selectConfig, selectPresenter, selectTheme, type Lab } from '../store';
+import { createLab, selectConfig, selectEmbed, selectPresenter, selectShareHash, selectTheme, type Lab } from '../store';
 import { ActivityPanel } from './ActivityPanel';
 import { browserDefaults, hashOf } from './browserDefaults';
 import { ClusterSettings } from './ClusterSettings';
@@ -29,6 +29,8 @@ function Shell() {
   const theme = useLab(selectTheme);
   const presenter = useLab(selectPresenter);
   const config = useLab(selectConfig);
+  const embed = useLab(selectEmbed);
+  const shareHash = useLab(selectShareHash);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -51,12 +53,13 @@ function Shell() {
   }, [lab]);
 
   useEffect(() => {
-    // The seed lives in the URL, so a shared link replays the same run.
-    if (typeof history !== 'undefined' && location.hash !== hashOf(config)) history.replaceState(null, '', hashOf(config));
-  }, [config]);
+    // The seed lives in the URL, so a shared link replays the same run; a shared run on show keeps its own hash (Share).
+    const hash = shareHash ?? hashOf(config);
+    if (typeof history !== 'undefined' && location.hash !== hash) history.replaceState(null, '', hash);
+  }, [config, shareHash]);
 
   return (
-    <div className={`lab theme-${theme}${presenter ? ' is-presenter' : ''}`}>
+    <div className={`lab theme-${theme}${presenter ? ' is-presenter' : ''}${embed ? ' is-embed' : ''}`}>
       <TopBar />
       <main className="layout">
         <div className="stage">

@@ -3,6 +3,7 @@ import { HistorySlider } from './HistorySlider';
 import { LeaderSummary } from './LeaderSummary';
 import { PlaybackControls } from './PlaybackControls';
 import { SafetyBadge } from './SafetyBadge';
+import { ShareMenu } from './ShareMenu';
 import { SpeedControl } from './SpeedControl';
 import { ViewToggles } from './ViewToggles';
 import { VirtualClock } from './VirtualClock';
@@ -20,6 +21,7 @@ export function TopBar() {
       <LeaderSummary />
       <SafetyBadge />
       <ViewToggles />
+      <ShareMenu />
     </header>
   );
 }

@@ -1,0 +1,193 @@
+// @vitest-environment jsdom
+// Share, embed, save (issue 10): Share pauses and its link holds this very
+// run; a run file opens on exactly the node states it was saved at; a bad
+// file is refused with a message and the running cluster is left as it was.
+import '@testing-library/jest-dom/vitest';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createCluster, replayActions } from '../../src/sim';
+import { createLab, type Lab } from '../../src/store';
+import { readRunFromHash, runClusterOptions } from '../../src/store/runCodec';
+import { advance, renderLab, settle, untilLeader } from './helpers';
+
+afterEach(cleanup);
+beforeEach(() => {
+  history.replaceState(null, '', '#');
+});
+
+/** What the user sees of every node: its button's name and its log's entries. */
+function picture(): { nodes: string[]; logs: string[] } {
+  const nodes = screen.getAllByRole('button', { name: /^Node \d+, / }).map((b) => b.getAttribute('aria-label') ?? b.textContent ?? '');
+  const logs = screen.getAllByRole('list', { name: /^Log of node \d+$/ }).map(
+    (l) =>
+      `${l.getAttribute('aria-label')}: ${within(l)
+        .queryAllByRole('listitem')
+        .map((i) => i.getAttribute('aria-label') ?? i.textContent)
+        .join(' | ')}`,
+  );
+  return { nodes, logs };
+}
+
+/** A run with commands, a crash and a restart, left mid-way (the moment is not a round number of ms). */
+async function act5(lab: Lab): Promise<number> {
+  const leader = await untilLeader(lab);
+  await act(async () => {
+    await lab.store.getState().submitCommand('x=1');
+  });
+  await advance(lab, 120);
+  const follower = leader === 1 ? 2 : 1;
+  await act(async () => {
+    await lab.store.getState().crash(follower);
+  });
+  await act(async () => {
+    await lab.store.getState().submitCommand('y=2');
+  });
+  await advance(lab, 37);
+  await act(async () => {
+    await lab.store.getState().stepOnce();
+    await lab.store.getState().stepOnce();
+  });
+  return leader;
+}
+
+async function pressShare(): Promise<void> {
+  await act(async () => {
+    fireEvent.click(screen.getByRole('button', { name: 'Share' }));
+    await settle();
+  });
+  await screen.findByRole('dialog', { name: 'Share this run' });
+}
+
+/** Chooses `file` in the dialog's file input (what the file picker does). */
+async function chooseFile(file: File): Promise<void> {
+  const input = document.querySelector<HTMLInputElement>('[data-run-file-input]')!;
+  await act(async () => {
+    fireEvent.change(input, { target: { files: [file] } });
+    await settle();
+  });
+}
+
+describe('Share', () => {
+  it('pauses, writes the run into the address bar, and its link decodes to this very run at this moment', async () => {
+    const { lab } = renderLab({ playing: true });
+    await act5(lab);
+    act(() => lab.store.getState().setPlaying(true));
+    expect(screen.getByRole('button', { name: 'Pause' })).toBeInTheDocument();
+    const writeText = vi.fn(() => Promise.resolve());
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+
+    await pressShare();
+    const s = lab.store.getState();
+    expect(s.playing).toBe(false);
+    expect(screen.getByRole('button', { name: 'Play' })).toBeInTheDocument();
+    const link = screen.getByRole<HTMLInputElement>('textbox', { name: 'Link to this moment' }).value;
+    expect(writeText).toHaveBeenCalledWith(link);
+    expect(screen.getByText('Link copied to the clipboard.')).toBeInTheDocument();
+    expect(location.hash).toBe(new URL(link).hash);
+    expect(screen.getByRole<HTMLTextAreaElement>('textbox', { name: 'Embed code' }).value).toMatch(
+      /^<iframe src="[^"]*&amp;run=[\w-]+&amp;embed=1" width="800" height="500" title="Raft Lab"/,
+    );
+
+    const decoded = await readRunFromHash(new URL(link).hash);
+    expect(decoded?.ok).toBe(true);
+    if (!decoded?.ok) return;
+    const run = decoded.run;
+    expect(run.seed).toBe(1);
+    expect(run.actions).toEqual(s.cluster.actions());
+    expect(run.actions.map((a) => a.kind)).toEqual(['start', 'crash', 'start']);
+    expect(run.moment).toEqual({ after: s.cluster.processed(), at: s.cluster.now() });
+
+    // Replayed headless, the run stands exactly where the lab does.
+    const replayed = createCluster(runClusterOptions(run));
+    await replayActions(replayed, run.actions);
+    await replayed.runToPosition(run.moment.after, run.moment.at);
+    for (const id of s.ids) expect(replayed.node(id)).toEqual(s.cluster.node(id));
+    expect(replayed.inFlight()).toEqual(s.cluster.inFlight());
+    await replayed.destroy();
+  });
+
+  it('selects the link when the clipboard is refused; Esc closes and gives the focus back to Share', async () => {
+    const { lab } = renderLab();
+    await untilLeader(lab);
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText: () => Promise.reject(new Error('denied')) }, configurable: true });
+    await pressShare();
+    const field = screen.getByRole<HTMLInputElement>('textbox', { name: 'Link to this moment' });
+    expect(screen.getByText(/did not let the page copy: the link is selected/)).toBeInTheDocument();
+    expect(document.activeElement).toBe(field);
+    expect(field.selectionStart).toBe(0);
+    expect(field.selectionEnd).toBe(field.value.length);
+    // A page shortcut typed in the dialog does nothing to the lab.
+    fireEvent.keyDown(field, { key: ' ' });
+    expect(lab.store.getState().playing).toBe(false);
+    act(() => {
+      fireEvent.keyDown(field, { key: 'Escape' });
+    });
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Share' }));
+  });
+});
+
+describe('Import run file', () => {
+  it('refuses a bad file with a message naming what is wrong, and keeps the nodes as they were', async () => {
+    const { lab } = renderLab();
+    await act5(lab);
+    await pressShare();
+    const before = picture();
+    expect(before.nodes).toHaveLength(5);
+    expect(before.nodes.join('\n')).toMatch(/^Node 1, (leader|follower|candidate|crashed), term \d+/);
+    expect(before.logs.join('\n')).toContain('x=1');
+    const cluster = lab.store.getState().cluster;
+    const actions = cluster.actions().length;
+
+    await chooseFile(new File(['{"kind": "raft-lab-run", "format": 1, "seed": 1'], 'cut.json', { type: 'application/json' }));
+    expect(await screen.findAllByText(/This file cannot be opened: it is not JSON/)).not.toHaveLength(0);
+    expect(lab.store.getState().cluster).toBe(cluster);
+    expect(cluster.actions()).toHaveLength(actions);
+    expect(picture()).toEqual(before);
+
+    // A valid-looking run whose node ids do not fit its cluster: named, refused.
+    const forged = lab.store
+      .getState()
+      .exportRunFile()!
+      .replace(/"kind":"crash","id":\d/, '"kind":"crash","id":9');
+    await chooseFile(new File([forged], 'forged.json'));
+    expect(await screen.findAllByText(/This file cannot be opened: .*node 9/)).not.toHaveLength(0);
+    expect(lab.store.getState().cluster).toBe(cluster);
+    expect(picture()).toEqual(before);
+
+    // Too big: refused before it is read.
+    const big = new File(['x'], 'big.json');
+    Object.defineProperty(big, 'size', { value: 300 * 1024 });
+    const read = vi.spyOn(big, 'text');
+    await chooseFile(big);
+    expect(await screen.findAllByText(/This file cannot be opened: it is 300 KB, more than the 200 KB/)).not.toHaveLength(0);
+    expect(read).not.toHaveBeenCalled();
+    expect(picture()).toEqual(before);
+  });
+
+  it('opens a good file on exactly the node states it was saved at, paused', async () => {
+    const source = createLab({ nodes: 5, seed: 7, playing: false, clock: 'manual' });
+    await act5(source);
+    const text = source.store.getState().exportRunFile()!;
+    expect(source.store.getState().runFileName()).toBe('raft-lab-run-7.json');
+    const saved = source.store.getState();
+
+    const { lab } = renderLab({ seed: 3, playing: true });
+    await advance(lab, 500);
+    await pressShare();
+    await chooseFile(new File([text], 'raft-lab-run-7.json', { type: 'application/json' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    const s = lab.store.getState();
+    expect(s.config.seed).toBe(7);
+    expect(s.playing).toBe(false);
+    expect(s.cluster.now()).toBe(saved.cluster.now());
+    expect(s.cluster.processed()).toBe(saved.cluster.processed());
+    for (const id of s.ids) expect(s.cluster.node(id)).toEqual(saved.cluster.node(id));
+    expect(s.nodes).toEqual(saved.nodes);
+    expect(s.cluster.actions()).toEqual(saved.cluster.actions());
+    expect(screen.getByRole('button', { name: 'Play' })).toBeInTheDocument();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Share' }));
+    expect(screen.getAllByText(/Opened a shared run: 5 nodes, seed 7, 3 actions, paused at/)).not.toHaveLength(0);
+    await source.store.getState().cluster.destroy();
+  });
+});
