@@ -4,7 +4,7 @@
 // async methods reject and sync ones throw, naming the argument, with
 // nothing half-applied.
 import { describe, expect, it } from 'vitest';
-import { createCluster, type Cluster, type ClusterEvent, type ClusterOptions } from '../src/sim';
+import { createCluster, replayActions, type Cluster, type ClusterEvent, type ClusterOptions } from '../src/sim';
 
 function leaderOf(c: Cluster): number | undefined {
   return c.ids.find((id) => c.node(id).alive && c.node(id).role === 'leader');
@@ -500,5 +500,26 @@ describe('inFlight() and message events: exactly the contract fields, immutable'
       expect(sent).toContain(m);
     }
     expect(c.inFlight()[0]).toBe(list[0]); // stable identity while in flight
+  });
+});
+
+describe('creationOptions', () => {
+  it('returns the options a cluster was made with, resolved, the network as at creation (later settings are actions)', async () => {
+    const c = createCluster({ nodes: 3, seed: 4, network: { delayMs: [2, 5] }, leaderNoop: true });
+    c.setNetwork({ dropRate: 0.5 });
+    const o = c.creationOptions();
+    expect(o).toMatchObject({ nodes: 3, seed: 4, transport: 'inline', leaderNoop: true, snapshotThreshold: 0, storageKey: '' });
+    expect(o.network.delayMs).toEqual([2, 5]);
+    expect(o.network.dropRate).toBe(0);
+    expect(Object.isFrozen(o)).toBe(true);
+    // A fresh cluster of these options replays the run exactly.
+    await c.runFor(500);
+    const { storageKey, ...options } = o;
+    expect(storageKey).toBe('');
+    const again = createCluster(options);
+    await replayActions(again, c.actions(), c.now());
+    expect(again.trace()).toEqual(c.trace());
+    await c.destroy();
+    await again.destroy();
   });
 });

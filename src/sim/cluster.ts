@@ -22,6 +22,7 @@ import type {
   InFlightMessage,
   NetworkOptions,
   NodeView,
+  ResolvedClusterOptions,
   StartResult,
 } from './types';
 
@@ -132,6 +133,12 @@ export class SimCluster implements Cluster {
   actions(): readonly ClusterAction[] {
     this.guard();
     return Object.freeze(this.actionLog.slice());
+  }
+
+  creationOptions(): ResolvedClusterOptions {
+    this.guard();
+    const o = this.options;
+    return deepFreeze({ ...o, electionTimeoutMs: [...o.electionTimeoutMs], network: { ...o.network } });
   }
 
   /**

@@ -235,6 +235,12 @@ export interface Cluster {
   /** Every user action so far, in order, with its exact position (for replay and sharing). */
   actions(): readonly ClusterAction[];
   /**
+   * The options it was made with, every one resolved (the network as at
+   * creation: later settings are 'setNetwork' actions). With actions() they
+   * rebuild the run: a fresh cluster of these options replays it exactly.
+   */
+  creationOptions(): ResolvedClusterOptions;
+  /**
    * Events taken since creation (deliveries, drops on arrival, timer
    * firings: each `step()` takes one). With `now()` it is the run's exact
    * position; an action taken now records it as `after`.
@@ -258,4 +264,18 @@ export interface Cluster {
    */
   checkpoint(): ClusterCheckpoint;
   destroy(): Promise<void>;
+}
+
+/** ClusterOptions with every default filled in (Cluster.creationOptions()); storageKey '' when none was given. */
+export interface ResolvedClusterOptions {
+  readonly nodes: number;
+  readonly seed: number;
+  readonly transport: 'inline' | 'worker';
+  /** (Frozen, like the whole object; typed as ClusterOptions takes it.) */
+  readonly electionTimeoutMs: [number, number];
+  readonly heartbeatMs: number;
+  readonly network: Required<NetworkOptions>;
+  readonly snapshotThreshold: number;
+  readonly leaderNoop: boolean;
+  readonly storageKey: string;
 }
