@@ -2,7 +2,8 @@
  * The marks on the space-time diagram's lanes: role changes as the ring's
  * letters on the role's colour (L, C, F), term changes (T4), commits (c7),
  * crashes (×) and restarts (R). Each is a button that selects it and its
- * node; past MARK_LABEL_LIMIT in view they are drawn as plain ticks.
+ * node (one tab stop for them all; ← → move between them); past
+ * MARK_LABEL_LIMIT in view they are drawn as plain ticks.
  */
 import { memo } from 'react';
 import type { SpaceTimeMark, SpaceTimeMarkKind } from '../store';
@@ -91,6 +92,8 @@ export const SpaceTimeMarks = memo(function SpaceTimeMarks({
     );
   }
   const at = (m: SpaceTimeMark) => Math.round(xOf(view, m.at) * 10) / 10;
+  // One tab stop for the marks, as for the messages: the selected one if in view, else the newest.
+  const tabStop = marks.some((m) => m.id === selectedMark) ? selectedMark : (marks[marks.length - 1]?.id ?? null);
   // The shapes are drawn apart from the buttons, hidden from assistive technology, so that each
   // button's name is its sentence alone (axe: label-content-name-mismatch), as the ring's nodes do.
   return (
@@ -115,15 +118,18 @@ export const SpaceTimeMarks = memo(function SpaceTimeMarks({
             height={20}
             fill="transparent"
             role="button"
-            tabIndex={-1}
+            tabIndex={m.id === tabStop ? 0 : -1}
             aria-label={`${m.description}, at ${Math.round(m.at)} ms`}
             aria-pressed={m.id === selectedMark}
             onClick={() => onSelect(m.id)}
             onKeyDown={(e) => {
-              if (e.key !== 'Enter' && e.key !== ' ') return;
+              if (e.key === 'Enter' || e.key === ' ') onSelect(m.id);
+              else if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+                const sibling = e.key === 'ArrowLeft' ? e.currentTarget.previousElementSibling : e.currentTarget.nextElementSibling;
+                if (sibling instanceof SVGElement) sibling.focus();
+              } else return;
               e.preventDefault();
               e.stopPropagation();
-              onSelect(m.id);
             }}
           />
         ))}

@@ -199,6 +199,14 @@ describe('space-time diagram', () => {
     fireEvent.keyDown(reply, { key: 'Enter' });
     expect(lab.store.getState().selectedMessage).toBe(8);
 
+    lab.store.getState().spaceTime().add({ kind: 'crash', at: 95, node: 2, reason: 'by user' });
+    publish(lab);
+    // The marks: one tab stop (the newest), ← moves to the one before, Enter selects it.
+    const crash = screen.getByRole('button', { name: 'Node 2 crashed, at 95 ms' });
+    expect(crash).toHaveAttribute('tabindex', '0');
+    crash.focus();
+    fireEvent.keyDown(crash, { key: 'ArrowLeft' });
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Node 3 became leader in term 2, at 90 ms' }));
     fireEvent.click(screen.getByRole('button', { name: 'Node 3 became leader in term 2, at 90 ms' }));
     expect(lab.store.getState().selectedMark).not.toBeNull();
     expect(lab.store.getState().selectedNode).toBe(3);
