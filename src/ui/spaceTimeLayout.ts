@@ -22,10 +22,10 @@ export const EXPORT_LABEL_WIDTH = 64;
 /** Zoom limits, px per virtual ms: 0.002 shows 500 s in 1000 px, 20 shows 50 ms. */
 export const MIN_PX_PER_MS = 0.002;
 export const MAX_PX_PER_MS = 20;
-/** At first the diagram shows about this much virtual time. */
-export const INITIAL_SPAN_MS = 2000;
+/** At first the diagram shows about this much virtual time (a 5-node cluster's heartbeats and replies: some 160 messages). */
+export const INITIAL_SPAN_MS = 1000;
 /** Past this many messages in view the arrows are drawn but not each made clickable (zoom in to select one). */
-export const HIT_LIMIT = 300;
+export const HIT_LIMIT = 600;
 /** Past this many marks in view they are drawn as ticks without labels. */
 export const MARK_LABEL_LIMIT = 400;
 
