@@ -71,9 +71,13 @@ export function saveCluster(p: SimParts): ClusterCheckpoint {
   });
 }
 
-/** Puts a checkpoint into a freshly built, not yet booted cluster's parts. */
-export function loadCluster(cp: ClusterCheckpoint, p: SimParts): void {
-  p.nodes.load(cp.nodes);
+/**
+ * Puts a checkpoint into a freshly built, not yet booted cluster's parts.
+ * Inline nodes are resumed at once; with `nodesElsewhere` (workers) the
+ * caller resumes them (Nodes.resumeAll).
+ */
+export function loadCluster(cp: ClusterCheckpoint, p: SimParts, nodesElsewhere = false): void {
+  if (!nodesElsewhere) p.nodes.load(cp.nodes);
   const deliveries = p.net.load(cp.network);
   const timers: TimerItem[] = cp.timers.map((t) => ({ kind: 'timer', at: t.at, seq: t.seq, node: t.node, gen: t.gen }));
   p.sched.queue.load([...deliveries, ...timers], cp.nextSeq);

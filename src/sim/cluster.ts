@@ -153,9 +153,16 @@ export class SimCluster implements Cluster {
     return saveCluster(this.parts());
   }
 
-  /** restoreCluster's: puts a checked checkpoint into this fresh, unbooted cluster. */
-  load(cp: ClusterCheckpoint): void {
-    loadCluster(cp, this.parts());
+  /**
+   * restoreCluster's: puts a checked checkpoint into this fresh, unbooted
+   * cluster. Inline nodes resume at once; nodes that run elsewhere (workers)
+   * are re-created and resumed before any later call runs.
+   */
+  load(cp: ClusterCheckpoint, nodesElsewhere: boolean): void {
+    loadCluster(cp, this.parts(), nodesElsewhere);
+    if (!nodesElsewhere) return;
+    this.betweenEvents.enter();
+    this.tail = this.nodes.resumeAll(cp.nodes).finally(() => this.betweenEvents.leave());
   }
 
   private parts(): SimParts {

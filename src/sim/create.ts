@@ -26,19 +26,46 @@ export function createCluster(opts: ClusterOptions): Cluster {
   return cluster;
 }
 
+/** Where a restored cluster runs. */
+export interface RestoreOptions {
+  /** 'inline' (default) or 'worker' (import src/worker first): each node re-created in its own worker. */
+  transport?: 'inline' | 'worker';
+  /** Worker transport: names the IndexedDB databases the nodes' disks are written to (fresh if omitted). */
+  storageKey?: string;
+}
+
 /**
- * Builds an inline cluster from a checkpoint (`Cluster.checkpoint()`): it
- * stands exactly where the checkpointed cluster stood — the same clock,
- * position (processed()), node views, in-flight messages, links, network
- * settings, stats, applied lists and actions() — and the same further calls
- * give exactly the same future. Its trace() holds only events after the
- * checkpoint (the checkpoint's traceLength came before). Throws an Error
- * naming the bad field if `checkpoint` is malformed. The checkpoint is not
- * changed and can be restored any number of times.
+ * Builds a cluster from a checkpoint (`Cluster.checkpoint()`): it stands
+ * exactly where the checkpointed cluster stood — the same clock, position
+ * (processed()), node views, in-flight messages, links, network settings,
+ * stats, applied lists and actions() — and the same further calls give
+ * exactly the same future ("Continue from here"). Its trace() holds only
+ * events after the checkpoint (traceLength events came before).
+ *
+ * On the worker transport each node is re-created in a new worker, its
+ * IndexedDB disk wiped and written with the checkpoint's durable state and
+ * its core resumed with the saved volatile state (a crashed node only gets
+ * its disk); calls made meanwhile wait for that. The future is the one the
+ * inline cluster would have (the worker transport gives the inline history).
+ *
+ * Throws an Error naming the bad field if `checkpoint` is malformed. The
+ * checkpoint is not changed and can be restored any number of times.
  */
-export function restoreCluster(checkpoint: ClusterCheckpoint): Cluster {
+export function restoreCluster(checkpoint: ClusterCheckpoint, opts: RestoreOptions = {}): Cluster {
   const cp = checkCheckpoint(checkpoint, 'checkpoint');
-  const cluster = new SimCluster(resolveOptions({ ...cp.options, transport: 'inline', storageKey: undefined }));
-  cluster.load(cp);
+  if (typeof opts !== 'object' || opts === null) throw new Error(`opts must be an object, got ${String(opts)}`);
+  const transport = opts.transport ?? 'inline';
+  let options = resolveOptions({ ...cp.options, transport, storageKey: opts.storageKey });
+  let cluster: SimCluster;
+  if (transport === 'worker') {
+    const factory = transportFactory('worker');
+    if (!factory) throw new Error("transport 'worker' is not registered: import src/worker (it registers itself) before restoreCluster");
+    const t = factory(options);
+    if (t.storageKey !== undefined) options = { ...options, storageKey: t.storageKey };
+    cluster = new SimCluster(options, t.makeRuntime, t.dispose ?? null, true);
+  } else {
+    cluster = new SimCluster(options);
+  }
+  cluster.load(cp, transport === 'worker');
   return cluster;
 }

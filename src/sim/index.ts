@@ -1,7 +1,7 @@
 /**
  * The headless cluster API (a contract: see README.md, "Headless API").
  */
-export { createCluster, restoreCluster } from './create';
+export { createCluster, restoreCluster, type RestoreOptions } from './create';
 export { CHECKPOINT_FORMAT, type ClusterCheckpoint } from './checkpoint';
 export { RunReplayer, type RunReplayerOptions, type SeekTarget } from './replayer';
 export { runScript, diffLines, type ScriptFailure, type ScriptOptions, type ScriptResult } from './script';
@@ -28,7 +28,7 @@ export { registerTransport, type Transport, type TransportFactory } from './tran
 export { MemoryStorage, EMPTY_STATE, type Storage } from './storage';
 export { createRandom, deriveSeed, type SeededRandom } from './prng';
 export { replayActions, applyAction } from './replay';
-export type { NodeRuntime, NodeOutput, NodeSettings, ProposeOutput } from './runtime';
+export type { NodeRuntime, NodeOutput, NodeSettings, ProposeOutput, InlineNodeSave } from './runtime';
 export { InlineRuntime, storedView, nodeSeed, raftConfig } from './runtime';
 export { nodeView, volatileOf, type VolatileState } from './view';
 export * from './safety';

@@ -234,6 +234,48 @@ export class Nodes {
     }
   }
 
+  /**
+   * Puts saved nodes back on a transport whose nodes run elsewhere
+   * (workers): each node life is re-created and told to resume — its disk
+   * written with the saved durable state, its core with the saved volatile
+   * state; a node that was crashed only gets its disk written. Outputs are
+   * taken in id order; a resumed node whose timer disagrees with the saved
+   * one has failed.
+   */
+  async resumeAll(saved: readonly NodeSave[]): Promise<void> {
+    const started = saved.map((n) => {
+      const slot = this.slot(n.id);
+      slot.disk.replace(n.disk);
+      slot.incarnation = n.incarnation;
+      slot.timerAt = n.timerAt;
+      slot.timerGen = n.timerGen;
+      slot.applied.length = 0;
+      slot.applied.push(...n.applied);
+      slot.appliedCopy = null;
+      const runtime = this.makeRuntime(this.settingsOf(slot), slot.disk);
+      if (!runtime.resume) throw new Error('this transport cannot resume a node from a checkpoint');
+      slot.runtime = n.running ? runtime : null;
+      if (n.running) {
+        runtime.onFault?.((reason) => {
+          if (slot.runtime === runtime) void this.fail(slot, new Error(reason));
+        });
+      }
+      const out = Promise.resolve(runtime.resume(this.clock, n.disk, n.running));
+      out.catch(() => undefined); // handled in order below
+      return { slot, runtime, out, running: n.running !== null };
+    });
+    for (const { slot, runtime, out, running } of started) {
+      try {
+        const o = await out;
+        if (running && o.deadline !== slot.timerAt) throw new Error(`resumed with its timer at ${o.deadline} ms, not ${slot.timerAt} ms`);
+      } catch (err) {
+        if (running) await this.fail(slot, err);
+        else this.emit({ kind: 'error', at: this.clock, node: slot.id, message: err instanceof Error ? err.message : String(err) });
+      }
+      if (!running) await runtime.terminate();
+    }
+  }
+
   /** The timer items still live (not stale), for a checkpoint of the queue. */
   liveTimers(items: readonly QueueItem[]): TimerItem[] {
     return items.filter(

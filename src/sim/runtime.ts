@@ -5,7 +5,7 @@
  * the same inputs to a Web Worker. Either way the cluster makes the output's
  * persist ops durable-or-mirrored, then releases its messages.
  */
-import { RaftNode, type CoreVolatile, type Message, type NodeId, type RaftConfig, type Ready } from '../raft';
+import { RaftNode, type CoreVolatile, type Message, type NodeId, type PersistentState, type RaftConfig, type Ready } from '../raft';
 import { createRandom, deriveSeed, type SeededRandom } from './prng';
 import { MemoryStorage } from './storage';
 import type { NodeView, StartResult } from './types';
@@ -45,6 +45,12 @@ export interface NodeRuntime {
   timeout(now: number): NodeOutput | Promise<NodeOutput>;
   /** Sets the election timer to fire `ms` after `now` (a lab control, not a Raft rule: see RaftNode.setElectionTimer). */
   setElectionTimer(ms: number, now: number): NodeOutput | Promise<NodeOutput>;
+  /**
+   * Starts this node life mid-way from a checkpoint (a fork on a transport
+   * whose nodes run elsewhere): the runtime writes `disk` as the node's disk
+   * and resumes `running`, or only writes the disk if `running` is null.
+   */
+  resume?(now: number, disk: PersistentState, running: InlineNodeSave | null): NodeOutput | Promise<NodeOutput>;
   /** The node's live state (durable fields from `disk`). */
   view(): NodeView;
   /** Kills the process: all volatile state is gone. */

@@ -11,6 +11,7 @@
 import { RaftNode, type PersistentState, type Ready } from '../raft';
 import { raftConfig, volatileOf, type Storage } from '../sim';
 import { storedStateProblem } from './consistency';
+import { opsWriting } from './resume';
 import {
   describeMessage,
   invalidToWorker,
@@ -77,6 +78,10 @@ export function createNodeHost(options: NodeHostOptions): (data: unknown) => voi
       await finish(msg.seq, node, storage, null, recovered);
       return;
     }
+    if (msg.type === 'resume') {
+      await resume(msg, members);
+      return;
+    }
     if (!node || !storage) throw new Error(`${msg.type} received before the node started`);
     let result: ProposeResult | null = null;
     switch (msg.type) {
@@ -97,6 +102,63 @@ export function createNodeHost(options: NodeHostOptions): (data: unknown) => voi
         break;
     }
     await finish(msg.seq, node, storage, result, null);
+  };
+
+  /**
+   * A node started mid-life from a checkpoint (a lab fork, not a Raft
+   * recovery): its disk is wiped and written with the saved durable state
+   * (Figure 2's persistent state, §7's snapshot), read back and checked like
+   * a recovered disk; then the core resumes with the saved volatile state
+   * and PRNG. Without `running` (the node was crashed) only the disk is
+   * written, and the answer says the node is down.
+   */
+  const resume = async (msg: Extract<ToWorker, { type: 'resume' }>, members: Membership): Promise<void> => {
+    const s = msg.settings;
+    const disk = await options.openStorage(s.dbName);
+    let written: PersistentState;
+    try {
+      await disk.wipe();
+      await disk.apply(opsWriting(msg.disk));
+      const loaded = await disk.load();
+      const problem = recoveredDiskProblem(loaded, members, s.dbName);
+      if (problem) throw new Error(problem);
+      written = loaded;
+    } catch (err) {
+      disk.close?.();
+      throw err;
+    }
+    if (!msg.running) {
+      disk.close?.();
+      const at = written.snapshot?.lastIncludedIndex ?? 0;
+      options.post({
+        v: PROTOCOL_VERSION,
+        type: 'output',
+        seq: msg.seq,
+        persist: [],
+        messages: [],
+        events: [],
+        deadline: Infinity,
+        state: {
+          role: 'follower',
+          commitIndex: at,
+          lastApplied: at,
+          leader: 0,
+          nextIndex: null,
+          matchIndex: null,
+          votes: [],
+          electionDeadline: Infinity,
+          electionTimeout: 0,
+        },
+        result: null,
+        recovered: written,
+      });
+      return;
+    }
+    storage = disk;
+    const config = raftConfig(s);
+    node = RaftNode.resume(config, written, msg.running.volatile);
+    config.random.setState(msg.running.random);
+    await finish(msg.seq, node, storage, null, written);
   };
 
   const finish = async (
@@ -131,8 +193,8 @@ export function createNodeHost(options: NodeHostOptions): (data: unknown) => voi
    * it are checked against it.
    */
   const admit = (msg: ToWorker): Membership | string => {
-    if (msg.type === 'init') {
-      if (self) return 'init received twice';
+    if (msg.type === 'init' || msg.type === 'resume') {
+      if (self) return msg.type === 'init' ? 'init received twice' : 'resume received after the node started';
       self = membershipOf(msg.settings);
       return self;
     }

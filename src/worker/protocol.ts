@@ -12,6 +12,7 @@
  * as the inline one.
  */
 import * as v from 'valibot';
+import { RunningSaveSchema, type RunningSave } from './resume';
 import type { CoreEvent, Message, NodeId, PersistOp, PersistentState } from '../raft';
 import { describeMembers, storedStateProblem } from './consistency';
 import {
@@ -59,6 +60,14 @@ export interface WorkerNodeSettings {
 export type ToWorker =
   /** Open the disk, recover from it, start the core at virtual time `now` (ms). */
   | { v: 1; type: 'init'; seq: number; now: number; settings: WorkerNodeSettings }
+  /**
+   * Start the node mid-life from a checkpoint (a fork, not a recovery):
+   * wipe the disk and write `disk` on it, then resume the core with
+   * `running` (its volatile state and PRNG) at virtual time `now`; a null
+   * `running` only writes the disk (the node was crashed then). The output
+   * reports the disk as read back, as init does.
+   */
+  | { v: 1; type: 'resume'; seq: number; now: number; settings: WorkerNodeSettings; disk: PersistentState; running: RunningSave | null }
   /** Advance the node's timers to virtual time `now` (ms). */
   | { v: 1; type: 'tick'; seq: number; now: number }
   /** Deliver one RPC or reply at virtual time `now` (ms). */
@@ -102,7 +111,7 @@ export type FromWorker =
       state: VolatileState;
       /** For 'propose' only: the Start() result. */
       result: ProposeResult | null;
-      /** For 'init' only: what was recovered from disk. */
+      /** For 'init' and 'resume' only: what was recovered from (or written to) disk. */
       recovered: PersistentState | null;
     }
   /** Input `seq` (null if unknown) could not be handled; the node is to be treated as crashed. */
@@ -151,6 +160,13 @@ const toWorkerBase = { v: versionSchema, seq: seqSchema, now: virtualTimeSchema 
 /** Main thread → worker, every field. */
 export const ToWorkerSchema = taggedUnion('type', [
   v.strictObject({ ...toWorkerBase, type: v.literal('init'), settings: SettingsSchema }),
+  v.strictObject({
+    ...toWorkerBase,
+    type: v.literal('resume'),
+    settings: SettingsSchema,
+    disk: PersistentStateSchema,
+    running: v.nullable(RunningSaveSchema),
+  }),
   v.strictObject({ ...toWorkerBase, type: v.literal('tick') }),
   v.strictObject({ ...toWorkerBase, type: v.literal('deliver'), message: MessageSchema }),
   v.strictObject({ ...toWorkerBase, type: v.literal('propose'), command: commandSchema }),

@@ -10,9 +10,10 @@
  * disk (consistency.ts). An output that fails rejects the request with an
  * Error naming the node, and the runtime takes no further input.
  */
-import { KvStateMachine, MAX_COMMAND_LENGTH, type Message } from '../raft';
+import { KvStateMachine, MAX_COMMAND_LENGTH, type Message, type PersistentState } from '../raft';
 import {
   nodeView,
+  type InlineNodeSave,
   type MemoryStorage,
   type NodeOutput,
   type NodeRuntime,
@@ -31,6 +32,7 @@ import {
   type Membership,
   type ToWorker,
   type VolatileState,
+  type WorkerNodeSettings,
 } from './protocol';
 
 /** The transport-level view of a worker (a real Worker, or an in-process loopback in tests). */
@@ -82,23 +84,48 @@ export class WorkerRuntime implements NodeRuntime {
     this.faultHandler = handler;
   }
 
-  async boot(now: number): Promise<NodeOutput> {
+  private workerSettings(): WorkerNodeSettings {
     const s = this.settings;
+    return {
+      id: s.id,
+      nodes: [...s.nodes],
+      electionTimeoutMs: [s.electionTimeoutMs[0], s.electionTimeoutMs[1]],
+      heartbeatMs: s.heartbeatMs,
+      snapshotThreshold: s.snapshotThreshold,
+      leaderNoop: s.leaderNoop,
+      seed: s.seed,
+      dbName: databaseName(s.storageKey, s.id),
+    };
+  }
+
+  /**
+   * Starts the worker mid-life from a checkpoint: its disk is written with
+   * `disk`, its core resumed with `running` (or, if null, only the disk is
+   * written: the caller then terminates the runtime).
+   */
+  async resume(now: number, disk: PersistentState, running: InlineNodeSave | null): Promise<NodeOutput> {
+    const out = await this.request({
+      v: PROTOCOL_VERSION,
+      type: 'resume',
+      seq: ++this.seq,
+      now,
+      settings: this.workerSettings(),
+      disk,
+      running,
+    });
+    // What the worker read back from its disk is the truth: mirror it.
+    this.disk.replace(out.recovered!);
+    this.kv.restore(running ? running.volatile.kv : (out.recovered!.snapshot?.data ?? {}));
+    return this.toOutput(out);
+  }
+
+  async boot(now: number): Promise<NodeOutput> {
     const out = await this.request({
       v: PROTOCOL_VERSION,
       type: 'init',
       seq: ++this.seq,
       now,
-      settings: {
-        id: s.id,
-        nodes: [...s.nodes],
-        electionTimeoutMs: [s.electionTimeoutMs[0], s.electionTimeoutMs[1]],
-        heartbeatMs: s.heartbeatMs,
-        snapshotThreshold: s.snapshotThreshold,
-        leaderNoop: s.leaderNoop,
-        seed: s.seed,
-        dbName: databaseName(s.storageKey, s.id),
-      },
+      settings: this.workerSettings(),
     });
     if (out.recovered) {
       // The disk is the truth after a reload: mirror what the worker found.
@@ -197,8 +224,9 @@ export class WorkerRuntime implements NodeRuntime {
    * input given its disk (the mirror, or what it says it recovered), or null.
    */
   private outputProblem(out: Output, what: ToWorker['type']): string | null {
-    if ((what === 'init') !== (out.recovered !== null)) {
-      return what === 'init' ? 'an init output must report the recovered disk' : `a ${what} output must not report a recovered disk`;
+    const reportsDisk = what === 'init' || what === 'resume';
+    if (reportsDisk !== (out.recovered !== null)) {
+      return reportsDisk ? `a ${what} output must report the recovered disk` : `a ${what} output must not report a recovered disk`;
     }
     if ((what === 'propose') !== (out.result !== null)) {
       return what === 'propose' ? 'a propose output must carry the Start() result' : `a ${what} output must not carry a Start() result`;

@@ -286,7 +286,7 @@ describe('invalidToWorker', () => {
     expect(invalidToWorker('tick')).toBe('not an object');
     expect(invalidToWorker({ v: 2, type: 'tick', seq: 1, now: 0 })).toBe('protocol version 2 is not 1');
     expect(invalidToWorker({ v: 1, type: 'reboot', seq: 1, now: 0 })).toMatch(
-      /^type must be "init" \| "tick" \| "deliver" \| "propose" \| "timeout" \| "setElectionTimer", got "reboot"$/,
+      /^type must be "init" \| "resume" \| "tick" \| "deliver" \| "propose" \| "timeout" \| "setElectionTimer", got "reboot"$/,
     );
     expect(invalidToWorker({ v: 1, type: 'setElectionTimer', seq: 1, now: 0 })).toBe('ms is missing');
     expect(invalidToWorker({ v: 1, type: 'setElectionTimer', seq: 1, now: 0, ms: -5 })).toMatch(/^ms must be a virtual time/);
@@ -312,6 +312,37 @@ describe('invalidToWorker', () => {
     ['a seed of 2**32', { seed: 2 ** 32 }, 'settings.seed must be a 32-bit seed'],
   ])('refuses init settings with %s', (_name, patch, reason) => {
     expect(invalidToWorker({ v: 1, type: 'init', seq: 1, now: 0, settings: { ...settings, ...patch } })).toBe(reason);
+  });
+
+  it('checks a resume (a fork from a checkpoint): the disk, and the running node’s volatile state and PRNG', () => {
+    const disk = { hardState: { term: 2, votedFor: 1 }, snapshot: null, entries: [{ index: 1, term: 2, command: 'x=1' }] };
+    const volatile = {
+      role: 'leader',
+      commitIndex: 1,
+      lastApplied: 1,
+      leader: 1,
+      kv: { x: '1' },
+      electionDeadlineMs: 300,
+      electionTimeoutMs: 200,
+      heartbeatDeadlineMs: 350,
+      votes: [],
+      progress: [[2, { nextIndex: 2, matchIndex: 1, inflightAt: null, inflightEnd: 1, snapshotInFlight: false }]],
+      now: 320,
+    };
+    const resume = (running: unknown, d: unknown = disk) => ({ v: 1, type: 'resume', seq: 1, now: 320, settings, disk: d, running });
+    expect(invalidToWorker(resume({ volatile, random: 12345 }))).toBeNull();
+    expect(invalidToWorker(resume(null))).toBeNull();
+    expect(invalidToWorker(resume({ volatile, random: -1 }))).toBe('running.random must be a PRNG state (a 32-bit unsigned integer)');
+    expect(invalidToWorker(resume({ volatile: { ...volatile, lastApplied: 2 }, random: 1 }))).toBe(
+      'running.volatile: lastApplied 2 is above commitIndex 1',
+    );
+    expect(invalidToWorker(resume({ volatile: { ...volatile, role: 'follower' }, random: 1 }))).toBe(
+      'running.volatile: only a leader keeps progress (role follower)',
+    );
+    expect(invalidToWorker(resume({ volatile: { ...volatile, kv: { x: 1 } }, random: 1 }))).toMatch(
+      /^running.volatile.kv\["x"\] must be a string/,
+    );
+    expect(invalidToWorker(resume(null, { ...disk, entries: 'none' }))).toMatch(/^disk.entries/);
   });
 });
 
