@@ -9,11 +9,14 @@ import type { SpaceTimePalette } from './spaceTimeLayout';
 
 export function SpaceTimeCanvas({
   drawing,
+  shift,
   width,
   height,
   palette,
 }: {
   drawing: Drawing;
+  /** Px from the drawing's coordinates to the view's. */
+  shift: number;
   width: number;
   height: number;
   palette: SpaceTimePalette;
@@ -24,8 +27,8 @@ export function SpaceTimeCanvas({
     const canvas = ref.current;
     // jsdom has no 2D context (and says so once); there is nothing to paint there.
     const ctx = canvas?.getContext('2d') ?? null;
-    if (ctx) paintDrawing(ctx, drawing, palette, width, height, scale);
-  }, [drawing, palette, width, height, scale]);
+    if (ctx) paintDrawing(ctx, drawing, palette, width, height, scale, shift);
+  }, [drawing, palette, width, height, scale, shift]);
   const count = (state: string) => drawing.groups.filter((g) => g.state === state).reduce((n, g) => n + g.count, 0);
   return (
     <canvas

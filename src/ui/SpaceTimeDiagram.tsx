@@ -48,6 +48,8 @@ const DEFAULT_WIDTH = 800;
 /** While reviewing the past and following, the cursor sits this far across. */
 const CURSOR_AT = 0.75;
 const ZOOM_STEP = 1.5;
+/** How far the view moves before the arrows' and marks' origin moves with it, px. */
+const ORIGIN_STEP = 2048;
 const PAN_STEP = 0.2;
 
 /** Where the view goes while following: `anchorMs` at `atPx`, never showing time before 0 at the left. */
@@ -123,7 +125,13 @@ export function SpaceTimeDiagram({ cursorMs, onExportSvg }: SpaceTimeDiagramProp
   // `version` says when the record changed (it is mutable): recompute the window then, or when the view moves.
   const messages = useMemo(() => record.messagesIn(from, to, nowMs), [record, from, to, nowMs, version]); // eslint-disable-line react-hooks/exhaustive-deps
   const marks = useMemo(() => record.marksIn(from, to), [record, from, to, version]); // eslint-disable-line react-hooks/exhaustive-deps
-  const drawing = useMemo(() => drawingOf(messages, view, nowMs, selectedMessage), [messages, view, nowMs, selectedMessage]);
+  // Arrows and marks are placed against an origin that moves in steps of ORIGIN_STEP px, and shifted to the
+  // view as a whole: while the view follows the run, their coordinates stay put and React rewrites one transform,
+  // not every element's position (and the numbers stay small enough for the browser's float32 geometry).
+  const origin = Math.round(view.x / ORIGIN_STEP) * ORIGIN_STEP;
+  const shift = view.x - origin;
+  const placed = useMemo(() => ({ k: view.k, x: origin }), [view.k, origin]);
+  const drawing = useMemo(() => drawingOf(messages, placed, nowMs, selectedMessage), [messages, placed, nowMs, selectedMessage]);
 
   const selectMessage = useCallback((id: number) => lab.store.getState().selectMessage(id), [lab]);
   const selectMark = useCallback((id: number) => lab.store.getState().selectMark(id), [lab]);
@@ -157,7 +165,7 @@ export function SpaceTimeDiagram({ cursorMs, onExportSvg }: SpaceTimeDiagramProp
     if (!front || !back) return;
     const text = standaloneSvg(
       { back, front },
-      drawing,
+      { drawing, shift },
       ids,
       palette,
       `Raft Lab space-time diagram, ${Math.round(Math.max(0, from))}–${Math.round(to)} ms`,
@@ -215,16 +223,18 @@ export function SpaceTimeDiagram({ cursorMs, onExportSvg }: SpaceTimeDiagramProp
             <SpaceTimeLaneLines ids={ids} width={width} selectedNode={selectedNode} palette={palette} />
             <SpaceTimeAxis view={view} range={range} width={width} height={height} nowMs={nowMs} cursorMs={cursor} palette={palette} />
           </svg>
-          <SpaceTimeCanvas drawing={drawing} width={width} height={height} palette={palette} />
+          <SpaceTimeCanvas drawing={drawing} shift={shift} width={width} height={height} palette={palette} />
           <svg ref={svgRef} className="st-layer st-svg" width={width} height={height} data-following={following}>
-            <SpaceTimeArrows
-              messages={messages}
-              drawing={drawing}
-              selectedMessage={selectedMessage}
-              palette={palette}
-              onSelect={selectMessage}
-            />
-            <SpaceTimeMarks marks={marks} view={view} selectedMark={selectedMark} palette={palette} onSelect={selectMark} />
+            <g data-st="placed" transform={`translate(${shift} 0)`}>
+              <SpaceTimeArrows
+                messages={messages}
+                drawing={drawing}
+                selectedMessage={selectedMessage}
+                palette={palette}
+                onSelect={selectMessage}
+              />
+              <SpaceTimeMarks marks={marks} view={placed} selectedMark={selectedMark} palette={palette} onSelect={selectMark} />
+            </g>
           </svg>
         </div>
       </div>

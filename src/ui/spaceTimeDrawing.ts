@@ -124,7 +124,7 @@ function crossesPath(crosses: readonly number[]): string {
 /** Arrowhead half-angle and length, as arrowPath draws them. */
 const HEAD = { size: 5, spread: 0.45 };
 
-/** Paints the drawing on a canvas of `width` × `height` CSS px at `scale` device px per CSS px. */
+/** Paints the drawing, shifted `shift` px to the right, on a canvas of `width` × `height` CSS px at `scale` device px per CSS px. */
 export function paintDrawing(
   ctx: CanvasRenderingContext2D,
   drawing: Drawing,
@@ -132,9 +132,11 @@ export function paintDrawing(
   width: number,
   height: number,
   scale: number,
+  shift = 0,
 ): void {
   ctx.setTransform(scale, 0, 0, scale, 0, 0);
   ctx.clearRect(0, 0, width, height);
+  ctx.translate(shift, 0);
   ctx.lineCap = 'round';
   ctx.lineJoin = 'round';
   for (const g of drawing.groups) {
@@ -186,9 +188,10 @@ export function paintDrawing(
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
-/** The drawing as SVG elements (for the export), the same paths the canvas strokes. */
-export function drawingSvg(doc: Document, drawing: Drawing, palette: SpaceTimePalette): SVGGElement {
+/** The drawing as SVG elements (for the export), the same paths the canvas strokes, shifted `shift` px. */
+export function drawingSvg(doc: Document, drawing: Drawing, palette: SpaceTimePalette, shift = 0): SVGGElement {
   const g = doc.createElementNS(SVG_NS, 'g');
+  g.setAttribute('transform', `translate(${shift} 0)`);
   const path = (d: string, attributes: Record<string, string>) => {
     const p = doc.createElementNS(SVG_NS, 'path');
     p.setAttribute('d', d);

@@ -16,7 +16,7 @@ const DROPPED_ATTRIBUTES = /^(aria-|data-|role$|tabindex$|class$|style$)/;
 /** The standalone SVG text of the diagram: `back` (lanes, axis), `drawing` (arrows), `front` (marks), lanes labelled `Node N`. */
 export function standaloneSvg(
   { back, front }: { back: SVGSVGElement; front: SVGSVGElement },
-  drawing: Drawing,
+  { drawing, shift }: { drawing: Drawing; shift: number },
   ids: readonly number[],
   palette: SpaceTimePalette,
   title: string,
@@ -65,7 +65,7 @@ export function standaloneSvg(
     while (clone.firstChild) plot.appendChild(clone.firstChild);
   };
   layer(back);
-  plot.appendChild(drawingSvg(doc, drawing, palette));
+  plot.appendChild(drawingSvg(doc, drawing, palette, shift));
   layer(front);
   out.appendChild(plot);
   return new XMLSerializer().serializeToString(out);
