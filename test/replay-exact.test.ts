@@ -12,7 +12,15 @@
 //   REPLAY_STEPS=200 …                                          longer scripts (default 60 steps)
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { createCluster, registerTransport, replayActions, type Cluster, type ClusterAction } from '../src/sim';
+import {
+  createCluster,
+  createRandom,
+  registerTransport,
+  replayActions,
+  type Cluster,
+  type ClusterAction,
+  type ClusterOptions,
+} from '../src/sim';
 import { createLoopbackPort, IdbStorage, workerTransport } from '../src/worker';
 import { envInteger } from './support/fuzz-schedule';
 import { runScript, scriptOptions } from './support/replay-script';
@@ -130,6 +138,58 @@ describe('replayActions rebuilds the very same run from the action log', () => {
     expect(noop.size).toBe(2);
     expect(sharedMs).toBeGreaterThan(20);
     expect([...kinds]).toEqual(expect.arrayContaining(['alignTimers', 'spreadTimers', 'start', 'crash', 'restart', 'dropMessage']));
+  });
+});
+
+describe('actions taken while a worker-transport run is in progress (the UI clicks between frames)', () => {
+  /** A user acting on a wall-clock timer while runFor is awaiting the workers. */
+  async function clicksDuringRuns(c: Cluster, seed: number): Promise<number> {
+    const rng = createRandom(seed);
+    let clicks = 0;
+    for (let round = 0; round < 6; round++) {
+      const run = c.runFor(300);
+      let done = false;
+      void run.then(() => (done = true));
+      while (!done) {
+        await new Promise((r) => setTimeout(r, 0));
+        if (done) break;
+        const roll = rng();
+        const id = 1 + Math.floor(rng() * c.ids.length);
+        const other = (id % c.ids.length) + 1;
+        if (roll < 0.3) {
+          const m = c.inFlight();
+          if (m.length > 0) c.dropMessage(m[Math.floor(rng() * m.length)]!.id);
+        } else if (roll < 0.5) c.setLink(id, other, rng() < 0.5);
+        else if (roll < 0.65) c.disconnect(id);
+        else if (roll < 0.8) c.connect(id);
+        else if (roll < 0.9) c.heal();
+        else c.setNetwork({ dropRate: rng() < 0.5 ? 0 : 0.1 });
+        clicks += 1;
+      }
+      await run;
+      const leader = c.ids.find((i) => c.node(i).role === 'leader');
+      if (leader !== undefined) await c.start(leader, `r${round}=1`);
+    }
+    return clicks;
+  }
+
+  it.each([1, 2, 3])('seed %i: every click lands between two events, and replay (inline and worker) rebuilds the run', async (seed) => {
+    const options: ClusterOptions = { nodes: 5, seed, transport: 'worker', network: { delayMs: [1, 4] } };
+    const a = createCluster(options);
+    const clicks = await clicksDuringRuns(a, seed);
+    expect(clicks).toBeGreaterThan(3);
+    const want = observe(a);
+    const actions = a.actions();
+    const end = { processed: a.processed(), now: a.now() };
+    await a.destroy();
+    for (const transport of ['inline', 'worker'] as const) {
+      const b = await replayed({ ...options, transport }, actions, end);
+      const got = observe(b);
+      await b.destroy();
+      expect(got.trace === want.trace ? 'equal' : firstDifference(want.trace, got.trace), `${transport} replay`).toBe('equal');
+      expect(got.views).toBe(want.views);
+      expect(got.rest).toBe(want.rest);
+    }
   });
 });
 
