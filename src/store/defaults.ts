@@ -79,5 +79,5 @@ export function nearestSpeedIndex(speed: number): number {
   return best;
 }
 
-/** History frames kept for "go back" (one per store update, so minutes of play at slow speeds). */
-export const HISTORY_LIMIT = 3000;
+/** Changes of the Client note kept for the timeline (what the note said at a moment of the past). */
+export const HISTORY_NOTICE_LIMIT = 3000;

@@ -191,8 +191,8 @@ export class Driver {
   async step(): Promise<void> {
     const s = this.store.getState();
     if (s.review !== null) {
-      // In the past, Step moves forward through the history, then back to live.
-      if (s.review + 1 < s.historySize) s.reviewAt(s.review + 1);
+      // In the past, Step moves forward one event on the timeline, then back to live.
+      if (s.review + 1 < s.historySize - 1) await s.reviewAt(s.review + 1);
       else s.leaveReview();
       this.emit();
       return;
@@ -203,11 +203,11 @@ export class Driver {
     this.emit();
   }
 
-  /** Goes one history frame back (from live: to the last frame before now). */
-  back(): void {
+  /** Goes one event back on the timeline (from live: to the moment before the last event); resolves once on show. */
+  async back(): Promise<void> {
     const s = this.store.getState();
     const target = (s.review ?? s.historySize - 1) - 1;
-    if (target >= 0) s.reviewAt(target);
+    if (target >= 0) await s.reviewAt(target);
     this.emit();
   }
 

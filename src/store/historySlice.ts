@@ -1,78 +1,199 @@
 /**
- * The history slice ("go back"): what the store showed at successive virtual
- * times, recorded after every flush, and the frame on show while reviewing.
- * It replays what was recorded (up to HISTORY_LIMIT frames); it does not
- * fork the run from the past.
+ * The history slice — the timeline (issue 10, "Time travel"): any moment of
+ * the whole run, exactly. A run is its creation options and its action log,
+ * so the moment after `i` events is rebuilt by replaying the inline engine
+ * from the nearest earlier checkpoint (RunReplayer); the live cluster (either
+ * transport) is never touched. Positions go from 0 (before the first event)
+ * to the live cluster's processed() count. "Continue from here" forks the
+ * run: the action log is cut at the moment on show and a new live cluster
+ * carries on from it, exactly as replaying the cut log would.
  */
-import { HISTORY_LIMIT } from './defaults';
-import type { FlushFollower, LabGet, LabSet, LabState, OnNewCluster } from './labTypes';
-import type { HistoryFrame } from './types';
+import { RunReplayer, replayActions, type Cluster } from '../sim';
+import { makeCluster } from './clusterFactory';
+import { HISTORY_NOTICE_LIMIT } from './defaults';
+import type { FlushFollower, LabGet, LabSet, OnNewCluster } from './labTypes';
+import { errorText } from './noticesSlice';
+import { linkMatrix, snapshotNodes } from './snapshot';
+import type { HistoryFrame, Notice } from './types';
 
 export interface HistorySlice {
-  /** How many history frames are kept (the slider's range). */
+  /** Positions on the timeline: 0 … historySize − 1 events processed, the last being the live cluster's. */
   readonly historySize: number;
   /**
-   * The history frame on show, or null when showing the live cluster. While
-   * reviewing, `nodes`, `links` and `nowMs` are that frame's and the live
-   * cluster is paused; any action on the cluster returns to live first.
+   * The position on show (events processed), or null when showing the live
+   * cluster. While reviewing, `nodes`, `links` and `nowMs` are that moment's
+   * and the live cluster is paused; any action on the cluster returns to live first.
    */
   readonly review: number | null;
+  /** The moment on show, once rebuilt (a seek takes a few ms; until then the previous one stays). */
   readonly reviewFrame: HistoryFrame | null;
-  /** Frame `i` of the history (0 = oldest kept). */
-  historyFrame(i: number): HistoryFrame | undefined;
-  /** Shows history frame `i` (pausing playback); out-of-range values change nothing. */
-  reviewAt(i: number): void;
+  /** A seek is being computed. */
+  readonly seeking: boolean;
+  /**
+   * Shows the moment after `i` events (pausing playback); resolves once it
+   * is on show. Out-of-range or non-integer values change nothing; a seek
+   * asked for while another runs replaces it (only the latest is shown).
+   */
+  reviewAt(i: number): Promise<void>;
   /**
    * Back to the live cluster. With `resume` (the Live button), playing again
    * if it was playing when the review began; otherwise (an action, Step past
    * the end) paused, as the review left it.
    */
   leaveReview(options?: { resume?: boolean }): void;
+  /**
+   * "Continue from here": the run forks at the moment on show — actions after
+   * it are dropped, and a new live cluster (same transport) continues from
+   * it, paused. True if it did; false (with a notice) otherwise.
+   */
+  continueFromHere(): Promise<boolean>;
 }
 
-const LIVE = { historySize: 0, review: null, reviewFrame: null } as const;
+const LIVE = { review: null, reviewFrame: null, seeking: false } as const;
+
+/** Virtual ms as the clock shows them ("3.250 s"). */
+const formatMs = (ms: number): string => `${(ms / 1000).toFixed(3)} s`;
 
 export function createHistorySlice(set: LabSet, get: LabGet): { slice: HistorySlice; follower: FlushFollower; onNewCluster: OnNewCluster } {
-  let frames: HistoryFrame[] = [];
   /** Was the run playing when the review began? */
   let playingBefore = false;
+  /** The Client note's changes over virtual time (what the note said at any moment). */
+  let notices: { at: number; notice: Notice | null }[] = [];
+  /** The live cluster's replayer, made at the first seek. */
+  let replayer: { cluster: Cluster; replayer: RunReplayer } | null = null;
+  /** The latest seek asked for. */
+  let wanted: number | null = null;
 
-  /** Keeps what the store shows now as a frame (one per virtual time: a later flush at the same time replaces it). */
-  const record = (s: LabState): void => {
-    const last = frames[frames.length - 1];
-    // The Client note as it stood then. A command's fate is announced just after the flush that decides it,
-    // so the frame of that very moment still shows the earlier note; the next frame has it.
-    const commandNotice = s.notices.command ?? null;
-    if (last && last.at === s.nowMs && last.nodes === s.nodes && last.links === s.links && last.commandNotice === commandNotice) return;
-    const frame: HistoryFrame = { at: s.nowMs, nodes: s.nodes, links: s.links, inFlight: s.inFlight(), commandNotice };
-    if (last && last.at === s.nowMs) frames[frames.length - 1] = frame;
-    else frames.push(frame);
-    if (frames.length > HISTORY_LIMIT) frames.shift();
-    set({ historySize: frames.length });
+  const noticeAt = (at: number): Notice | null => {
+    let shown: Notice | null = null;
+    for (const n of notices) {
+      if (n.at > at) break;
+      shown = n.notice;
+    }
+    return shown;
+  };
+
+  const replayerFor = (cluster: Cluster): RunReplayer => {
+    if (replayer?.cluster !== cluster) replayer = { cluster, replayer: new RunReplayer(cluster.creationOptions(), cluster.actions()) };
+    replayer.replayer.setActions(cluster.actions());
+    return replayer.replayer;
+  };
+
+  /** The moment after `after` events, rebuilt. */
+  const frameAt = async (live: Cluster, after: number): Promise<{ frame: HistoryFrame; past: Cluster }> => {
+    const past = await replayerFor(live).seek({ after });
+    const s = get();
+    const frame: HistoryFrame = {
+      at: past.now(),
+      after,
+      nodes: snapshotNodes(past, s.nodes),
+      links: linkMatrix(past, s.links),
+      inFlight: past.inFlight(),
+      commandNotice: noticeAt(past.now()),
+    };
+    return { frame, past };
+  };
+
+  /** Runs the wanted seeks one at a time, the latest winning; the promise of the running drain. */
+  let draining: Promise<void> | null = null;
+  const drainSeeks = async (): Promise<void> => {
+    while (wanted !== null) {
+      const target = wanted;
+      wanted = null;
+      const live = get().cluster;
+      try {
+        const { frame, past } = await frameAt(live, target);
+        void past.destroy();
+        // Shown only if still wanted: not left meanwhile, not replaced by a newer seek or another cluster.
+        if (wanted === null && get().review === target && get().cluster === live) {
+          set({ reviewFrame: frame, nodes: frame.nodes, links: frame.links, nowMs: frame.at, seeking: false });
+        }
+      } catch (err) {
+        if (get().cluster === live) {
+          set({ seeking: false });
+          get().notify('app', 'error', `Could not rebuild that moment: ${errorText(err)}`);
+        }
+      }
+    }
   };
 
   const slice: HistorySlice = {
+    historySize: 1,
     ...LIVE,
-    historyFrame: (i) => frames[i],
     reviewAt(i) {
-      const frame = Number.isInteger(i) ? frames[i] : undefined;
-      if (!frame) return;
-      if (get().review === null) playingBefore = get().playing;
-      set({ playing: false, review: i, reviewFrame: frame, nodes: frame.nodes, links: frame.links, nowMs: frame.at });
+      const s = get();
+      if (!Number.isInteger(i) || i < 0 || i >= s.historySize) return Promise.resolve();
+      if (s.review === null) playingBefore = s.playing;
+      set({ playing: false, review: i, seeking: true });
+      wanted = i;
+      draining ??= drainSeeks().finally(() => {
+        draining = null;
+      });
+      return draining;
     },
     leaveReview(options) {
       if (get().review === null) return;
-      set({ review: null, reviewFrame: null, ...(options?.resume && playingBefore ? { playing: true } : {}) });
+      wanted = null;
+      set({ ...LIVE, ...(options?.resume && playingBefore ? { playing: true } : {}) });
       get().sync();
     },
+    async continueFromHere() {
+      const s = get();
+      if (s.review === null) {
+        s.notify('app', 'info', 'Continue from here works on a moment of the past: go back on the timeline first.');
+        return false;
+      }
+      const position = s.review;
+      const live = s.cluster;
+      const cut = live.actions().filter((a) => (a.after ?? 0) <= position);
+      const dropped = live.actions().length - cut.length;
+      const done = await s.replaceCluster(
+        async (config) => {
+          if (config.transport !== 'worker') {
+            // Inline: the rebuilt moment is itself the new live cluster (restored from a checkpoint, replayed to the spot).
+            return replayerFor(live).seek({ after: position });
+          }
+          // Workers: a fresh cluster of the same options on fresh disks replays the cut log to the spot — exactly the
+          // run the cut log makes (the engine's replay is exact on both transports).
+          const next = makeCluster(config, live.creationOptions().network);
+          try {
+            await replayActions(next, cut);
+            const frame = get().reviewFrame;
+            await next.runToPosition(position, Math.max(next.now(), frame?.after === position ? frame.at : next.now()));
+          } catch (err) {
+            await next.destroy();
+            throw err;
+          }
+          return next;
+        },
+        `Continued from ${formatMs(get().reviewFrame?.at ?? 0)} (after ${position} events): the run forks here${
+          dropped > 0 ? `; ${dropped} later action${dropped === 1 ? ' was' : 's were'} dropped` : ''
+        }. Press Play to go on.`,
+      );
+      return done;
+    },
   };
+
   return {
     slice,
-    follower: { after: (_before, after) => record(after) },
-    onNewCluster: () => {
-      frames = [];
+    follower: {
+      after: (_before, after) => {
+        const size = after.cluster.processed() + 1;
+        if (size !== after.historySize) set({ historySize: size });
+        const notice = after.notices.command ?? null;
+        const last = notices[notices.length - 1];
+        if (!last || last.notice !== notice) {
+          notices.push({ at: after.nowMs, notice });
+          if (notices.length > HISTORY_NOTICE_LIMIT) notices.shift();
+        }
+      },
+    },
+    onNewCluster: (next) => {
+      notices = [];
       playingBefore = false;
-      return LIVE;
+      wanted = null;
+      replayer = null;
+      return { ...LIVE, historySize: next.processed() + 1 };
     },
   };
 }

@@ -20,6 +20,14 @@ export interface ResetSlice {
    * kept when omitted, and checked with the rest (§5.6).
    */
   resetCluster(sizeText: string, seedText: string, snapshotText?: string, timing?: TimingDraft & { leaderNoop: boolean }): Promise<boolean>;
+  /**
+   * Replaces the cluster by the one `make` builds (the timeline's "Continue
+   * from here"), in the same queue as resets: `make` gets the config to use
+   * (this one's, with fresh disks when nodes run in workers). The replaced
+   * cluster is destroyed; on failure nothing changes and `note` is not shown.
+   * The new cluster is left paused.
+   */
+  replaceCluster(make: (config: ClusterConfig) => Promise<Cluster>, note: string): Promise<boolean>;
 }
 
 /** A "Reset cluster" waiting its turn, with everyone waiting for its outcome. */
@@ -31,6 +39,8 @@ interface ReplaceRequest {
   /** Undefined: keep the timing in force. */
   readonly timing: (Timing & { readonly leaderNoop: boolean }) | undefined;
   readonly waiters: readonly ((done: boolean) => void)[];
+  /** A replacement built by the caller (a fork), instead of a fresh cluster of this size and seed. */
+  readonly make?: { readonly build: (config: ClusterConfig) => Promise<Cluster>; readonly note: string };
 }
 
 /**
@@ -49,11 +59,13 @@ export function createResetSlice(set: LabSet, get: LabGet, onNewCluster: OnNewCl
   // made meanwhile wait, coalesced into the latest.
   let replacing = false;
   let queued: ReplaceRequest | null = null;
+  /** Forks asked for while a reset was waiting: they run after it, in order. */
+  const forks: ReplaceRequest[] = [];
 
   const drainReplacements = async (): Promise<void> => {
     replacing = true;
-    while (queued) {
-      const request = queued;
+    while (queued || forks.length > 0) {
+      const request = queued ?? forks.shift()!;
       queued = null;
       const done = await replaceCluster(request);
       for (const resolve of request.waiters) resolve(done);
@@ -83,15 +95,19 @@ export function createResetSlice(set: LabSet, get: LabGet, onNewCluster: OnNewCl
         nextConfig = { ...nextConfig, storageKey: disks.storageKey };
         wipeReplaced = disks.wipeReplaced;
       }
-      next = makeCluster(nextConfig, old.network);
+      next = request.make ? await request.make.build(nextConfig) : makeCluster(nextConfig, old.network);
     } catch (err) {
-      notify('cluster', 'error', `${errorText(err)} The cluster was not reset.`);
+      if (request.make) notify('app', 'error', `${errorText(err)} The run was not forked.`);
+      else notify('cluster', 'error', `${errorText(err)} The cluster was not reset.`);
+      await wipeReplaced?.().catch(() => undefined);
       return false;
     }
     // The awaits above let other actions run, but none replaces the cluster: `old` is still current.
-    set(onNewCluster(next, nextConfig, get()));
+    set({ ...onNewCluster(next, nextConfig, get()), ...(request.make ? { playing: false } : {}) });
     get().sync();
-    notify('cluster', 'success', `New cluster: ${nextConfig.nodes} node${nextConfig.nodes === 1 ? '' : 's'}, seed ${nextConfig.seed}.`);
+    if (request.make) notify('app', 'success', request.make.note);
+    else
+      notify('cluster', 'success', `New cluster: ${nextConfig.nodes} node${nextConfig.nodes === 1 ? '' : 's'}, seed ${nextConfig.seed}.`);
     try {
       await old.cluster.destroy();
     } catch (err) {
@@ -106,6 +122,25 @@ export function createResetSlice(set: LabSet, get: LabGet, onNewCluster: OnNewCl
   };
 
   return {
+    replaceCluster(make, note) {
+      const c = get().config;
+      return new Promise<boolean>((resolve) => {
+        // Not coalesced with a waiting reset: a fork asked for runs after it, on its own.
+        const waiting = queued;
+        const mine: ReplaceRequest = {
+          nodes: c.nodes,
+          seed: c.seed,
+          snapshotThreshold: c.snapshotThreshold,
+          timing: undefined,
+          waiters: [resolve],
+          make: { build: make, note },
+        };
+        queued = waiting ? waiting : mine;
+        if (waiting) forks.push(mine);
+        if (!replacing) void drainReplacements();
+      });
+    },
+
     resetCluster(sizeText, seedText, snapshotText, timingDraft) {
       const size = parseClusterSize(sizeText);
       const seed = parseSeed(seedText);

@@ -15,6 +15,8 @@ export type LinkMatrix = readonly (readonly boolean[])[];
 export interface HistoryFrame {
   /** Virtual ms. */
   readonly at: number;
+  /** Events processed before it (its position on the timeline). */
+  readonly after: number;
   readonly nodes: readonly NodeSnapshot[];
   readonly links: LinkMatrix;
   readonly inFlight: readonly InFlightMessage[];

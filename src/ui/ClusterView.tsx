@@ -4,7 +4,7 @@
  * geometry.ts. React owns every element; D3 only computes.
  */
 import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
-import { selectIds, selectPresenter } from '../store';
+import { selectIds, selectPresenter, selectReview } from '../store';
 import { ringLayout, type RingLayout } from './geometry';
 import { useLab, useLabApi } from './LabContext';
 import { Legend } from './Legend';
@@ -13,6 +13,7 @@ import { MessageCanvas, viewTransform, type Hover } from './MessageCanvas';
 import { MessageTooltip, type Circle } from './MessageTooltip';
 import { NodeGlyph } from './NodeGlyph';
 import { PartitionShading } from './PartitionShading';
+import { PastBar } from './PastBar';
 import { StepStatus } from './StepStatus';
 import { TimerControls } from './TimerControls';
 
@@ -53,6 +54,7 @@ export function ClusterView() {
   const lab = useLabApi();
   const ids = useLab(selectIds);
   const presenter = useLab(selectPresenter);
+  const review = useLab(selectReview);
   // Presenter mode lays the ring out in the drawing's own pixels (an ellipse that fills it), so text keeps its size.
   const view = useRef<HTMLDivElement>(null);
   const size = useBoxSize(view, presenter);
@@ -119,7 +121,8 @@ export function ClusterView() {
           />
         )}
       </div>
-      <TimerControls />
+      {/* In the past, the timeline's controls take the timer controls' place (same row: nothing moves). */}
+      {review === null ? <TimerControls /> : <PastBar />}
       <Legend />
       <StepStatus />
       <p className="cluster-hint">

@@ -1,9 +1,10 @@
 /**
- * "Go back": a slider over what the lab has shown so far (RaftScope's time
- * slider). Moving it pauses the cluster and shows that moment — nodes,
- * links, logs, messages in flight, the Events list and the Client note;
- * Play, "Live" (playing again if it was playing) or any action returns to
- * the present. Keyboard: ← goes back a step, → forward (then live).
+ * The timeline (issue 10): a slider over the whole run, one step per event
+ * (RaftScope's time slider, exact). Moving it pauses the cluster and shows
+ * that moment — nodes, links, logs, messages in flight, the Events list and
+ * the Client note — rebuilt by replaying the engine from a checkpoint. Play,
+ * "Live" (playing again if it was playing) or any action returns to the
+ * present. Keyboard: ← goes back an event, → forward (then live).
  */
 import { selectHistorySize, selectReview, selectReviewAt } from '../store';
 import { useLab, useLabApi } from './LabContext';
@@ -27,11 +28,15 @@ export function HistorySlider() {
           value={review ?? last}
           disabled={size < 2}
           aria-label="History"
-          aria-valuetext={review === null || at === null ? 'live' : `${formatVirtualTime(at)}, ${last - review} steps before the latest`}
+          aria-valuetext={review === null ? 'live' : `${at === null ? '…' : formatVirtualTime(at)}, after event ${review} of ${last}`}
           onChange={(e) => {
             const i = Number(e.currentTarget.value);
             if (i >= last && review !== null) lab.store.getState().leaveReview({ resume: true });
-            else if (i < last) lab.store.getState().reviewAt(i);
+            else if (i < last)
+              void lab.store
+                .getState()
+                .reviewAt(i)
+                .then(() => lab.driver.emit());
             lab.driver.emit();
           }}
         />

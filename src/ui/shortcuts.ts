@@ -99,7 +99,7 @@ export function handleShortcut(e: KeyboardEvent, lab: Lab, focusCommand: () => v
   }
   if (e.key === 'PageUp') {
     if (target?.closest('.logs-scroll, .narration-list, [role="log"]')) return false;
-    lab.driver.back();
+    void lab.driver.back();
     return true;
   }
   if (e.key === 'ArrowRight') {
@@ -109,7 +109,7 @@ export function handleShortcut(e: KeyboardEvent, lab: Lab, focusCommand: () => v
   }
   if (e.key === 'ArrowLeft') {
     if (target?.closest('[role="tab"], [role="tablist"]')) return false;
-    lab.driver.back();
+    void lab.driver.back();
     return true;
   }
   const selected = s.selectedNode;

@@ -39,3 +39,13 @@ export async function untilLeader(lab: Lab, maxMs = 3000): Promise<number> {
 export function settle(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
+
+/** Waits (inside act) until the timeline's seek has put the moment on show. */
+export async function untilShown(lab: Lab): Promise<void> {
+  await act(async () => {
+    for (let i = 0; i < 500 && (lab.store.getState().seeking || lab.store.getState().reviewFrame === null); i++) {
+      if (lab.store.getState().review === null) return;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  });
+}

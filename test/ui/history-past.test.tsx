@@ -5,32 +5,36 @@
 import '@testing-library/jest-dom/vitest';
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Lab } from '../../src/store';
-import { advance, renderLab, untilLeader } from './helpers';
+import { advance, renderLab, untilLeader, untilShown } from './helpers';
 
 afterEach(cleanup);
 
 const events = () => screen.getByRole('list', { name: 'Events, newest first' });
 const clientPanel = () => screen.getByRole('region', { name: 'Client' });
-const frames = (lab: Lab) => Array.from({ length: lab.store.getState().historySize }, (_, i) => lab.store.getState().historyFrame(i)!);
+/** The live position on the timeline (events processed so far). */
+const live = (lab: { store: { getState(): { historySize: number } } }) => lab.store.getState().historySize - 1;
 
 describe('the past, whole', () => {
   it('shows the Events and the Client note of the moment on show, and the present again on Live', async () => {
     const { lab } = renderLab();
     await untilLeader(lab);
+    // The moment after N events holds the actions taken before event N + 1: the command is in moment `live`, not before it.
+    const beforeCommand = live(lab) - 1;
     await act(async () => {
       await lab.store.getState().submitCommand('x=1');
     });
+    // One event after the send: the note says it was sent, not yet committed.
+    const sent = live(lab) + 1;
     await advance(lab, 300);
     expect(within(clientPanel()).getByText(/“x=1” .* is committed/)).toBeInTheDocument();
     expect(events()).toHaveTextContent(/became leader/);
     const liveLines = within(events()).getAllByRole('listitem').length;
 
-    // The last moment before the command (the send replaced the frame of its own time): no note yet, and no event after it.
-    const beforeCommand = lab.store.getState().historySize - 1 - [...frames(lab)].reverse().findIndex((f) => f.commandNotice === null);
+    // The last moment before the command: no note yet, and no event after it.
     act(() => {
       fireEvent.change(screen.getByRole('slider', { name: 'History' }), { target: { value: String(beforeCommand) } });
     });
+    await untilShown(lab);
     const at = lab.store.getState().reviewFrame!.at;
     expect(within(clientPanel()).queryByText(/x=1/)).toBeNull();
     const times = within(events())
@@ -41,9 +45,8 @@ describe('the past, whole', () => {
     expect(screen.getByText(/Events up to .* the moment on show/)).toBeInTheDocument();
 
     // A moment after the send, before the commit: the note said it was sent, uncommitted.
-    const sent = frames(lab).findIndex((f) => /^Sent “x=1”/.test(f.commandNotice?.text ?? ''));
     expect(sent).toBeGreaterThan(beforeCommand);
-    act(() => lab.store.getState().reviewAt(sent));
+    await act(async () => lab.store.getState().reviewAt(sent));
     expect(within(clientPanel()).getByText(/Sent “x=1” to leader node \d+/)).toBeInTheDocument();
     expect(within(clientPanel()).queryByText(/is committed/)).toBeNull();
 
@@ -61,10 +64,12 @@ describe('the past, whole', () => {
     act(() => {
       fireEvent.keyDown(document.body, { key: 'ArrowLeft' });
     });
+    await untilShown(lab);
     expect(lab.store.getState().playing).toBe(false);
     act(() => {
       fireEvent.keyDown(document.body, { key: 'ArrowLeft' });
     });
+    await untilShown(lab);
     act(() => {
       fireEvent.click(screen.getByRole('button', { name: 'Live' }));
     });
@@ -75,6 +80,7 @@ describe('the past, whole', () => {
     act(() => {
       fireEvent.keyDown(document.body, { key: 'ArrowLeft' });
     });
+    await untilShown(lab);
     act(() => {
       fireEvent.click(screen.getByRole('button', { name: 'Live' }));
     });

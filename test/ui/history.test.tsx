@@ -1,10 +1,11 @@
 // @vitest-environment jsdom
-// "Go back": the history slider shows an earlier moment without touching the
-// live cluster; any action, Play or "Live" returns to the present.
+// "Go back": the timeline (the History slider, one step per event) shows any
+// earlier moment without touching the live cluster; any action, Play or
+// "Live" returns to the present.
 import '@testing-library/jest-dom/vitest';
 import { act, cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { advance, renderLab, untilLeader } from './helpers';
+import { advance, renderLab, untilLeader, untilShown } from './helpers';
 
 afterEach(cleanup);
 
@@ -21,10 +22,11 @@ describe('history slider', () => {
     expect(screen.getByRole('button', { name: new RegExp(`^Node ${leader}, leader`) })).toBeInTheDocument();
     const liveNow = lab.store.getState().cluster.now();
 
-    // Back to the very first frame: nobody has been elected yet.
+    // Back to the very start: nobody has been elected yet.
     act(() => {
       fireEvent.change(screen.getByRole('slider', { name: 'History' }), { target: { value: '0' } });
     });
+    await untilShown(lab);
     const past = lab.store.getState();
     expect(past.review).toBe(0);
     expect(past.playing).toBe(false);
@@ -48,10 +50,12 @@ describe('history slider', () => {
     act(() => {
       fireEvent.keyDown(document.body, { key: 'ArrowLeft' });
     });
+    await untilShown(lab);
     expect(lab.store.getState().review).toBe(size - 2);
     act(() => {
       fireEvent.keyDown(document.body, { key: 'ArrowLeft' });
     });
+    await untilShown(lab);
     expect(lab.store.getState().review).toBe(size - 3);
     await act(async () => {
       await lab.driver.step();
@@ -68,7 +72,7 @@ describe('history slider', () => {
     const { lab } = renderLab();
     await advance(lab, 100);
     for (const bad of [-1, 1e9, 0.5, Number.NaN]) {
-      act(() => lab.store.getState().reviewAt(bad));
+      await act(async () => lab.store.getState().reviewAt(bad));
       expect(lab.store.getState().review).toBeNull();
     }
   });
