@@ -25,9 +25,11 @@ export function SpaceTimeCanvas({
   const scale = typeof window !== 'undefined' && window.devicePixelRatio > 0 ? window.devicePixelRatio : 1;
   useLayoutEffect(() => {
     const canvas = ref.current;
-    // jsdom has no 2D context (and says so once); there is nothing to paint there.
+    // Only a real 2D context: jsdom has none (and says so once), and a test's stand-in for the ring's canvas
+    // (test/ui/glyphs.test.tsx records every stroke on any canvas) is not this canvas's business.
     const ctx = canvas?.getContext('2d') ?? null;
-    if (ctx) paintDrawing(ctx, drawing, palette, width, height, scale, shift);
+    const real = typeof CanvasRenderingContext2D !== 'undefined' && ctx instanceof CanvasRenderingContext2D;
+    if (ctx && real) paintDrawing(ctx, drawing, palette, width, height, scale, shift);
   }, [drawing, palette, width, height, scale, shift]);
   const count = (state: string) => drawing.groups.filter((g) => g.state === state).reduce((n, g) => n + g.count, 0);
   return (
