@@ -43,9 +43,16 @@ function ShareButton() {
         onClick={() => void share()}
         disabled={busy || opening}
         aria-haspopup="dialog"
-        title="Pause and copy a link to this exact moment of the run"
+        title="Share: pause and copy a link to this exact moment of the run"
       >
-        Share
+        <svg className="icon btn-icon" viewBox="0 0 16 16" width="1em" height="1em" aria-hidden="true" focusable="false">
+          {/* Three joined dots, the usual share mark (Icon.tsx's shapes are the view's own; this one is Share's). */}
+          <path
+            d="M12 1.5a2.5 2.5 0 1 1-2.4 3.2L6.3 6.6a2.5 2.5 0 0 1 0 2.8l3.3 1.9A2.5 2.5 0 1 1 9 12.5l-3.3-1.9a2.5 2.5 0 1 1 0-5.2L9 3.5A2.5 2.5 0 0 1 12 1.5z"
+            fill="currentColor"
+          />
+        </svg>
+        <span className="share-text">Share</span>
       </button>
       {open && (
         <ShareDialog
