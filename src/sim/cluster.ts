@@ -8,6 +8,7 @@ import { deepFreeze, MAX_COMMAND_LENGTH, type NodeId } from '../raft';
 import { BetweenEvents } from './between';
 import { loadCluster, saveCluster, type ClusterCheckpoint, type SimParts } from './checkpoint';
 import { Network } from './network';
+import { NetworkActions } from './network-actions';
 import { Nodes, type RuntimeFactory } from './nodes';
 import { createRandom } from './prng';
 import { InlineRuntime } from './runtime';
@@ -30,7 +31,7 @@ export { TRACE_LIMIT } from './event-log';
 export { DEFAULT_NETWORK, resolveOptions, type ResolvedOptions } from './options';
 import { EventLog } from './event-log';
 import type { ResolvedOptions } from './options';
-import { checkInteger, describe, mergeNetwork, readNetworkOptions } from './validate';
+import { checkInteger, describe } from './validate';
 
 export type { RuntimeFactory } from './nodes';
 
@@ -47,6 +48,8 @@ export class SimCluster implements Cluster {
   private readonly actionLog: ClusterAction[] = [];
   /** Synchronous actions wait here while the cluster is working (see between.ts). */
   private readonly betweenEvents = new BetweenEvents(() => !this.destroyed);
+  /** The user's network actions (network-actions.ts). */
+  private readonly cables: NetworkActions;
 
   constructor(
     options: ResolvedOptions,
@@ -73,6 +76,13 @@ export class SimCluster implements Cluster {
       now: () => this.clock,
     });
     this.nodes = new Nodes(this.ids, options, makeRuntime, this.net, this.sched, (e) => this.emit(e));
+    this.cables = new NetworkActions(this.ids, this.net, {
+      checkId: (name, id) => this.checkId(name, id),
+      between: (apply) => this.between(apply),
+      record: (body) => this.record(body),
+      emit: (e) => this.emit(e),
+      now: () => this.clock,
+    });
   }
 
   /**
@@ -319,95 +329,37 @@ export class SimCluster implements Cluster {
 
   disconnect(id: NodeId): void {
     this.guard();
-    this.checkId('id', id);
-    this.between(() => {
-      this.net.setPlugged(id, false);
-      this.record({ kind: 'disconnect', id });
-      this.emit({ kind: 'network', at: this.clock, action: `unplugged node ${id}` });
-    });
+    this.cables.disconnect(this.checkId('id', id));
   }
 
   connect(id: NodeId): void {
     this.guard();
-    this.checkId('id', id);
-    this.between(() => {
-      this.net.setPlugged(id, true);
-      this.record({ kind: 'connect', id });
-      this.emit({ kind: 'network', at: this.clock, action: `plugged node ${id} back in` });
-    });
+    this.cables.connect(this.checkId('id', id));
   }
 
   setLink(from: NodeId, to: NodeId, up: boolean): void {
     this.guard();
-    this.checkId('from', from);
-    this.checkId('to', to);
-    if (typeof up !== 'boolean') throw new Error(`up must be a boolean, got ${describe(up)}`);
-    this.between(() => {
-      this.net.setLink(from, to, up);
-      this.record({ kind: 'setLink', from, to, up });
-      this.emit({ kind: 'network', at: this.clock, action: `link ${from}→${to} ${up ? 'up' : 'down'}` });
-    });
+    this.cables.setLink(this.checkId('from', from), this.checkId('to', to), up);
   }
 
   partition(groups: NodeId[][]): void {
     this.guard();
-    if (!Array.isArray(groups)) throw new Error(`groups must be an array of arrays of node ids, got ${describe(groups)}`);
-    const groupOf = new Map<NodeId, number>();
-    groups.forEach((group, g) => {
-      if (!Array.isArray(group)) throw new Error(`groups[${g}] must be an array of node ids, got ${describe(group)}`);
-      for (const id of group) {
-        this.checkId(`groups[${g}]`, id);
-        if (groupOf.has(id)) throw new Error(`groups: node ${id} appears in more than one group`);
-        groupOf.set(id, g);
-      }
-    });
-    const copy = groups.map((g) => g.slice());
-    this.between(() => {
-      this.record({ kind: 'partition', groups: copy });
-      for (const a of this.ids) {
-        for (const b of this.ids) {
-          if (a === b) continue;
-          const ga = groupOf.get(a);
-          this.net.setLink(a, b, ga !== undefined && ga === groupOf.get(b));
-        }
-      }
-      this.emit({ kind: 'network', at: this.clock, action: `partition ${copy.map((g) => `{${g.join(',')}}`).join(' | ')}` });
-    });
+    this.cables.partition(groups);
   }
 
   heal(): void {
     this.guard();
-    this.between(() => {
-      for (const a of this.ids) for (const b of this.ids) if (a !== b) this.net.setLink(a, b, true);
-      this.record({ kind: 'heal' });
-      this.emit({ kind: 'network', at: this.clock, action: 'healed every link' });
-    });
+    this.cables.heal();
   }
 
   setNetwork(opts: NetworkOptions): void {
     this.guard();
-    // Read every field once into a plain copy (a getter that throws or
-    // changes between reads cannot make what is applied differ from what is
-    // recorded), validate it whole, then apply and record that same copy.
-    const copy = readNetworkOptions(opts, 'opts');
-    mergeNetwork(this.net.options, copy, 'opts'); // checked whole now; applied between events
-    this.between(() => {
-      this.net.options = deepFreeze(mergeNetwork(this.net.options, copy, 'opts'));
-      this.record({ kind: 'setNetwork', opts: copy });
-      this.emit({ kind: 'network', at: this.clock, action: `network settings ${JSON.stringify(copy)}`, settings: copy });
-    });
+    this.cables.setNetwork(opts);
   }
 
   dropMessage(id: number): boolean {
     this.guard();
-    checkInteger('id', id, 0);
-    if (!this.net.onWire(id)) return false;
-    this.between(() => {
-      if (!this.net.onWire(id)) return; // delivered before the next point between events
-      this.record({ kind: 'dropMessage', id });
-      this.net.dropById(id, 'by user');
-    });
-    return true;
+    return this.cables.dropMessage(id);
   }
 
   /** Stops everything; afterwards every other method throws "cluster has been destroyed". Idempotent. */

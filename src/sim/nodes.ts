@@ -8,11 +8,13 @@
 import { deepFreeze, type NodeId } from '../raft';
 import type { Network } from './network';
 import type { ResolvedOptions } from './options';
-import { InlineRuntime, nodeSeed, storedView, type InlineNodeSave, type NodeOutput, type NodeRuntime, type NodeSettings } from './runtime';
+import { loadNodes, resumeNodes, saveNodes, type NodeSave } from './nodes-save';
+import { nodeSeed, storedView, type NodeOutput, type NodeRuntime, type NodeSettings } from './runtime';
 import type { Call, QueueItem, Scheduler, TimerItem } from './scheduler';
 import { MemoryStorage } from './storage';
 import type { ClusterEvent, DiskSummary, NodeView, StartResult } from './types';
-import type { PersistentState } from '../raft';
+
+export type { NodeSave } from './nodes-save';
 
 /** Creates a runtime for one node life; the worker transport supplies its own. */
 export type RuntimeFactory = (settings: NodeSettings, disk: MemoryStorage) => NodeRuntime;
@@ -31,30 +33,18 @@ export interface NodeSlot {
   appliedCopy: readonly { index: number; command: string }[] | null;
 }
 
-/** One node as plain data (a checkpoint). */
-export interface NodeSave {
-  readonly id: NodeId;
-  /** What is on its disk: the durable state (Figure 2, §7). */
-  readonly disk: PersistentState;
-  /** Lives so far (its PRNG seed derives from it). */
-  readonly incarnation: number;
-  readonly timerAt: number;
-  readonly timerGen: number;
-  readonly applied: readonly { index: number; command: string }[];
-  /** Its volatile state and PRNG if it is running; null if crashed. */
-  readonly running: InlineNodeSave | null;
-}
-
 export class Nodes {
   private readonly slots: NodeSlot[] = [];
 
   constructor(
     readonly ids: readonly NodeId[],
     private readonly options: ResolvedOptions,
-    private readonly makeRuntime: RuntimeFactory,
+    /** @internal (nodes-save.ts) */
+    readonly makeRuntime: RuntimeFactory,
     private readonly net: Network,
     private readonly sched: Scheduler,
-    private readonly emit: (e: ClusterEvent) => void,
+    /** @internal (nodes-save.ts) */
+    readonly emit: (e: ClusterEvent) => void,
   ) {
     for (const id of ids) {
       this.slots[id] = {
@@ -76,7 +66,8 @@ export class Nodes {
     return slot;
   }
 
-  private get clock(): number {
+  /** Virtual ms now. */
+  get clock(): number {
     return this.sched.clock;
   }
 
@@ -133,7 +124,7 @@ export class Nodes {
   }
 
   /** The settings of the node's present life. */
-  private settingsOf(slot: NodeSlot): NodeSettings {
+  settingsOf(slot: NodeSlot): NodeSettings {
     const o = this.options;
     return {
       id: slot.id,
@@ -171,7 +162,7 @@ export class Nodes {
   }
 
   /** A runtime that failed (a worker that threw, answered nonsense or stopped answering) is a crashed node. */
-  private fail(slot: NodeSlot, err: unknown): void | Promise<void> {
+  fail(slot: NodeSlot, err: unknown): void | Promise<void> {
     const message = err instanceof Error ? err.message : String(err);
     this.emit({ kind: 'error', at: this.clock, node: slot.id, message });
     if (slot.runtime) return this.kill(slot, `it failed: ${message}`, 'failure');
@@ -191,89 +182,19 @@ export class Nodes {
 
   // ----------------------------------------------------------- checkpoints
 
-  /**
-   * Every node as plain data: its disk, its life count, its timer, what it
-   * applied, and — if it is running — its volatile state (inline nodes
-   * only: a worker's is inside the worker). Live timer items are listed for
-   * the queue.
-   */
+  /** Every node as plain data (nodes-save.ts). */
   save(): NodeSave[] {
-    return this.ids.map((id) => {
-      const slot = this.slot(id);
-      let running: InlineNodeSave | null = null;
-      if (slot.runtime) {
-        if (!(slot.runtime instanceof InlineRuntime)) {
-          throw new Error('checkpoint() needs the inline transport: a worker keeps its node’s volatile state to itself');
-        }
-        running = slot.runtime.save();
-      }
-      return {
-        id,
-        disk: slot.disk.state(),
-        incarnation: slot.incarnation,
-        timerAt: slot.timerAt,
-        timerGen: slot.timerGen,
-        applied: slot.applied.slice(),
-        running,
-      };
-    });
+    return saveNodes(this);
   }
 
-  /** Puts saved nodes back (inline runtimes resumed mid-life). */
+  /** Puts saved nodes back, inline runtimes resumed mid-life (nodes-save.ts). */
   load(saved: readonly NodeSave[]): void {
-    for (const n of saved) {
-      const slot = this.slot(n.id);
-      slot.disk.replace(n.disk);
-      slot.incarnation = n.incarnation;
-      slot.timerAt = n.timerAt;
-      slot.timerGen = n.timerGen;
-      slot.applied.length = 0;
-      slot.applied.push(...n.applied);
-      slot.appliedCopy = null;
-      slot.runtime = n.running ? InlineRuntime.resume(this.settingsOf(slot), slot.disk, n.running) : null;
-    }
+    loadNodes(this, saved);
   }
 
-  /**
-   * Puts saved nodes back on a transport whose nodes run elsewhere
-   * (workers): each node life is re-created and told to resume — its disk
-   * written with the saved durable state, its core with the saved volatile
-   * state; a node that was crashed only gets its disk written. Outputs are
-   * taken in id order; a resumed node whose timer disagrees with the saved
-   * one has failed.
-   */
-  async resumeAll(saved: readonly NodeSave[]): Promise<void> {
-    const started = saved.map((n) => {
-      const slot = this.slot(n.id);
-      slot.disk.replace(n.disk);
-      slot.incarnation = n.incarnation;
-      slot.timerAt = n.timerAt;
-      slot.timerGen = n.timerGen;
-      slot.applied.length = 0;
-      slot.applied.push(...n.applied);
-      slot.appliedCopy = null;
-      const runtime = this.makeRuntime(this.settingsOf(slot), slot.disk);
-      if (!runtime.resume) throw new Error('this transport cannot resume a node from a checkpoint');
-      slot.runtime = n.running ? runtime : null;
-      if (n.running) {
-        runtime.onFault?.((reason) => {
-          if (slot.runtime === runtime) void this.fail(slot, new Error(reason));
-        });
-      }
-      const out = Promise.resolve(runtime.resume(this.clock, n.disk, n.running));
-      out.catch(() => undefined); // handled in order below
-      return { slot, runtime, out, running: n.running !== null };
-    });
-    for (const { slot, runtime, out, running } of started) {
-      try {
-        const o = await out;
-        if (running && o.deadline !== slot.timerAt) throw new Error(`resumed with its timer at ${o.deadline} ms, not ${slot.timerAt} ms`);
-      } catch (err) {
-        if (running) await this.fail(slot, err);
-        else this.emit({ kind: 'error', at: this.clock, node: slot.id, message: err instanceof Error ? err.message : String(err) });
-      }
-      if (!running) await runtime.terminate();
-    }
+  /** Puts saved nodes back on a transport whose nodes run elsewhere (nodes-save.ts). */
+  resumeAll(saved: readonly NodeSave[]): Promise<void> {
+    return resumeNodes(this, saved);
   }
 
   /** The timer items still live (not stale), for a checkpoint of the queue. */
