@@ -115,7 +115,7 @@ export function createLab(options: LabOptions = {}): Lab {
       ...createResetSlice(set, get, onNewCluster, options.storage ?? null),
       ...createNodeActionsSlice(get),
       ...createNetworkSlice(get),
-      ...createSettingsSlice(set, options),
+      ...createSettingsSlice(set, get, options),
     };
   });
   const state = store.getState();

@@ -1,6 +1,11 @@
-/** The settings slice: playback, speed, theme, presenter mode, motion, help, narration filter. */
+/**
+ * The settings slice: playback, speed, theme, presenter mode, motion, help,
+ * narration filter, and the optional pause while inspecting (a presenter's
+ * aid: the run holds still while a node's inspector or a message's tooltip is
+ * open, and goes on when it closes).
+ */
 import { DEFAULT_SPEED, SPEEDS, nearestSpeedIndex } from './defaults';
-import type { LabSet } from './labTypes';
+import type { LabGet, LabSet } from './labTypes';
 import type { NarrationCategory, Theme } from './types';
 
 export interface NarrationFilter {
@@ -22,6 +27,8 @@ export interface SettingsSlice {
   /** Is the keyboard-shortcuts overlay open? */
   readonly helpOpen: boolean;
   readonly narrationFilter: NarrationFilter;
+  /** Pause while a node's inspector or a message's tooltip is open (off by default). */
+  readonly pauseWhileInspecting: boolean;
 
   setPlaying(playing: boolean): void;
   togglePlaying(): void;
@@ -35,6 +42,13 @@ export interface SettingsSlice {
   setHelpOpen(open: boolean): void;
   setNarrationCategory(category: NarrationCategory, shown: boolean): void;
   setNarrationNode(node: number): void;
+  setPauseWhileInspecting(on: boolean): void;
+  /**
+   * The inspector or a tooltip opened (held) or closed. With pauseWhileInspecting,
+   * the first hold pauses a playing run and the last release plays it again —
+   * unless the user pressed Play or Pause meanwhile (then their choice stands).
+   */
+  holdPlayback(reason: 'inspector' | 'tooltip', held: boolean): void;
 }
 
 export interface SettingsInit {
@@ -54,7 +68,10 @@ const DEFAULT_CATEGORIES: Record<NarrationCategory, boolean> = {
   storage: false,
 };
 
-export function createSettingsSlice(set: LabSet, init: SettingsInit): SettingsSlice {
+export function createSettingsSlice(set: LabSet, get: LabGet, init: SettingsInit): SettingsSlice {
+  const holds = new Set<'inspector' | 'tooltip'>();
+  /** Did a hold pause the run (so its release plays it again)? */
+  let pausedByHold = false;
   return {
     playing: init.playing ?? true,
     speed: SPEEDS[nearestSpeedIndex(init.speed ?? DEFAULT_SPEED)]!,
@@ -63,9 +80,37 @@ export function createSettingsSlice(set: LabSet, init: SettingsInit): SettingsSl
     reducedMotion: init.reducedMotion ?? false,
     helpOpen: false,
     narrationFilter: { categories: DEFAULT_CATEGORIES, node: 0 },
+    pauseWhileInspecting: false,
 
-    setPlaying: (playing) => set({ playing }),
-    togglePlaying: () => set((s) => ({ playing: !s.playing })),
+    setPlaying: (playing) => {
+      pausedByHold = false;
+      set({ playing });
+    },
+    togglePlaying: () => {
+      pausedByHold = false;
+      set((s) => ({ playing: !s.playing }));
+    },
+    setPauseWhileInspecting: (on) => {
+      set({ pauseWhileInspecting: on === true });
+      // Switched on with the inspector already open: hold now.
+      if (on && holds.size > 0 && get().playing) {
+        pausedByHold = true;
+        set({ playing: false });
+      }
+    },
+    holdPlayback: (reason, held) => {
+      const before = holds.size;
+      if (held) holds.add(reason);
+      else holds.delete(reason);
+      if (!get().pauseWhileInspecting) return;
+      if (before === 0 && holds.size > 0 && get().playing) {
+        pausedByHold = true;
+        set({ playing: false });
+      } else if (before > 0 && holds.size === 0 && pausedByHold && get().review === null) {
+        pausedByHold = false;
+        set({ playing: true });
+      }
+    },
     setSpeed: (speed) => {
       if (typeof speed === 'number' && Number.isFinite(speed) && speed > 0) set({ speed: SPEEDS[nearestSpeedIndex(speed)]! });
     },

@@ -60,6 +60,13 @@ export function ClusterView() {
   const size = useBoxSize(view, presenter);
   const layout = useMemo(() => (presenter && size ? ringLayout(ids.length, size) : ringLayout(ids.length)), [ids.length, presenter, size]);
   const [hover, setHover] = useState<Hover | null>(null);
+  // With "Pause while inspecting", the run holds still while a message's tooltip is open.
+  const hovering = hover !== null;
+  useEffect(() => {
+    if (!hovering) return;
+    lab.store.getState().holdPlayback('tooltip', true);
+    return () => lab.store.getState().holdPlayback('tooltip', false);
+  }, [lab, hovering]);
   const pairs = useMemo(() => ids.flatMap((a) => ids.filter((b) => b > a).map((b) => [a, b] as const)), [ids]);
   const hovered = hover
     ? lab.store

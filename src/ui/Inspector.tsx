@@ -4,7 +4,7 @@
  * applied, the leader's nextIndex/matchIndex), and actions on it. A region
  * named "Node N inspector".
  */
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { selectCommitUnknown, selectLeader, selectNode, selectSelectedNode, showCommand, type NodeSnapshot } from '../store';
 import { useLab, useLabApi } from './LabContext';
 import { LeaderProgress } from './LeaderProgress';
@@ -143,6 +143,23 @@ function Actions({ node }: { node: NodeSnapshot }) {
   );
 }
 
+/** The presenter's option: the run holds still while the inspector (or a message's tooltip) is open. */
+function PauseWhileInspecting() {
+  const lab = useLabApi();
+  const on = useLab((s) => s.pauseWhileInspecting);
+  // Held while this inspector is on show.
+  useEffect(() => {
+    lab.store.getState().holdPlayback('inspector', true);
+    return () => lab.store.getState().holdPlayback('inspector', false);
+  }, [lab]);
+  return (
+    <label className="pause-inspecting">
+      <input type="checkbox" checked={on} onChange={(e) => lab.store.getState().setPauseWhileInspecting(e.currentTarget.checked)} /> Pause
+      while inspecting
+    </label>
+  );
+}
+
 export function Inspector() {
   const lab = useLabApi();
   const selected = useLab(selectSelectedNode);
@@ -185,6 +202,7 @@ export function Inspector() {
       <p className="inspector-status">
         {node.alive ? 'Running' : 'Crashed'} · {node.connected ? 'cable plugged in' : 'cable unplugged'}
       </p>
+      <PauseWhileInspecting />
       {stale && (
         <p className="inspector-stale">
           {stale}. It has not heard of the newer term yet (a partition keeps it apart); it cannot commit anything, since no majority answers

@@ -174,3 +174,23 @@ describe('Align and spread timers (RaftScope parity)', () => {
     expect(lab.store.getState().nodes[leader - 1]!.electionDeadline).toBe(Infinity);
   });
 });
+
+describe('Pause while inspecting (optional)', () => {
+  it('off by default; on, the inspector holds a playing run still and closing it plays again — unless the user chose meanwhile', () => {
+    const { lab } = renderLab();
+    act(() => lab.store.getState().setPlaying(true));
+    fireEvent.keyDown(document.body, { key: '2' });
+    expect(lab.store.getState().playing).toBe(true); // off: nothing held
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Pause while inspecting' }));
+    expect(lab.store.getState().playing).toBe(false);
+    fireEvent.keyDown(document.body, { key: 'Escape' });
+    expect(lab.store.getState().playing).toBe(true);
+    // Open again (held), press Play then Pause by hand: the user's choice (paused) stands after closing.
+    fireEvent.keyDown(document.body, { key: '3' });
+    expect(lab.store.getState().playing).toBe(false);
+    act(() => lab.store.getState().togglePlaying());
+    act(() => lab.store.getState().togglePlaying());
+    fireEvent.keyDown(document.body, { key: 'Escape' });
+    expect(lab.store.getState().playing).toBe(false);
+  });
+});
