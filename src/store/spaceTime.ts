@@ -214,6 +214,37 @@ export class SpaceTimeRecord {
     return this.markList.slice(lowerBound(this.markList, fromMs, markAt), upperBound(this.markList, toMs, markAt));
   }
 
+  /**
+   * Keeps the run up to virtual time `ms` and forgets what came after (a fork:
+   * the run continues from that moment in a new cluster, which goes on with
+   * the same message ids). `inFlight` holds the ids the new cluster has in
+   * flight, which settles what happened at `ms` itself: a message sent or
+   * received then is kept, or in flight again, as the new cluster says.
+   */
+  keepUntil(ms: number, inFlight: ReadonlySet<number>): void {
+    let end = this.list.length;
+    while (end > 0 && this.list[end - 1]!.sentAt >= ms) {
+      const m = this.list[end - 1]!;
+      if (m.sentAt === ms && (inFlight.has(m.id) || endOf(m, Infinity) === ms)) break;
+      end -= 1;
+    }
+    for (const m of this.list.splice(end)) this.byId.delete(m.id);
+    this.pending.clear();
+    for (const m of this.list) {
+      const fateAt = m.deliveredAt ?? m.droppedAt;
+      if (fateAt === null || fateAt > ms || (fateAt === ms && inFlight.has(m.id))) {
+        m.deliveredAt = null;
+        m.droppedAt = null;
+        m.dropped = false;
+        m.dropReason = null;
+        this.pending.add(m);
+      }
+    }
+    this.markList.splice(upperBound(this.markList, ms, markAt));
+    this.latestMs = Math.min(this.latestMs, ms);
+    this.version += 1;
+  }
+
   /** Forgets everything (a new cluster). */
   clear(): void {
     this.list.length = 0;

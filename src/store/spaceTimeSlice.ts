@@ -3,7 +3,8 @@
  * (spaceTime.ts), kept from the live cluster's events, and what is selected
  * in it. Batched: events append to the mutable record, and the store learns
  * only its version number, once per flush (a follower of the cluster slice),
- * so a burst of events is one update, as for the narration.
+ * so a burst of events is one update, as for the narration. A reset clears
+ * it; a fork (Continue from here) keeps the run up to the fork.
  */
 import type { Cluster } from '../sim';
 import type { FlushFollower, LabGet, LabSet, LabState, OnNewCluster } from './labTypes';
@@ -59,7 +60,10 @@ export function createSpaceTimeSlice(
     },
     onNewCluster(next) {
       unsubscribe();
-      record.clear();
+      // A new cluster that starts later than time 0 continues this run from that moment (Continue from here):
+      // the diagram keeps the run up to there. Any other (a reset, a reload) starts afresh.
+      if (next.now() > 0) record.keepUntil(next.now(), new Set(next.inFlight().map((m) => m.id)));
+      else record.clear();
       unsubscribe = next.subscribe((e) => record.add(e));
       return { spaceTimeVersion: record.version, selectedMessage: null, selectedMark: null };
     },

@@ -125,6 +125,36 @@ describe('space-time record', () => {
     expect(versions).toEqual([record.version]); // …one store update
   });
 
+  it('keeps the run up to the fork on Continue from here, and goes on with the forked run', async () => {
+    const lab = createLab({ nodes: 3, seed: 2, playing: false, clock: 'manual' });
+    await lab.store.getState().advance(1200);
+    const before = lab.store
+      .getState()
+      .spaceTime()
+      .messages.map((m) => ({ ...m }));
+    const size = lab.store.getState().historySize;
+    await lab.store.getState().reviewAt(Math.floor(size / 2));
+    const forkAt = lab.store.getState().reviewFrame!.at;
+    expect(await lab.store.getState().continueFromHere()).toBe(true);
+    const record = lab.store.getState().spaceTime();
+    const kept = record.messages;
+    // Everything sent before the fork is still there, as it was up to the fork.
+    expect(kept.filter((m) => m.sentAt < forkAt).map((m) => m.id)).toEqual(before.filter((m) => m.sentAt < forkAt).map((m) => m.id));
+    for (const m of kept) {
+      expect(m.sentAt).toBeLessThanOrEqual(forkAt);
+      expect(m.deliveredAt ?? m.droppedAt ?? -Infinity).toBeLessThanOrEqual(forkAt);
+    }
+    expect(record.marks.every((m) => m.at <= forkAt)).toBe(true);
+    // The forked run appends after it: ids unique and increasing, the messages then in flight delivered by it.
+    await lab.store.getState().advance(300);
+    const ids = record.messages.map((m) => m.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (let i = 1; i < ids.length; i++) expect(ids[i]!).toBeGreaterThan(ids[i - 1]!);
+    expect(record.messages.length).toBeGreaterThan(kept.filter((m) => m.sentAt < forkAt).length);
+    const stuck = record.messages.filter((m) => m.sentAt <= forkAt && m.deliveredAt === null && !m.dropped);
+    expect(stuck).toEqual([]);
+  });
+
   it('is cleared on Reset cluster, with the selection', async () => {
     const lab = createLab({ nodes: 3, seed: 1, playing: false, clock: 'manual' });
     await lab.store.getState().advance(600);
