@@ -175,6 +175,13 @@ export function SpaceTimeDiagram({ cursorMs, onExportSvg }: SpaceTimeDiagramProp
   };
 
   const selected = selectedMessage === null ? undefined : record.message(selectedMessage);
+  // A message selected elsewhere (the ring, the In flight list) that is out of view: bring it to the middle.
+  const selectedSentAt = selected?.sentAt ?? null;
+  useLayoutEffect(() => {
+    if (selectedSentAt === null || (selectedSentAt >= from && selectedSentAt <= to)) return;
+    setFollowing(false);
+    applyView(viewWith(view.k, selectedSentAt, width / 2));
+  }, [selectedMessage]); // eslint-disable-line react-hooks/exhaustive-deps -- only when the selection changes
   const selectedMarkInfo = selectedMark === null ? undefined : marks.find((m) => m.id === selectedMark);
   const status = selected
     ? describeArrow(selected)

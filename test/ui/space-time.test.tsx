@@ -213,6 +213,19 @@ describe('space-time diagram', () => {
     expect(lab.store.getState().selectedMessage).toBeNull();
   });
 
+  it('a message selected elsewhere that is out of view is brought into view', () => {
+    const { lab } = renderDiagram();
+    for (let i = 0; i < 400; i++) finish(lab, send(lab, { id: i, from: 1, to: 2, sentAt: i * 10, dueAt: i * 10 + 4 }), i * 10 + 4);
+    publish(lab);
+    expect(screen.queryByRole('button', { name: /^AppendEntries from node 1 to node 2, sent at 500 ms/ })).toBeNull();
+    act(() => lab.store.getState().selectMessage(50)); // as the ring would
+    expect(screen.getByRole('button', { name: /^AppendEntries from node 1 to node 2, sent at 500 ms/ })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+    expect(screen.getByRole('button', { name: 'Follow' })).toBeInTheDocument();
+  });
+
   it('pans and zooms from the keyboard; panning stops following and Follow comes back', () => {
     const { lab, container } = renderDiagram();
     for (let i = 0; i < 400; i++) finish(lab, send(lab, { id: i, from: 1, to: 2, sentAt: i * 10, dueAt: i * 10 + 4 }), i * 10 + 4);
