@@ -191,3 +191,58 @@ describe('Import run file', () => {
     await source.store.getState().cluster.destroy();
   });
 });
+
+describe('opening a link at start-up', () => {
+  it('a good link: paused at once, the embed layout, then the run at its moment; a bad one: a message and the lab plays on', async () => {
+    const source = createLab({ nodes: 5, seed: 4, playing: false, clock: 'manual' });
+    await act5(source);
+    const url = (await source.store.getState().shareLink())!;
+    const saved = source.store.getState();
+    const hash = `${new URL(url).hash}&embed=1`;
+
+    const { lab, container } = renderLab({ playing: true });
+    let opening!: Promise<boolean | null>;
+    act(() => {
+      opening = lab.store.getState().openRunLink(hash);
+    });
+    // Before anything is decoded: paused, and the embed layout (no sidebar, no Share, a way to the full app).
+    expect(lab.store.getState().playing).toBe(false);
+    expect(container.querySelector('.lab')).toHaveClass('is-embed');
+    expect(screen.queryByRole('button', { name: 'Share' })).not.toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Open in Raft Lab' })).toHaveAttribute(
+      'href',
+      expect.stringMatching(/#(.+&)?run=[\w-]+$/) as string,
+    );
+    await act(async () => {
+      expect(await opening).toBe(true);
+    });
+    const s = lab.store.getState();
+    expect(s.playing).toBe(false);
+    for (const id of s.ids) expect(s.cluster.node(id)).toEqual(saved.cluster.node(id));
+    expect(location.hash).toBe(hash);
+
+    await act(async () => {
+      expect(await lab.store.getState().openRunLink('#nodes=5&seed=4&run=not-a-run!')).toBe(false);
+    });
+    expect(lab.store.getState().cluster).toBe(s.cluster);
+    expect(lab.store.getState().playing).toBe(true);
+    expect(
+      screen.getAllByText(/This link cannot be opened: its run is not base64url text.*A fresh cluster runs instead\./),
+    ).not.toHaveLength(0);
+    expect(await lab.store.getState().openRunLink('#nodes=5&seed=4')).toBeNull();
+    await source.store.getState().cluster.destroy();
+  });
+
+  it('Share while looking at the past returns to live and says the link holds the live moment', async () => {
+    const { lab } = renderLab();
+    await untilLeader(lab);
+    act(() => {
+      fireEvent.keyDown(document.body, { key: 'ArrowLeft' });
+    });
+    expect(lab.store.getState().review).not.toBeNull();
+    await pressShare();
+    expect(lab.store.getState().review).toBeNull();
+    expect(screen.getByText(/You were looking at the past: the link holds the live moment/)).toBeInTheDocument();
+    expect(lab.store.getState().shared?.at).toBe(lab.store.getState().cluster.now());
+  });
+});
