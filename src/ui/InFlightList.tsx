@@ -37,7 +37,16 @@ export function InFlightList() {
                   .map(([k, v]) => `${k} ${v}`)
                   .join(' · ')}
               </td>
-              <td>
+              <td className="inflight-actions">
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  onClick={() => lab.store.getState().selectMessage(m.id)}
+                  aria-label={`Show message ${m.id} in the space-time diagram`}
+                  title="Select it in the space-time diagram"
+                >
+                  Show
+                </button>
                 <button
                   type="button"
                   className="btn btn-small"

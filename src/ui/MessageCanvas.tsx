@@ -113,7 +113,16 @@ function canvasShapes(): NonNullable<typeof shapes> {
   return shapes;
 }
 
-function draw(ctx: CanvasRenderingContext2D, placed: readonly Placed[], colours: Palette, hoveredId: number | null): void {
+/** Radius of the ring drawn around the message selected in the space-time diagram, view units. */
+const SELECTED_RING = 13;
+
+function draw(
+  ctx: CanvasRenderingContext2D,
+  placed: readonly Placed[],
+  colours: Palette,
+  hoveredId: number | null,
+  selectedId: number | null,
+): void {
   const { glyphs, ring } = canvasShapes();
   const view = ctx.getTransform();
   ctx.lineWidth = 2;
@@ -134,6 +143,16 @@ function draw(ctx: CanvasRenderingContext2D, placed: readonly Placed[], colours:
     if (mark) {
       ctx.fillStyle = mark.tone === 'count' ? '#fff' : colours[mark.tone];
       ctx.fillText(mark.text, 0, MARK_DY);
+    }
+    if (message.id === selectedId) {
+      // Selected in the space-time diagram: ringed here too.
+      ctx.save();
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = colours.text;
+      ctx.beginPath();
+      ctx.arc(0, 0, SELECTED_RING, 0, 2 * Math.PI);
+      ctx.stroke();
+      ctx.restore();
     }
     if (message.duplicate) {
       ctx.save();
@@ -190,7 +209,7 @@ export function MessageCanvas({ layout, hoveredId, onHover }: Props) {
     const { scale, ox, oy } = viewTransform(width, height, layout);
     ctx.setTransform(dpr * scale, 0, 0, dpr * scale, dpr * ox, dpr * oy);
     colours.current ??= palette(canvas);
-    draw(ctx, placed.current, colours.current, hovered.current);
+    draw(ctx, placed.current, colours.current, hovered.current, lab.store.getState().selectedMessage);
   });
 
   const layoutRef = useRef(layout);
@@ -243,6 +262,13 @@ export function MessageCanvas({ layout, hoveredId, onHover }: Props) {
           : undefined;
       pressed = null;
       const target = wasPressed ?? h.message;
+      if (target && e.shiftKey) {
+        // Shift+click: select it (the space-time diagram shows it), in the past too.
+        e.stopPropagation();
+        e.preventDefault();
+        lab.store.getState().selectMessage(target.id);
+        return;
+      }
       if (!target || lab.store.getState().review !== null) return; // the past cannot be changed
       e.stopPropagation();
       e.preventDefault();

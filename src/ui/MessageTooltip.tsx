@@ -90,7 +90,7 @@ export function MessageTooltip({ message, x, y, width, height = Infinity, avoid 
           </div>
         ))}
       </dl>
-      <div className="msg-tooltip-hint">Click to drop it</div>
+      <div className="msg-tooltip-hint">Click to drop it · Shift+click to show it in the space-time diagram</div>
     </div>
   );
 }

@@ -194,3 +194,22 @@ describe('Pause while inspecting (optional)', () => {
     expect(lab.store.getState().playing).toBe(false);
   });
 });
+
+describe('ring and space-time diagram in step', () => {
+  it('Show in the In flight list selects the message in the diagram (and its arrow is marked selected there)', async () => {
+    const { lab, container } = renderLab();
+    await act(async () => {
+      await lab.store.getState().timeoutNode(1);
+    });
+    fireEvent.click(screen.getByRole('tab', { name: 'In flight' }));
+    const show = screen.getAllByRole('button', { name: /^Show message \d+ in the space-time diagram$/ });
+    expect(show).toHaveLength(4);
+    const id = Number(/Show message (\d+)/.exec(show[1]!.getAttribute('aria-label')!)![1]);
+    act(() => {
+      fireEvent.click(show[1]!);
+      lab.driver.emit();
+    });
+    expect(lab.store.getState().selectedMessage).toBe(id);
+    expect(container.querySelector('[data-st="selected-message"]')).not.toBeNull();
+  });
+});
