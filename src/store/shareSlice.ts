@@ -8,7 +8,9 @@
  * Opening replays the run on a cluster that is not yet the store's, and puts
  * it in the store only once it stands at the moment: nothing (the driver's
  * frames, a click) can interleave a call with the replay, and a run that
- * fails to replay leaves the current one as it was. The price: the Events
+ * fails to replay leaves the current one as it was (on the worker transport
+ * it is first rehearsed inline, so the tab's disks are replaced only for a run
+ * that replays). The price: the Events
  * list, the space-time diagram and the safety monitor follow the run from
  * the moment on show, not from its start.
  */
@@ -156,6 +158,17 @@ export function createShareSlice(
 
   let opening = false;
 
+  /** Replays `run` on a throwaway inline cluster; throws as the replay would. */
+  const rehearse = async (run: Run, config: ClusterConfig): Promise<void> => {
+    const trial = makeCluster({ ...config, transport: 'inline' }, run.options.network ?? {});
+    try {
+      await replayActions(trial, run.actions);
+      await trial.runToPosition(run.moment.after, run.moment.at);
+    } finally {
+      await trial.destroy().catch(() => undefined);
+    }
+  };
+
   /** Replays `run` on a fresh cluster and puts it in the store, paused at the run's moment. Never throws. */
   const openRun = async (run: Run, source: 'link' | 'file', hash: string | null): Promise<boolean> => {
     const cannot = `This ${source} cannot be opened`;
@@ -172,6 +185,10 @@ export function createShareSlice(
     let network: NetworkOptions;
     let startedMs: number;
     try {
+      startedMs = performance.now();
+      // With the tab's disks, first a rehearsal on the inline engine (same history, a few times faster): a run that
+      // cannot be replayed is refused before the tab's disks are replaced, which cannot be undone.
+      if (storage) await rehearse(run, config);
       if (storage) {
         const disks = await storage.reset(config);
         config = { ...config, storageKey: disks.storageKey };
@@ -179,7 +196,6 @@ export function createShareSlice(
       }
       next = makeCluster(config, run.options.network ?? {});
       network = next.network();
-      startedMs = performance.now();
       await replayActions(next, run.actions);
       await next.runToPosition(run.moment.after, run.moment.at);
     } catch (err) {

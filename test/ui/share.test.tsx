@@ -246,3 +246,33 @@ describe('opening a link at start-up', () => {
     expect(lab.store.getState().shared?.at).toBe(lab.store.getState().cluster.now());
   });
 });
+
+describe('a run that passes the schema but cannot be replayed', () => {
+  it('is refused before the tab’s disks are replaced, and the current run goes on', async () => {
+    const reset = vi.fn(() => Promise.resolve({ storageKey: 'share-test-2', wipeReplaced: () => Promise.resolve() }));
+    const lab = createLab({
+      nodes: 3,
+      seed: 2,
+      playing: false,
+      clock: 'manual',
+      storage: { storageKey: 'share-test-1', resumed: false, reset },
+    });
+    await lab.store.getState().advance(500);
+    const cluster = lab.store.getState().cluster;
+    const text = lab.store.getState().exportRunFile()!;
+    // A moment the run never reaches: 5,000 events by 600 ms.
+    const forged = text.replace(/"moment": \{[^}]*\}/, '"moment": { "after": 5000, "at": 600 }');
+    expect(forged).not.toBe(text);
+    expect(await lab.store.getState().importRun(forged)).toBe(false);
+    expect(reset).not.toHaveBeenCalled();
+    expect(lab.store.getState().cluster).toBe(cluster);
+    expect(lab.store.getState().notices.cluster?.text).toMatch(
+      /^This file cannot be opened: replaying it failed \(cannot run to position .*\)\. The current run is unchanged\.$/,
+    );
+    // The file as saved opens (and only then are the disks replaced).
+    expect(await lab.store.getState().importRun(text)).toBe(true);
+    expect(reset).toHaveBeenCalledTimes(1);
+    expect(lab.store.getState().config.storageKey).toBe('share-test-2');
+    await lab.store.getState().cluster.destroy();
+  });
+});
