@@ -8,8 +8,7 @@
  * run: the action log is cut at the moment on show and a new live cluster
  * carries on from it, exactly as replaying the cut log would.
  */
-import { RunReplayer, replayActions, type Cluster } from '../sim';
-import { makeCluster } from './clusterFactory';
+import { RunReplayer, restoreCluster, type Cluster } from '../sim';
 import { HISTORY_NOTICE_LIMIT } from './defaults';
 import type { FlushFollower, LabGet, LabSet, OnNewCluster } from './labTypes';
 import { errorText } from './noticesSlice';
@@ -79,7 +78,7 @@ export function createHistorySlice(set: LabSet, get: LabGet): { slice: HistorySl
     return replayer.replayer;
   };
 
-  /** The moment after `after` events, rebuilt. */
+  /** The moment after `after` events, rebuilt (the caller destroys `past`). */
   const frameAt = async (live: Cluster, after: number): Promise<{ frame: HistoryFrame; past: Cluster }> => {
     const past = await replayerFor(live).seek({ after });
     const s = get();
@@ -145,21 +144,24 @@ export function createHistorySlice(set: LabSet, get: LabGet): { slice: HistorySl
       }
       const position = s.review;
       const live = s.cluster;
-      const cut = live.actions().filter((a) => (a.after ?? 0) <= position);
-      const dropped = live.actions().length - cut.length;
+      const dropped = live.actions().filter((a) => (a.after ?? 0) > position).length;
       const done = await s.replaceCluster(
         async (config) => {
-          if (config.transport !== 'worker') {
-            // Inline: the rebuilt moment is itself the new live cluster (restored from a checkpoint, replayed to the spot).
-            return replayerFor(live).seek({ after: position });
-          }
-          // Workers: a fresh cluster of the same options on fresh disks replays the cut log to the spot — exactly the
-          // run the cut log makes (the engine's replay is exact on both transports).
-          const next = makeCluster(config, live.creationOptions().network);
+          // The rebuilt moment (inline, restored from the nearest checkpoint and replayed to the spot).
+          const past = await replayerFor(live).seek({ after: position });
+          if (config.transport !== 'worker') return past;
+          // Workers: each node re-created in a new worker from that moment's checkpoint, its disk (fresh, this
+          // config's) written with the durable state and its core resumed with the volatile state — exactly where
+          // the inline moment stands, and the same future (the worker transport gives the inline history).
+          const next = restoreCluster(past.checkpoint(), {
+            transport: 'worker',
+            ...(config.storageKey ? { storageKey: config.storageKey } : {}),
+          });
+          void past.destroy();
           try {
-            await replayActions(next, cut);
-            const frame = get().reviewFrame;
-            await next.runToPosition(position, Math.max(next.now(), frame?.after === position ? frame.at : next.now()));
+            // Calls wait for the workers to resume; this one moves nothing (the position it is at), so once it
+            // resolves the nodes' views are the resumed ones.
+            await next.runToPosition(next.processed(), next.now());
           } catch (err) {
             await next.destroy();
             throw err;
