@@ -8,6 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
+import { benchSpaceTime } from './spacetime';
 
 const PORT = 4191;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -122,6 +123,21 @@ async function benchFrames(page: import('@playwright/test').Page, nodes: number,
   );
 }
 
+/** `npm run bench -- --spacetime-only`: just the space-time diagram figures. */
+export async function benchSpaceTimeOnly(): Promise<void> {
+  await withPreview(async (baseURL) => {
+    const browser = await launch();
+    try {
+      console.log('# Space-time diagram (Chromium 1280x1000, zoom key to next frame; the empty diagram is the baseline, same page)');
+      for (const f of await benchSpaceTime(await browser.newPage(), baseURL)) {
+        console.log(`${f.label.padEnd(34)} median ${f.medianMs.toFixed(1)} ms (min ${f.minMs.toFixed(1)}, max ${f.maxMs.toFixed(1)})`);
+      }
+    } finally {
+      await browser.close();
+    }
+  });
+}
+
 export async function benchBrowser(): Promise<void> {
   await withPreview(async (baseURL) => {
     const browser = await launch();
@@ -146,6 +162,13 @@ export async function benchBrowser(): Promise<void> {
       );
       console.log(`inline transport in the same page, delivered:          ${fmt(r.inlineDeliveredPerSec)} /s`);
       console.log('target: worker/raw ratio >= 0.5');
+
+      console.log('\n# Space-time diagram (Chromium 1280x1000, zoom key to next frame; the empty diagram is the baseline, same page)');
+      const st = await browser.newPage();
+      for (const f of await benchSpaceTime(st, baseURL)) {
+        console.log(`${f.label.padEnd(34)} median ${f.medianMs.toFixed(1)} ms (min ${f.minMs.toFixed(1)}, max ${f.maxMs.toFixed(1)})`);
+      }
+      await st.close();
 
       console.log('\n# Frame time (the app at 10x, 1280x720, requestAnimationFrame intervals over 6 s)');
       const cases: [number, [number, number]][] = [

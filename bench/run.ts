@@ -4,13 +4,18 @@
  */
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { benchBrowser } from './browser';
+import { benchBrowser, benchSpaceTimeOnly } from './browser';
 import { benchEngine } from './engine';
 import { benchSeek } from './seek';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 const seekOnly = process.argv.includes('--seek-only');
+
+if (process.argv.includes('--spacetime-only')) {
+  await benchSpaceTimeOnly();
+  process.exit(0);
+}
 
 console.log(
   '# Seek (RunReplayer, 5 nodes, a command every 500 virtual ms, a crash and restart every minute; checkpoint every 2,000 events)',
