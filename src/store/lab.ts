@@ -97,7 +97,7 @@ export function createLab(options: LabOptions = {}): Lab {
     const notices = createNoticesSlice(set);
     const selection = createSelectionSlice(set, get);
     // Opening a shared run replaces the cluster as a reset does (onNewCluster is called only after the store is made).
-    const share = createShareSlice(set, get, (...args) => onNewCluster(...args), options.storage ?? null, cluster.slice.cluster);
+    const share = createShareSlice(set, get, (...args) => onNewCluster(...args), options.storage ?? null);
     // Their parts in a reset, applied together; the feed subscribes to the new cluster before the monitor, as at creation.
     const concerns = [cluster, safety, history, command, explain, notices, selection, spaceTime, share];
     const onNewCluster: OnNewCluster = (next, nextConfig, current) =>

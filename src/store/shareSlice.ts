@@ -14,8 +14,8 @@
  * list, the space-time diagram and the safety monitor follow the run from
  * the moment on show, not from its start.
  */
-import { replayActions, type Cluster, type ClusterOptions, type NetworkOptions } from '../sim';
-import { makeCluster, timingFields, timingOf, type ClusterConfig, type LabStorage } from './clusterFactory';
+import { replayActions, type Cluster, type ClusterOptions } from '../sim';
+import { makeCluster, timingFields, type ClusterConfig, type LabStorage } from './clusterFactory';
 import { DEFAULT_ELECTION_TIMEOUT_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEADER_NOOP } from './defaults';
 import type { LabGet, LabSet, OnNewCluster } from './labTypes';
 import { errorText } from './noticesSlice';
@@ -113,36 +113,20 @@ function configOfRun(run: Run, transport: ClusterConfig['transport']): ClusterCo
  * @param onNewCluster every concern's part in taking up a new cluster (as
  *   "Reset cluster" applies it).
  * @param storage the tab's disks when nodes run in workers, else null.
- * @param first the lab's first cluster (its network settings at creation are
- *   part of every run shared from it).
  */
 export function createShareSlice(
   set: LabSet,
   get: LabGet,
   onNewCluster: OnNewCluster,
   storage: LabStorage | null,
-  first: Cluster,
 ): { slice: ShareSlice; onNewCluster: OnNewCluster } {
   const notify = (tone: 'info' | 'success' | 'error', text: string) => get().notify('cluster', tone, text);
-  // The network settings the running cluster was created with (later changes are setNetwork actions in its log).
-  let createdNetwork: NetworkOptions = first.network();
-  // Set while this slice puts its own cluster in the store: its network is the run's, not next.network() after the replay.
-  let openedNetwork: NetworkOptions | null = null;
 
-  /** The run of the live cluster at its current position. */
+  /** The run of the live cluster at its current position: the options it was made with (resolved by the engine, the network as at creation), its actions, where it stands. */
   const currentRun = (): Run => {
-    const s = get();
-    const c = s.cluster;
-    const t = timingOf(s.config);
-    const options: ClusterOptions = {
-      nodes: s.config.nodes,
-      seed: s.config.seed,
-      snapshotThreshold: s.config.snapshotThreshold,
-      electionTimeoutMs: [t.electionTimeoutMs[0], t.electionTimeoutMs[1]],
-      heartbeatMs: t.heartbeatMs,
-      leaderNoop: t.leaderNoop,
-      network: createdNetwork,
-    };
+    const c = get().cluster;
+    const { transport: _transport, storageKey: _storageKey, snapshotThreshold, ...created } = c.creationOptions();
+    const options: ClusterOptions = { ...created, ...(Number.isFinite(snapshotThreshold) ? { snapshotThreshold } : {}) };
     return makeRun(options, c.actions(), { after: c.processed(), at: c.now() });
   };
 
@@ -182,7 +166,6 @@ export function createShareSlice(
     let config = configOfRun(run, old.config.transport);
     let next: Cluster | null = null;
     let wipeReplaced: (() => Promise<void>) | null = null;
-    let network: NetworkOptions;
     let startedMs: number;
     try {
       startedMs = performance.now();
@@ -195,7 +178,6 @@ export function createShareSlice(
         wipeReplaced = disks.wipeReplaced;
       }
       next = makeCluster(config, run.options.network ?? {});
-      network = next.network();
       await replayActions(next, run.actions);
       await next.runToPosition(run.moment.after, run.moment.at);
     } catch (err) {
@@ -214,9 +196,7 @@ export function createShareSlice(
       notify('error', `${cannot}: the cluster was reset while it was being opened.`);
       return false;
     }
-    openedNetwork = network;
     set({ ...onNewCluster(next, config, get()), playing: false, openingRun: false, shareHash: hash });
-    openedNetwork = null;
     get().sync();
     const n = run.actions.length;
     notify(
@@ -305,10 +285,7 @@ export function createShareSlice(
 
   return {
     slice,
-    onNewCluster(next) {
-      createdNetwork = openedNetwork ?? next.network();
-      return { shareHash: null, shared: null };
-    },
+    onNewCluster: () => ({ shareHash: null, shared: null }),
   };
 }
 

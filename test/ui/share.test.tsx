@@ -43,6 +43,11 @@ async function act5(lab: Lab): Promise<number> {
     await lab.store.getState().submitCommand('y=2');
   });
   await advance(lab, 37);
+  // The network changed mid-run: the run keeps the settings at creation and this change as an action.
+  act(() => {
+    expect(lab.store.getState().applyNetwork({ delayMinMs: 5, delayMaxMs: 40, dropRate: 0.1, duplicateRate: 0.05 })).toBe(true);
+  });
+  await advance(lab, 200);
   await act(async () => {
     await lab.store.getState().stepOnce();
     await lab.store.getState().stepOnce();
@@ -94,7 +99,8 @@ describe('Share', () => {
     const run = decoded.run;
     expect(run.seed).toBe(1);
     expect(run.actions).toEqual(s.cluster.actions());
-    expect(run.actions.map((a) => a.kind)).toEqual(['start', 'crash', 'start']);
+    expect(run.actions.map((a) => a.kind)).toEqual(['start', 'crash', 'start', 'setNetwork']);
+    expect(run.options.network?.delayMs).toEqual([15, 25]);
     expect(run.moment).toEqual({ after: s.cluster.processed(), at: s.cluster.now() });
 
     // Replayed headless, the run stands exactly where the lab does.
@@ -187,7 +193,7 @@ describe('Import run file', () => {
     expect(s.cluster.actions()).toEqual(saved.cluster.actions());
     expect(screen.getByRole('button', { name: 'Play' })).toBeInTheDocument();
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Share' }));
-    expect(screen.getAllByText(/Opened a shared run: 5 nodes, seed 7, 3 actions, paused at/)).not.toHaveLength(0);
+    expect(screen.getAllByText(/Opened a shared run: 5 nodes, seed 7, 4 actions, paused at/)).not.toHaveLength(0);
     await source.store.getState().cluster.destroy();
   });
 });
