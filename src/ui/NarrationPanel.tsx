@@ -1,6 +1,8 @@
 /**
  * One readable line per event, newest first, filtered by kind and node;
- * while reviewing history, only the events up to the moment on show.
+ * while reviewing history, only the events up to the moment on show. In step
+ * with the space-time diagram: the lines of the mark selected there are
+ * highlighted, and a line's button selects its mark in the diagram.
  */
 import { useId, useMemo } from 'react';
 import {
@@ -9,6 +11,7 @@ import {
   selectNarration,
   selectNarrationFilter,
   selectReviewAt,
+  type LabState,
   type NarrationCategory,
   type NarrationLine,
 } from '../store';
@@ -26,12 +29,36 @@ const CATEGORY_LABEL: Record<NarrationCategory, string> = {
 /** How many lines the panel shows at most. */
 const SHOWN = 150;
 
+/** The diagram's selected mark, as the narration matches it: its time and node. */
+let placeCache: { id: number; place: string | null } | null = null;
+const selectMarkPlace = (s: LabState): string | null => {
+  const id = s.selectedMark;
+  if (id === null) return null;
+  // Marks never change once recorded: look each selection up once.
+  if (placeCache?.id !== id) {
+    const mark = s.spaceTime().marks.find((m) => m.id === id);
+    placeCache = { id, place: mark ? `${mark.at}:${mark.node}` : null };
+  }
+  return placeCache.place;
+};
+
+/** The mark of the diagram a line is about (same time and node), if it has one. */
+function markOf(s: LabState, line: NarrationLine): number | null {
+  if (line.node === null) return null;
+  const mark = s
+    .spaceTime()
+    .marksIn(line.at, line.at)
+    .find((m) => m.at === line.at && m.node === line.node);
+  return mark ? mark.id : null;
+}
+
 export function NarrationPanel() {
   const lab = useLabApi();
   const narration = useLab(selectNarration);
   const filter = useLab(selectNarrationFilter);
   const ids = useLab(selectIds);
   const reviewAt = useLab(selectReviewAt);
+  const place = useLab(selectMarkPlace);
   const id = useId();
   const lines = useMemo(() => {
     const until = reviewAt ?? Infinity;
@@ -73,12 +100,26 @@ export function NarrationPanel() {
       ) : (
         // Focusable, so the keyboard can scroll it (axe: scrollable-region-focusable).
         <ol className="narration" aria-label="Events, newest first" tabIndex={0}>
-          {lines.map((l) => (
-            <li key={l.seq} className={`cat-${l.category}`}>
-              <span className="narr-time">{(l.at / 1000).toFixed(3)} s</span>
-              <span className="narr-text">{l.text}</span>
-            </li>
-          ))}
+          {lines.map((l) => {
+            const selected = place !== null && place === `${l.at}:${l.node}`;
+            return (
+              // A click shows the line's mark in the space-time diagram (the keyboard reaches the marks there).
+              <li
+                key={l.seq}
+                className={`cat-${l.category}${selected ? ' is-selected' : ''}`}
+                aria-current={selected ? 'true' : undefined}
+                title="Click to show it in the space-time diagram"
+                onClick={() => {
+                  const mark = markOf(s(), l);
+                  if (mark !== null) s().selectMark(mark);
+                  else if (l.node !== null) s().selectNode(l.node);
+                }}
+              >
+                <span className="narr-time">{(l.at / 1000).toFixed(3)} s</span>
+                <span className="narr-text">{l.text}</span>
+              </li>
+            );
+          })}
         </ol>
       )}
     </div>

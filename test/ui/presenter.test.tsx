@@ -212,4 +212,35 @@ describe('ring and space-time diagram in step', () => {
     expect(lab.store.getState().selectedMessage).toBe(id);
     expect(container.querySelector('[data-st="selected-message"]')).not.toBeNull();
   });
+
+  it('a mark selected in the diagram highlights its line in the Events list, and clicking a line selects its mark', async () => {
+    const { lab } = renderLab();
+    const leader = await untilLeader(lab);
+    const list = screen.getByRole('list', { name: 'Events, newest first' });
+    const line = within(list)
+      .getAllByRole('listitem')
+      .find((li) => li.textContent?.includes(`Node ${leader} became leader`))!;
+    expect(line).toBeTruthy();
+    act(() => {
+      fireEvent.click(line);
+    });
+    const mark = lab.store.getState().selectedMark;
+    expect(mark).not.toBeNull();
+    const chosen = lab.store
+      .getState()
+      .spaceTime()
+      .marks.find((m) => m.id === mark)!;
+    expect(chosen.node).toBe(leader);
+    expect(
+      within(list)
+        .getAllByRole('listitem')
+        .filter((li) => li.getAttribute('aria-current') === 'true').length,
+    ).toBeGreaterThanOrEqual(1);
+    act(() => lab.store.getState().selectMark(null));
+    expect(
+      within(list)
+        .getAllByRole('listitem')
+        .filter((li) => li.getAttribute('aria-current') === 'true'),
+    ).toHaveLength(0);
+  });
 });
