@@ -41,7 +41,7 @@ export interface SharedMoment {
   readonly after: number;
   /** Actions in the run. */
   readonly actions: number;
-  /** True when the past was on show: the link holds the live moment instead (the timeline cannot fork yet). */
+  /** True when the past was on show: the link holds that moment, and the run up to it (later actions left out). */
   readonly wasReviewing: boolean;
 }
 
@@ -60,8 +60,9 @@ export interface ShareSlice {
   readonly shared: SharedMoment | null;
   /**
    * Pauses, waits for any advance in progress, and returns the link to this
-   * run at the live moment (`{ after: processed(), at: now() }`; reviewing
-   * the past returns to live first). A run too big for a link (over
+   * run at the moment on show: live, `{ after: processed(), at: now() }`
+   * and the whole action log; reviewing the past on the timeline, that
+   * moment and the actions up to it (the run as "Continue from here" would cut it). A run too big for a link (over
    * MAX_RUN_BYTES) gives a notice and null, and nothing else changes.
    */
   shareLink(): Promise<string | null>;
@@ -123,18 +124,27 @@ export function createShareSlice(
   const notify = (tone: 'info' | 'success' | 'error', text: string) => get().notify('cluster', tone, text);
 
   /** The run of the live cluster at its current position: the options it was made with (resolved by the engine, the network as at creation), its actions, where it stands. */
-  const currentRun = (): Run => {
+  /**
+   * The run up to the moment on show: live, the whole log at { processed(), now() };
+   * reviewing the past (the timeline), the log cut at that moment, at its position.
+   */
+  const currentRun = (moment: { after: number; at: number } | null): Run => {
     const c = get().cluster;
     const { transport: _transport, storageKey: _storageKey, snapshotThreshold, ...created } = c.creationOptions();
     const options: ClusterOptions = { ...created, ...(Number.isFinite(snapshotThreshold) ? { snapshotThreshold } : {}) };
+    if (moment)
+      return makeRun(
+        options,
+        c.actions().filter((a) => (a.after ?? 0) <= moment.after),
+        moment,
+      );
     return makeRun(options, c.actions(), { after: c.processed(), at: c.now() });
   };
 
-  /** Pauses, returns to live, and waits until no call is running on the cluster (a worker advance answers later). */
+  /** Pauses and waits until no call is running on the cluster (a worker advance answers later); the moment on show stays. */
   const settle = async (): Promise<void> => {
     const s = get();
     s.setPlaying(false);
-    s.leaveReview();
     // runUntil with a predicate that holds at once runs nothing: it only waits its turn behind the calls before it.
     await s.cluster.runUntil(() => true, 0);
     get().sync();
@@ -223,9 +233,11 @@ export function createShareSlice(
     shared: null,
 
     async shareLink() {
-      const wasReviewing = get().review !== null;
       await settle();
-      const run = currentRun();
+      // The moment on show: the timeline's, once rebuilt (a seek still running: the live moment).
+      const frame = get().review !== null ? get().reviewFrame : null;
+      const wasReviewing = frame !== null;
+      const run = currentRun(frame && { after: frame.after, at: frame.at });
       const loc = typeof location === 'undefined' ? null : location;
       const base = loc ? loc.href.replace(/#.*$/, '') : '';
       try {
@@ -245,7 +257,9 @@ export function createShareSlice(
     exportRunFile() {
       get().setPlaying(false);
       try {
-        return runToFile(currentRun());
+        // The moment on show, as Share does (the timeline's moment when reviewing the past).
+        const frame = get().review !== null ? get().reviewFrame : null;
+        return runToFile(currentRun(frame && { after: frame.after, at: frame.at }));
       } catch (err) {
         notify('error', errorText(err));
         return null;

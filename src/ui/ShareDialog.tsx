@@ -163,8 +163,9 @@ export function ShareDialog({ copy, onCopy, onClose }: { copy: CopyOutcome; onCo
             </p>
             <p className="hint">
               It opens paused at {(shared.at / 1000).toFixed(3)} s, after {shared.after} events and {shared.actions} action
-              {shared.actions === 1 ? '' : 's'}, on the same seed: every node as you see it now.
-              {shared.wasReviewing && ' You were looking at the past: the link holds the live moment, which is on show again.'}
+              {shared.actions === 1 ? '' : 's'}, on the same seed: every node as you see it.
+              {shared.wasReviewing &&
+                ' It is the moment of the past on show: the link holds the run up to it (later actions are left out).'}
             </p>
             <label className="share-label" htmlFor="share-embed">
               Embed code

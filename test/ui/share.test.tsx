@@ -7,8 +7,8 @@ import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-libra
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCluster, replayActions } from '../../src/sim';
 import { createLab, type Lab } from '../../src/store';
-import { readRunFromHash, runClusterOptions } from '../../src/store/runCodec';
-import { advance, renderLab, settle, untilLeader } from './helpers';
+import { decodeRunLink, readRunFromHash, runClusterOptions } from '../../src/store/runCodec';
+import { advance, renderLab, settle, untilLeader, untilShown } from './helpers';
 
 afterEach(cleanup);
 beforeEach(() => {
@@ -239,17 +239,24 @@ describe('opening a link at start-up', () => {
     await source.store.getState().cluster.destroy();
   });
 
-  it('Share while looking at the past returns to live and says the link holds the live moment', async () => {
+  it('Share while looking at the past links that moment, with the run up to it', async () => {
     const { lab } = renderLab();
     await untilLeader(lab);
-    act(() => {
-      fireEvent.keyDown(document.body, { key: 'ArrowLeft' });
+    await act(async () => {
+      await lab.store.getState().crash(2); // an action after the moment below: left out of the link
     });
-    expect(lab.store.getState().review).not.toBeNull();
+    const position = lab.store.getState().historySize - 2;
+    await act(async () => lab.store.getState().reviewAt(position - 1));
+    await untilShown(lab);
+    const frame = lab.store.getState().reviewFrame!;
     await pressShare();
-    expect(lab.store.getState().review).toBeNull();
-    expect(screen.getByText(/You were looking at the past: the link holds the live moment/)).toBeInTheDocument();
-    expect(lab.store.getState().shared?.at).toBe(lab.store.getState().cluster.now());
+    expect(lab.store.getState().review).toBe(position - 1); // still in the past
+    expect(screen.getByText(/It is the moment of the past on show: the link holds the run up to it/)).toBeInTheDocument();
+    expect(lab.store.getState().shared).toMatchObject({ at: frame.at, after: position - 1, actions: 0 });
+    const decoded = await decodeRunLink(new URLSearchParams(lab.store.getState().shareHash!.replace(/^#/, '')).get('run')!);
+    if (!decoded.ok) throw new Error(decoded.error);
+    expect(decoded.run.moment).toEqual({ after: position - 1, at: frame.at });
+    expect(decoded.run.actions).toEqual([]);
   });
 });
 
