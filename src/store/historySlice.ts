@@ -78,9 +78,17 @@ export function createHistorySlice(set: LabSet, get: LabGet): { slice: HistorySl
     return replayer.replayer;
   };
 
+  /** The replayer's seeks, one at a time (they share its frontier cluster): the background warm-up and the user's. */
+  let queue: Promise<unknown> = Promise.resolve();
+  const seekOn = (live: Cluster, target: { after: number }): Promise<Cluster> => {
+    const next = queue.then(() => replayerFor(live).seek(target));
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
   /** The moment after `after` events, rebuilt (the caller destroys `past`). */
   const frameAt = async (live: Cluster, after: number): Promise<{ frame: HistoryFrame; past: Cluster }> => {
-    const past = await replayerFor(live).seek({ after });
+    const past = await seekOn(live, { after });
     const s = get();
     const frame: HistoryFrame = {
       at: past.now(),
@@ -91,6 +99,30 @@ export function createHistorySlice(set: LabSet, get: LabGet): { slice: HistorySl
       commandNotice: noticeAt(past.now()),
     };
     return { frame, past };
+  };
+
+  /**
+   * While paused, the replayer catches up with the run in the background (its
+   * first pass over a 10-minute run takes ≈0.5 s), so the first jump on the
+   * timeline is as quick as the others. Once per pause, after a short wait.
+   */
+  let warming: ReturnType<typeof setTimeout> | null = null;
+  const warmUp = (): void => {
+    if (warming !== null || typeof setTimeout === 'undefined') return;
+    const live = get().cluster;
+    warming = setTimeout(() => {
+      const s = get();
+      if (s.cluster !== live || s.playing || s.review !== null || draining) {
+        warming = null;
+        return;
+      }
+      void seekOn(live, { after: live.processed() })
+        .then((c) => c.destroy())
+        .catch(() => undefined) // a seek that fails here fails again, with its message, when the user seeks
+        .finally(() => {
+          warming = null;
+        });
+    }, 400);
   };
 
   /** Runs the wanted seeks one at a time, the latest winning; the promise of the running drain. */
@@ -148,7 +180,7 @@ export function createHistorySlice(set: LabSet, get: LabGet): { slice: HistorySl
       const done = await s.replaceCluster(
         async (config) => {
           // The rebuilt moment (inline, restored from the nearest checkpoint and replayed to the spot).
-          const past = await replayerFor(live).seek({ after: position });
+          const past = await seekOn(live, { after: position });
           if (config.transport !== 'worker') return past;
           // Workers: each node re-created in a new worker from that moment's checkpoint, its disk (fresh, this
           // config's) written with the durable state and its core resumed with the volatile state — exactly where
@@ -182,6 +214,7 @@ export function createHistorySlice(set: LabSet, get: LabGet): { slice: HistorySl
       after: (_before, after) => {
         const size = after.cluster.processed() + 1;
         if (size !== after.historySize) set({ historySize: size });
+        if (!after.playing && after.review === null) warmUp();
         const notice = after.notices.command ?? null;
         const last = notices[notices.length - 1];
         if (!last || last.notice !== notice) {
@@ -195,6 +228,9 @@ export function createHistorySlice(set: LabSet, get: LabGet): { slice: HistorySl
       playingBefore = false;
       wanted = null;
       replayer = null;
+      queue = Promise.resolve();
+      if (warming !== null) clearTimeout(warming);
+      warming = null;
       return { ...LIVE, historySize: next.processed() + 1 };
     },
   };
