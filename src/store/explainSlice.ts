@@ -94,12 +94,13 @@ export function createExplainSlice(resumed: boolean): { slice: ExplainSlice; fol
 }
 
 /** The entries node `id` discarded, while shown. */
+// Both follow the live run: while the timeline shows the past they say nothing (the past's own notes are not kept).
 export const selectDiscarded =
   (id: NodeId) =>
   (s: LabState): Discarded | null =>
-    s.discarded[id - 1] ?? null;
-/** The last recovered index whose commitment node `id` does not know yet; 0 if none. */
+    s.review === null ? (s.discarded[id - 1] ?? null) : null;
+/** The last recovered index whose commitment node `id` does not know yet; 0 if none (or while showing the past). */
 export const selectCommitUnknown =
   (id: NodeId) =>
   (s: LabState): number =>
-    Math.max(0, s.commitUnknown[id - 1] ?? 0);
+    s.review === null ? Math.max(0, s.commitUnknown[id - 1] ?? 0) : 0;
