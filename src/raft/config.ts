@@ -3,6 +3,7 @@
  * (§5.2). The membership it describes is fixed for a node's life here;
  * single-server membership changes (§4.1 of Ongaro's thesis) will extend it.
  */
+import { isFaultName, type FaultName } from './faults';
 import { majority } from './quorum';
 import type { NodeId } from './types';
 
@@ -23,6 +24,11 @@ export interface RaftConfig {
   readonly maxEntriesPerMessage?: number;
   /** Seeded uniform random in [0, 1); the only source of randomness. */
   readonly random: () => number;
+  /**
+   * Lab bug switches (faults.ts): each breaks one rule of the paper on
+   * purpose. Default none: a correct Raft.
+   */
+  readonly faults?: readonly FaultName[];
 }
 
 /** A configuration with its derived values filled in. */
@@ -34,9 +40,12 @@ export interface ResolvedConfig extends RaftConfig {
   readonly snapshotThreshold: number;
   readonly leaderNoop: boolean;
   readonly maxEntriesPerMessage: number;
+  /** The bug switches that are on (faults.ts); empty for a correct Raft. */
+  readonly faultSet: ReadonlySet<FaultName>;
 }
 
 export function resolveConfig(config: RaftConfig): ResolvedConfig {
+  for (const f of config.faults ?? []) if (!isFaultName(f)) throw new Error(`unknown fault ${JSON.stringify(f)}`);
   return {
     ...config,
     peers: config.nodes.filter((n) => n !== config.id),
@@ -44,5 +53,6 @@ export function resolveConfig(config: RaftConfig): ResolvedConfig {
     snapshotThreshold: config.snapshotThreshold ?? 0,
     leaderNoop: config.leaderNoop ?? false,
     maxEntriesPerMessage: config.maxEntriesPerMessage ?? 64,
+    faultSet: new Set(config.faults ?? []),
   };
 }

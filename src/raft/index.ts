@@ -7,3 +7,4 @@ export { deepFreeze } from './freeze';
 export { LogWindow, entryOfView, lastIndexOfView, type LogBase } from './log-window';
 export { MAX_TERM, MAX_INDEX, MAX_COMMAND_LENGTH, isBoundedInt } from './limits';
 export { describeWhy, WHY_CODES, type Why, type WhyCode } from './reasons';
+export { FAULT_NAMES, isFaultName, type FaultName } from './faults';

@@ -148,7 +148,7 @@ export class SimCluster implements Cluster {
   creationOptions(): ResolvedClusterOptions {
     this.guard();
     const o = this.options;
-    return deepFreeze({ ...o, electionTimeoutMs: [...o.electionTimeoutMs], network: { ...o.network } });
+    return deepFreeze({ ...o, electionTimeoutMs: [...o.electionTimeoutMs], network: { ...o.network }, faults: [...o.faults] });
   }
 
   /**

@@ -17,12 +17,14 @@ export type {
   ClusterStats,
   DiskSummary,
   DropReason,
+  FaultName,
   InFlightMessage,
   NetworkEvent,
   NetworkOptions,
   NodeView,
   StartResult,
 } from './types';
+export { FAULT_NAMES } from '../raft';
 export { TRACE_LIMIT, DEFAULT_NETWORK, SimCluster, resolveOptions, type RuntimeFactory } from './cluster';
 export { registerTransport, type Transport, type TransportFactory } from './transports';
 export { MemoryStorage, EMPTY_STATE, type Storage } from './storage';

@@ -133,6 +133,7 @@ export class Nodes {
       heartbeatMs: o.heartbeatMs,
       snapshotThreshold: o.snapshotThreshold,
       leaderNoop: o.leaderNoop,
+      faults: o.faults,
       seed: nodeSeed(o.seed, slot.id, slot.incarnation),
       storageKey: o.storageKey,
     };

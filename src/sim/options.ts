@@ -1,6 +1,7 @@
 /** The cluster's options: validated and defaulted before anything is built. */
+import { FAULT_NAMES, type FaultName } from '../raft';
 import type { NetworkOptions } from './types';
-import { checkInteger, checkRange, describe, mergeNetwork, readNetworkOptions, readOnce } from './validate';
+import { checkInteger, checkRange, describe, mergeNetwork, nearest, readNetworkOptions, readOnce } from './validate';
 
 export const DEFAULT_NETWORK: Required<NetworkOptions> = {
   delayMs: [1, 10],
@@ -21,6 +22,7 @@ export const OPTION_KEYS = [
   'snapshotThreshold',
   'leaderNoop',
   'storageKey',
+  'faults',
 ] as const;
 
 /** Validated, defaulted options. */
@@ -35,6 +37,8 @@ export interface ResolvedOptions {
   readonly leaderNoop: boolean;
   /** '' when not given. */
   readonly storageKey: string;
+  /** Bug switches on, without repeats, in FAULT_NAMES order. */
+  readonly faults: readonly FaultName[];
 }
 
 /** Checks every option before anything is built; throws naming the bad one. */
@@ -80,5 +84,26 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
     snapshotThreshold,
     leaderNoop: o.leaderNoop === true,
     storageKey: typeof o.storageKey === 'string' ? o.storageKey : '',
+    faults: o.faults === undefined ? [] : checkFaults(o.faults),
   };
+}
+
+/**
+ * The bug switches asked for, checked by name (a misspelt switch must not
+ * leave Raft silently correct), without repeats, in FAULT_NAMES order — so
+ * two runs with the same switches have equal options.
+ */
+export function checkFaults(value: unknown, name = 'faults'): FaultName[] {
+  if (!Array.isArray(value)) throw new Error(`${name} must be an array of fault names, got ${describe(value)}`);
+  const asked = new Set<string>();
+  value.forEach((f: unknown, i) => {
+    if (typeof f !== 'string' || !(FAULT_NAMES as readonly string[]).includes(f)) {
+      const near = typeof f === 'string' ? nearest(f, FAULT_NAMES, 8) : null;
+      throw new Error(
+        `${name}[${i}] is not a fault: ${describe(f)}${near ? ` (did you mean ${near}?)` : ''}; known: ${FAULT_NAMES.join(', ')}`,
+      );
+    }
+    asked.add(f);
+  });
+  return FAULT_NAMES.filter((f) => asked.has(f));
 }

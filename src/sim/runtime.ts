@@ -5,7 +5,16 @@
  * the same inputs to a Web Worker. Either way the cluster makes the output's
  * persist ops durable-or-mirrored, then releases its messages.
  */
-import { RaftNode, type CoreVolatile, type Message, type NodeId, type PersistentState, type RaftConfig, type Ready } from '../raft';
+import {
+  RaftNode,
+  type CoreVolatile,
+  type FaultName,
+  type Message,
+  type NodeId,
+  type PersistentState,
+  type RaftConfig,
+  type Ready,
+} from '../raft';
 import { createRandom, deriveSeed, type SeededRandom } from './prng';
 import { MemoryStorage } from './storage';
 import type { NodeView, StartResult } from './types';
@@ -30,6 +39,8 @@ export interface NodeSettings {
   readonly heartbeatMs: number;
   readonly snapshotThreshold: number;
   readonly leaderNoop: boolean;
+  /** Lab bug switches on (RaftConfig.faults); [] for a correct Raft. */
+  readonly faults: readonly FaultName[];
   /** Seed of this node life's PRNG: derived from the cluster seed, the id and the incarnation. */
   readonly seed: number;
   /** Names this cluster's disks (the worker transport's IndexedDB databases). */
@@ -64,7 +75,7 @@ export interface NodeRuntime {
 
 /** The core's configuration for one node life, from its settings (every transport builds it here). */
 export function raftConfig(
-  s: Pick<NodeSettings, 'id' | 'nodes' | 'electionTimeoutMs' | 'heartbeatMs' | 'snapshotThreshold' | 'leaderNoop' | 'seed'>,
+  s: Pick<NodeSettings, 'id' | 'nodes' | 'electionTimeoutMs' | 'heartbeatMs' | 'snapshotThreshold' | 'leaderNoop' | 'faults' | 'seed'>,
 ): RaftConfig & { readonly random: SeededRandom } {
   return {
     id: s.id,
@@ -73,6 +84,7 @@ export function raftConfig(
     heartbeatMs: s.heartbeatMs,
     snapshotThreshold: s.snapshotThreshold,
     leaderNoop: s.leaderNoop,
+    faults: s.faults,
     random: createRandom(s.seed),
   };
 }

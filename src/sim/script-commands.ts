@@ -3,7 +3,7 @@
  * src/sim/script.ts): a ScriptSession holds one cluster, its safety monitor
  * and its narrator, and runs one command at a time, returning what it prints.
  */
-import type { NodeId } from '../raft';
+import type { FaultName, NodeId } from '../raft';
 import { attachSafetyMonitor, type SafetyMonitor, type SafetyViolation } from './safety';
 import { committedLine, entryText, logLine, Narrator, NARRATIONS, progressLines, statusLine, type Narration } from './script-narrate';
 import type { Cluster, ClusterOptions, NetworkOptions, StartResult } from './types';
@@ -61,6 +61,12 @@ function clusterOptions(words: string[]): ClusterOptions {
   if (args.has('snapshot')) opts.snapshotThreshold = Number(args.get('snapshot'));
   if (args.has('noop')) opts.leaderNoop = args.get('noop') === 'true';
   if (args.has('delay')) opts.network = { delayMs: parseRange(args.get('delay')!, 'delay') };
+  // faults=a,b (checked by name by createCluster)
+  if (args.has('faults'))
+    opts.faults = args
+      .get('faults')!
+      .split(',')
+      .filter((f) => f !== '') as FaultName[];
   return opts;
 }
 

@@ -2,7 +2,9 @@
  * The public surface of the headless cluster. This is a contract: tests, the
  * UI store, lessons and benchmarks rely on these names.
  */
-import type { CoreEvent, Entry, Message, MessageType, NodeId, Role } from '../raft';
+import type { CoreEvent, Entry, FaultName, Message, MessageType, NodeId, Role } from '../raft';
+
+export type { FaultName } from '../raft';
 import type { ClusterCheckpoint } from './checkpoint';
 
 export interface NetworkOptions {
@@ -40,6 +42,11 @@ export interface ClusterOptions {
    * omitted, fresh databases are used and deleted by destroy().
    */
   storageKey?: string;
+  /**
+   * Lab bug switches, each breaking one rule of the paper on purpose (see
+   * FaultName; src/raft/faults.ts). Default none. Unknown names are refused.
+   */
+  faults?: readonly FaultName[];
 }
 
 /** What one node looks like now (a crashed node: what is on its disk). */
@@ -278,4 +285,6 @@ export interface ResolvedClusterOptions {
   readonly snapshotThreshold: number;
   readonly leaderNoop: boolean;
   readonly storageKey: string;
+  /** The bug switches on, without repeats, in FAULT_NAMES order; [] for a correct Raft. */
+  readonly faults: readonly FaultName[];
 }

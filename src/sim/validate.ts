@@ -93,10 +93,10 @@ export function readNetworkOptions(opts: unknown, name: string): Record<string, 
   return readOnce(opts as Record<string, unknown>, NETWORK_KEYS, name);
 }
 
-/** The known key closest to `key` (edit distance <= 3), or null. */
-function nearest(key: string, known: readonly string[]): string | null {
+/** The known key closest to `key` (edit distance <= maxDistance, default 3), or null. */
+export function nearest(key: string, known: readonly string[], maxDistance = 3): string | null {
   let best: string | null = null;
-  let bestDistance = 4;
+  let bestDistance = maxDistance + 1;
   for (const k of known) {
     const d = editDistance(key.toLowerCase(), k.toLowerCase());
     if (d < bestDistance) {

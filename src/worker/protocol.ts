@@ -13,7 +13,7 @@
  */
 import * as v from 'valibot';
 import { RunningSaveSchema, type RunningSave } from './resume';
-import type { CoreEvent, Message, NodeId, PersistOp, PersistentState } from '../raft';
+import { FAULT_NAMES, type CoreEvent, type FaultName, type Message, type NodeId, type PersistOp, type PersistentState } from '../raft';
 import { describeMembers, storedStateProblem } from './consistency';
 import {
   commandSchema,
@@ -50,6 +50,8 @@ export interface WorkerNodeSettings {
   snapshotThreshold: number;
   /** Append a no-op on election. */
   leaderNoop: boolean;
+  /** Lab bug switches on (src/raft/faults.ts), each named once; [] for a correct Raft. */
+  faults: FaultName[];
   /** Seed of this node life's PRNG (cluster seed, id, incarnation). */
   seed: number;
   /** IndexedDB database holding this node's disk. */
@@ -138,6 +140,10 @@ export const SettingsSchema = v.pipe(
     heartbeatMs: positiveMsSchema,
     snapshotThreshold: indexSchema,
     leaderNoop: v.boolean(),
+    faults: v.pipe(
+      v.array(v.picklist(FAULT_NAMES, `must be one of ${FAULT_NAMES.join(', ')}`)),
+      v.check((list) => new Set(list).size === list.length, 'must name each fault once'),
+    ),
     seed: v.custom<number>(
       (x) => Number.isInteger(x) && (x as number) >= 0 && (x as number) <= 0xffffffff,
       () => 'must be a 32-bit seed',

@@ -93,6 +93,7 @@ export class WorkerRuntime implements NodeRuntime {
       heartbeatMs: s.heartbeatMs,
       snapshotThreshold: s.snapshotThreshold,
       leaderNoop: s.leaderNoop,
+      faults: [...s.faults],
       seed: s.seed,
       dbName: databaseName(s.storageKey, s.id),
     };

@@ -10,6 +10,7 @@ export function workerSettings(patch: Partial<WorkerNodeSettings> = {}): WorkerN
     heartbeatMs: 50,
     snapshotThreshold: 0,
     leaderNoop: false,
+    faults: [],
     seed: 7,
     dbName: 'raftlab:t:node-1',
     ...patch,

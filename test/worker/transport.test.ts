@@ -406,6 +406,7 @@ describe('WorkerRuntime', () => {
     heartbeatMs: 50,
     snapshotThreshold: 0,
     leaderNoop: false,
+    faults: [],
     seed: 3,
     storageKey: 'runtime-unit',
   };
