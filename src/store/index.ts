@@ -35,6 +35,8 @@ export type { NarrationBuffers } from './feed';
 export type { SharedMoment } from './shareSlice';
 export { selectEmbed, selectOpeningRun, selectShared, selectShareHash } from './shareSlice';
 export { EMBED_HASH_PARAM, MAX_RUN_BYTES } from './runCodec';
+export { selectLesson, type LessonProgress, type LessonReveal } from './lessonSlice';
+export { LESSONS } from './lessons';
 /** The engine's types the view needs, so src/ui depends on the store alone. */
 export type { InFlightMessage, NetworkOptions } from '../sim';
 export type { Entry, Message } from '../raft';

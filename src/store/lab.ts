@@ -18,6 +18,7 @@ import {
 } from './defaults';
 import { Driver } from './driver';
 import { createHistorySlice } from './historySlice';
+import { createLessonSlice } from './lessonSlice';
 import type { FlushFollower, LabState, LabStore, OnNewCluster } from './labTypes';
 import { createNetworkSlice } from './networkSlice';
 import { createNodeActionsSlice } from './nodeSlice';
@@ -113,6 +114,7 @@ export function createLab(options: LabOptions = {}): Lab {
       ...spaceTime.slice,
       ...share.slice,
       ...createResetSlice(set, get, onNewCluster, options.storage ?? null),
+      ...createLessonSlice(set, get),
       ...createNodeActionsSlice(get),
       ...createNetworkSlice(get),
       ...createSettingsSlice(set, get, options),

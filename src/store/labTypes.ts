@@ -11,6 +11,7 @@ import type { ClusterSlice } from './clusterSlice';
 import type { CommandSlice } from './commandSlice';
 import type { ExplainSlice } from './explainSlice';
 import type { HistorySlice } from './historySlice';
+import type { LessonSlice } from './lessonSlice';
 import type { NetworkSlice } from './networkSlice';
 import type { NodeActionsSlice } from './nodeSlice';
 import type { NoticesSlice } from './noticesSlice';
@@ -34,6 +35,7 @@ export type LabState = ClusterSlice &
   SelectionSlice &
   SettingsSlice &
   SpaceTimeSlice &
+  LessonSlice &
   ShareSlice;
 export type LabStore = StoreApi<LabState>;
 export type LabSet = LabStore['setState'];

@@ -12,6 +12,7 @@ import { ClusterView } from './ClusterView';
 import { CommandBox } from './CommandBox';
 import { Inspector } from './Inspector';
 import { LabProvider, useLab, useLabApi } from './LabContext';
+import { LessonPanel } from './LessonPanel';
 import { LogsPanel } from './LogsPanel';
 import { NetworkPanel } from './NetworkPanel';
 import { handleShortcut, trackFocusOrigin } from './shortcuts';
@@ -69,6 +70,7 @@ function Shell() {
         <LogsPanel />
         <SpaceTimeDiagram />
         <aside className="sidebar" aria-label="Controls">
+          <LessonPanel />
           <CommandBox />
           <ClusterSettings />
           <NetworkPanel />

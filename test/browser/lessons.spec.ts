@@ -1,0 +1,68 @@
+// Guided lessons in Chromium (issue 11): every lesson plays from its first
+// step to its last with Next on the app's own transport (workers), with no
+// page error, console error or CSP violation, and with the safety monitor
+// reporting no violation; `?lesson=<id>` opens a lesson at start-up.
+import { expect, test, type Page } from '@playwright/test';
+import { failOnPageErrors } from './fixtures';
+
+const LESSON_IDS = ['election', 'replication', 'crash', 'partition', 'backtracking', 'figure8', 'recovery', 'snapshots'];
+const WAIT = { timeout: 30_000 };
+
+failOnPageErrors();
+
+/** Safety violations the store's live monitor has counted. */
+function violations(page: Page): Promise<number> {
+  return page.evaluate<number>('window.raftLab.lab.store.getState().safety.violations');
+}
+
+/** Clicks Next until the last step (Next disabled), checking the counter at each. */
+async function playToEnd(page: Page): Promise<number> {
+  const region = page.getByRole('region', { name: 'Lesson' });
+  await expect(region).toBeVisible(WAIT);
+  await expect(region).toHaveAttribute('aria-busy', 'false', WAIT);
+  const counter = (await region.getByText(/^Step \d+ of \d+$/).textContent()) ?? '';
+  const total = Number(/of (\d+)/.exec(counter)?.[1]);
+  expect(total).toBeGreaterThan(1);
+  for (let step = 2; step <= total; step++) {
+    await region.getByRole('button', { name: 'Next' }).click();
+    await expect(region.getByText(`Step ${step} of ${total}`)).toBeVisible(WAIT);
+    await expect(region).toHaveAttribute('aria-busy', 'false', WAIT);
+  }
+  await expect(region.getByRole('button', { name: 'Next' })).toBeDisabled();
+  await expect(region.getByRole('button', { name: 'Back' })).toBeEnabled();
+  return total;
+}
+
+test('every lesson plays to its end from the Lessons list, safely', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('./');
+  for (const [i, id] of LESSON_IDS.entries()) {
+    await page.getByRole('button', { name: 'Lessons' }).click();
+    const list = page.getByRole('list', { name: 'Lessons' });
+    await expect(list.getByRole('listitem')).toHaveCount(LESSON_IDS.length);
+    await list.getByRole('listitem').nth(i).getByRole('button').click();
+    await playToEnd(page);
+    expect(await violations(page), `lesson ${id}`).toBe(0);
+  }
+});
+
+test('the Figure 8 lesson is in the list by its title', async ({ page }) => {
+  await page.goto('./');
+  await page.getByRole('button', { name: 'Lessons' }).click();
+  await page
+    .getByRole('list', { name: 'Lessons' })
+    .getByRole('button', { name: /Figure 8/ })
+    .click();
+  await playToEnd(page);
+  await page.getByRole('region', { name: 'Lesson' }).getByRole('button', { name: 'Back' }).click();
+  await expect(page.getByRole('region', { name: 'Lesson' }).getByRole('button', { name: 'Next' })).toBeEnabled(WAIT);
+  expect(await violations(page)).toBe(0);
+});
+
+test('?lesson=<id> opens that lesson at start-up', async ({ page }) => {
+  await page.goto('./?lesson=partition');
+  const region = page.getByRole('region', { name: 'Lesson' });
+  await expect(region.getByText('Step 1 of 5')).toBeVisible(WAIT);
+  await expect(region).toContainText('Network partition');
+  await playToEnd(page);
+});
