@@ -6,8 +6,24 @@
  * the Figure 3 safety monitor reports the property it breaks — and the same
  * run with the fault off stays clean.
  */
-import { describe, expect, it } from 'vitest';
-import { createCluster, FAULT_NAMES, restoreCluster, type FaultName } from '../src/sim';
+import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  attachSafetyMonitor,
+  createCluster,
+  FAULT_NAMES,
+  registerTransport,
+  restoreCluster,
+  runScript,
+  type Cluster,
+  type FaultName,
+  type SafetyMonitor,
+  type SafetyProperty,
+  type SafetyViolation,
+} from '../src/sim';
+import { createLoopbackPort, IdbStorage, workerTransport } from '../src/worker';
 import { invalidToWorker, PROTOCOL_VERSION } from '../src/worker/protocol';
 import { workerSettings } from './worker/fixtures';
 
@@ -71,5 +87,191 @@ describe('the faults option', () => {
     expect(invalidToWorker(init(['no-such-fault']))).toMatch(/faults/);
     expect(invalidToWorker(init(['double-vote', 'double-vote']))).toMatch(/each fault once/);
     expect(invalidToWorker(init(undefined))).toMatch(/faults/);
+  });
+});
+
+// ------------------------------------------------------------ scenarios
+
+/**
+ * One deterministic scenario per fault: a script (src/sim/script.ts) whose
+ * cluster line takes `faults=…`, and the Figure 3 property the monitor must
+ * report when the fault is on. With the fault off the same script runs clean.
+ */
+interface Scenario {
+  readonly fault: FaultName;
+  readonly property: SafetyProperty;
+  /** The script, `{faults}` standing for the cluster line's `faults=…` word (or nothing). */
+  readonly script: string;
+}
+
+const QUIET = 'seed=1 election=10000-20000 delay=5-5';
+
+const SCENARIOS: readonly Scenario[] = [
+  {
+    // The paper's Figure 8, as test/scripts/figure8-not-committed.txt: in (c)
+    // node 1, leader of term 4, counts its term-2 entry b=2 on a majority and
+    // commits it; in (d) node 5 (last term 3) wins term 5 without it.
+    fault: 'commit-earlier-term',
+    property: 'Leader Completeness',
+    script: readFileSync(join(import.meta.dirname, 'scripts', 'figure8-not-committed.txt'), 'utf8').replace(
+      /^cluster (.*)$/m,
+      'cluster $1 {faults}',
+    ),
+  },
+  {
+    // Node 1 commits a=1 with node 2 while node 3 is cut off; node 1 goes down
+    // and node 3, whose log is empty, asks node 2 for its vote in term 2.
+    fault: 'vote-without-log-check',
+    property: 'Leader Completeness',
+    script: `cluster nodes=3 ${QUIET} {faults}
+timeout 1
+run 11
+partition 1,2 | 3
+start 1 a=1
+run 60
+expect commit 2 1
+crash 1
+heal
+timeout 3
+run 11`,
+  },
+  {
+    // Nodes 1 and 2 time out at the same moment; node 3 hears both.
+    fault: 'double-vote',
+    property: 'Election Safety',
+    script: `cluster nodes=3 ${QUIET} {faults}
+timeout 1
+timeout 2
+run 11`,
+  },
+  {
+    // Node 3 votes for node 1 in term 1 (node 2 hears nothing), restarts, and
+    // is asked again in term 1 by node 2.
+    fault: 'forget-vote-on-restart',
+    property: 'Election Safety',
+    script: `cluster nodes=3 ${QUIET} {faults}
+partition 1,3 | 2
+timeout 1
+run 11
+expect leader 1 term 1
+crash 3
+restart 3
+partition 1 | 2,3
+timeout 2
+run 11`,
+  },
+  {
+    // Node 1, leader of term 1 alone in a minority, appends x=1; nodes 2 and 3
+    // commit y=2 at the same index in term 2; on heal node 2's AppendEntries
+    // conflicts with node 1's entry 1.
+    fault: 'keep-conflicting-entries',
+    property: 'State Machine Safety',
+    script: `cluster nodes=3 ${QUIET} {faults}
+timeout 1
+run 11
+partition 1 | 2,3
+start 1 x=1
+run 20
+timeout 2
+run 11
+start 2 y=2
+run 60
+expect commit 2 1
+heal
+run 120`,
+  },
+];
+
+/** Runs a scenario's script with or without its fault; the monitor's violations and the cluster. */
+async function runScenario(
+  s: Scenario,
+  faultOn: boolean,
+  transport: 'inline' | 'worker' = 'inline',
+): Promise<{ violations: readonly SafetyViolation[]; cluster: Cluster }> {
+  const text = s.script.replace('{faults}', faultOn ? `faults=${s.fault}` : '');
+  let monitor: SafetyMonitor | null = null;
+  const { cluster } = await runScript(text, {
+    // Blocks and expectations are the fault-free run's; only the monitor is asked here.
+    rewrite: true,
+    makeCluster: (options) => {
+      const c = createCluster({ ...options, transport });
+      monitor = attachSafetyMonitor(c);
+      return c;
+    },
+  });
+  clusters.push(cluster);
+  return { violations: monitor!.violations, cluster };
+}
+
+const clusters: Cluster[] = [];
+afterEach(async () => {
+  for (const c of clusters.splice(0)) await c.destroy().catch(() => undefined);
+});
+
+describe('each bug switch, in a scripted run, breaks the property it names', () => {
+  it('covers every fault', () => {
+    expect(SCENARIOS.map((s) => s.fault).sort()).toEqual([...FAULT_NAMES].sort());
+  });
+
+  it.each(SCENARIOS)('$fault: the monitor reports $property', async (s) => {
+    const { violations } = await runScenario(s, true);
+    expect(violations.map((v) => v.property)).toContain(s.property);
+  });
+
+  it.each(SCENARIOS)('$fault off: the same script runs clean', async (s) => {
+    const { violations } = await runScenario(s, false);
+    expect(violations).toEqual([]);
+  });
+});
+
+describe('with bug switches on, the worker transport still matches the inline one', () => {
+  registerTransport(
+    'worker',
+    workerTransport(() => createLoopbackPort({ openStorage: (name) => IdbStorage.open(name) })),
+  );
+  const comparable = (c: Cluster) => JSON.stringify(c.trace());
+
+  it.each(SCENARIOS)('$fault: the scripted run, event for event', async (s) => {
+    const inline = await runScenario(s, true, 'inline');
+    const worker = await runScenario(s, true, 'worker');
+    expect(worker.cluster.creationOptions().faults).toEqual([s.fault]);
+    expect(comparable(worker.cluster)).toBe(comparable(inline.cluster));
+    expect(worker.violations).toEqual(inline.violations);
+    for (const id of inline.cluster.ids) expect(worker.cluster.node(id)).toEqual(inline.cluster.node(id));
+  });
+
+  /** A stormy schedule: crashes, restarts, a partition, loss and duplication. */
+  async function stormy(c: Cluster): Promise<void> {
+    await c.runFor(500);
+    for (let round = 0; round < 4; round++) {
+      const leader = c.ids.find((id) => c.node(id).role === 'leader');
+      if (leader) for (let i = 0; i < 3; i++) await c.start(leader, `k${round}=${i}`);
+      await c.runFor(150);
+      await c.crash(((round * 2) % c.ids.length) + 1);
+      c.partition([
+        [1, 2],
+        [3, 4, 5],
+      ]);
+      await c.runFor(300);
+      c.heal();
+      await c.restart(((round * 2) % c.ids.length) + 1);
+      await c.timeout(((round * 3) % c.ids.length) + 1);
+      await c.runFor(400);
+    }
+  }
+
+  it.each([
+    { seed: 3, faults: [...FAULT_NAMES] },
+    { seed: 5, faults: ['double-vote', 'forget-vote-on-restart'] as FaultName[] },
+    { seed: 8, faults: ['keep-conflicting-entries', 'commit-earlier-term'] as FaultName[] },
+  ])('seed $seed, faults $faults: a stormy schedule, event for event', async ({ seed, faults }) => {
+    const options = { nodes: 5, seed, faults, snapshotThreshold: 4, network: { dropRate: 0.05, duplicateRate: 0.05 } };
+    const inline = createCluster(options);
+    const worker = createCluster({ ...options, transport: 'worker' });
+    clusters.push(inline, worker);
+    await Promise.all([stormy(inline), stormy(worker)]);
+    expect(inline.trace().length).toBeGreaterThan(200);
+    expect(comparable(worker)).toBe(comparable(inline));
+    for (const id of inline.ids) expect(worker.node(id)).toEqual(inline.node(id));
   });
 });

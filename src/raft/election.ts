@@ -20,14 +20,17 @@ export function requestVotes(s: NodeState): void {
 /** Figure 2, RequestVote RPC, receiver implementation. */
 export function handleRequestVote(s: NodeState, m: RequestVote, now: number): void {
   let granted = false;
-  let why: Why;
+  let why: Why | undefined;
+  /** Set when a bug switch granted a vote Raft denies: the event then says so instead of giving a reason code. */
+  let faultReason: string | null = null;
+  const faults = s.config.faultSet;
   if (m.term < s.currentTerm) {
     // Figure 2, RequestVote receiver 1: reply false if term < currentTerm.
     why = { code: 'stale-term', ours: s.currentTerm, theirs: m.term };
-  } else if (s.votedFor !== NONE && s.votedFor !== m.from) {
+  } else if (s.votedFor !== NONE && s.votedFor !== m.from && !faults.has('double-vote')) {
     // §5.2: "each server will vote for at most one candidate in a given term".
     why = { code: 'already-voted', votedFor: s.votedFor, term: s.currentTerm };
-  } else if (!isUpToDate(s, m.lastLogIndex, m.lastLogTerm)) {
+  } else if (!isUpToDate(s, m.lastLogIndex, m.lastLogTerm) && !faults.has('vote-without-log-check')) {
     // §5.4.1: deny the vote if the voter's own log is more up-to-date.
     why = {
       code: 'log-more-up-to-date',
@@ -39,6 +42,18 @@ export function handleRequestVote(s: NodeState, m: RequestVote, now: number): vo
   } else {
     granted = true;
     why = { code: 'candidate-up-to-date' };
+    if (s.votedFor !== NONE && s.votedFor !== m.from) {
+      // FAULT (lab bug switch): 'double-vote' breaks §5.2 — a second vote in
+      // this term, for another candidate: two candidates can each win a
+      // majority of the same term (Election Safety).
+      faultReason = `the bug switch double-vote let it vote again in term ${s.currentTerm}, though it voted for node ${s.votedFor} (breaks §5.2)`;
+    } else if (!isUpToDate(s, m.lastLogIndex, m.lastLogTerm)) {
+      // FAULT (lab bug switch): 'vote-without-log-check' breaks §5.4.1 — the
+      // vote goes to a candidate whose log is less up-to-date than this
+      // voter's, so a leader can lack committed entries (Leader Completeness).
+      faultReason = `the bug switch vote-without-log-check skipped the up-to-date check: its log (last ${s.lastIndex}@t${s.lastTerm}) is more up to date than ${m.lastLogIndex}@t${m.lastLogTerm} (breaks §5.4.1)`;
+    }
+    if (faultReason !== null) why = undefined;
     if (s.votedFor !== m.from) {
       s.votedFor = m.from;
       s.hardStateDirty = true; // persisted before the reply leaves (Figure 2).
@@ -46,7 +61,16 @@ export function handleRequestVote(s: NodeState, m: RequestVote, now: number): vo
     // Figure 2, rules for followers: granting a vote resets the election timer.
     s.resetElectionTimer(now);
   }
-  s.emit({ at: s.now, kind: 'vote', node: s.id, term: s.currentTerm, candidate: m.from, granted, why, reason: describeWhy(why) });
+  s.emit({
+    at: s.now,
+    kind: 'vote',
+    node: s.id,
+    term: s.currentTerm,
+    candidate: m.from,
+    granted,
+    ...(why ? { why } : {}),
+    reason: why ? describeWhy(why) : faultReason!,
+  });
   s.send({ type: 'RequestVoteReply', from: s.id, to: m.from, term: s.currentTerm, voteGranted: granted });
 }
 

@@ -140,9 +140,24 @@ export function handleAppendEntries(s: NodeState, m: AppendEntries, now: number)
       break;
     }
     if (s.termAt(entry.index) !== entry.term) {
-      if (entry.index <= s.commitIndex) {
+      if (s.config.faultSet.has('keep-conflicting-entries')) {
+        // FAULT (lab bug switch): 'keep-conflicting-entries' breaks §5.3 (Figure
+        // 2, receiver 3: "delete the existing entry and all that follow it") —
+        // the follower keeps its own entry here, skips the leader's, and still
+        // acknowledges the index: its log now differs from the leader's below
+        // entries they share (Log Matching), and it may commit and apply its
+        // own entry where the others apply the leader's (State Machine Safety).
+        entries = keptConflicting(s, entries, i);
+        break;
+      }
+      if (entry.index <= s.commitIndex && s.config.faultSet.size === 0) {
         throw new Error(`node ${s.id}: refusing to truncate committed entry ${entry.index} (safety violated)`);
       }
+      // With a bug switch on, a leader can lack entries this node committed
+      // (that is what the switches demonstrate): the node does what Raft
+      // without this guard would do — overwrite them — and the safety
+      // monitor reports it, instead of the node stopping (below, its commit
+      // and apply counters are kept within the shortened log).
       truncatedFrom = entry.index;
       s.log.truncateFrom(entry.index);
       appendFrom = i;
@@ -156,6 +171,12 @@ export function handleAppendEntries(s: NodeState, m: AppendEntries, now: number)
     s.persist({ kind: 'entries', fromIndex, entries: fresh });
     s.emit({ at: s.now, kind: 'append', node: s.id, term: s.currentTerm, fromIndex, entries: fresh, truncatedFrom });
   }
+  if (s.commitIndex > s.lastIndex) {
+    // Only with a bug switch on (a committed entry was overwritten above).
+    // The applied commands stay applied: a state machine cannot un-apply.
+    s.commitIndex = s.lastIndex;
+    s.lastApplied = Math.min(s.lastApplied, s.lastIndex);
+  }
   const lastNewIndex = prevLogIndex + entries.length;
   // Figure 2, receiver 5: commitIndex = min(leaderCommit, index of last new entry).
   if (m.leaderCommit > s.commitIndex) {
@@ -163,6 +184,33 @@ export function handleAppendEntries(s: NodeState, m: AppendEntries, now: number)
     if (newCommit > s.commitIndex) advanceCommit(s, newCommit);
   }
   acceptAppend(s, m, lastNewIndex);
+}
+
+/**
+ * 'keep-conflicting-entries' (the lab bug switch above): of `entries`, whose
+ * `i`-th conflicts with this node's log, the part this node will say it
+ * holds. It keeps its own entries where the two overlap, then takes the
+ * leader's beyond its log — but only while their terms do not fall below
+ * its last term: a log's terms never decrease (§5.1, §5.3), and even this
+ * broken node keeps a log that could be written to disk (the rest of the
+ * message is dropped and acknowledged no further).
+ */
+function keptConflicting(s: NodeState, entries: readonly Entry[], i: number): readonly Entry[] {
+  let end = i;
+  while (end < entries.length && entries[end]!.index <= s.lastIndex) end++;
+  let lastTerm = s.lastTerm;
+  const fresh: Entry[] = [];
+  for (; end < entries.length && entries[end]!.term >= lastTerm; end++) {
+    fresh.push(entries[end]!);
+    lastTerm = entries[end]!.term;
+  }
+  if (fresh.length > 0) {
+    const fromIndex = fresh[0]!.index;
+    for (const entry of fresh) s.log.append(entry);
+    s.persist({ kind: 'entries', fromIndex, entries: fresh });
+    s.emit({ at: s.now, kind: 'append', node: s.id, term: s.currentTerm, fromIndex, entries: fresh, truncatedFrom: null });
+  }
+  return entries.slice(0, end);
 }
 
 function acceptAppend(s: NodeState, m: AppendEntries, matchIndex: number): void {
@@ -238,7 +286,11 @@ export function maybeCommit(s: NodeState): void {
   const matches: number[] = [s.lastIndex];
   for (const pr of s.progress.values()) matches.push(pr.matchIndex);
   const n = committedIndex(matches, s.config.quorum);
-  if (n > s.commitIndex && s.termAt(n) === s.currentTerm) advanceCommit(s, n);
+  // FAULT (lab bug switch): 'commit-earlier-term' breaks §5.4.2 — it commits
+  // an entry of an earlier term by counting replicas, which a later leader
+  // may still overwrite (Figure 8 (d)): State Machine Safety, Leader Completeness.
+  const countsEarlierTerms = s.config.faultSet.has('commit-earlier-term');
+  if (n > s.commitIndex && (s.termAt(n) === s.currentTerm || countsEarlierTerms)) advanceCommit(s, n);
 }
 
 function advanceCommit(s: NodeState, index: number): void {

@@ -85,7 +85,14 @@ export class NodeState {
   drain(): Ready {
     const persist = this.persistOut;
     if (this.hardStateDirty) {
-      persist.unshift({ kind: 'hardState', hardState: { term: this.currentTerm, votedFor: this.votedFor } });
+      // FAULT (lab bug switch): 'forget-vote-on-restart' breaks Figure 2
+      // ("votedFor ... updated on stable storage before responding to RPCs")
+      // and so §5.2's one vote per term: the vote is kept in memory but
+      // written to disk as none, so a node restarted in the same term can
+      // vote again (Election Safety). The rule is about what reaches stable
+      // storage, so the switch sits where the core hands out its hard state.
+      const votedFor = this.config.faultSet.has('forget-vote-on-restart') ? NONE : this.votedFor;
+      persist.unshift({ kind: 'hardState', hardState: { term: this.currentTerm, votedFor } });
       this.hardStateDirty = false;
     }
     const ready: Ready = { persist, messages: this.messagesOut, events: this.eventsOut };

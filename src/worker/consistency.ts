@@ -218,11 +218,16 @@ export interface DiskAfter {
  * after it and keeps its terms non-decreasing and at most currentTerm (§5.3);
  * a snapshot moves forward, and keeps the log only if the log holds its
  * last included entry (Figure 13, receiver 6).
+ *
+ * `secondVoteAllowed`: the node was started with the lab bug switch
+ * 'double-vote' (src/raft/faults.ts), told to break exactly the one-vote
+ * rule, so a changed vote is what it should write, not a fault of the worker.
  */
 export function persistOpsProblem(
   ops: readonly PersistOp[],
   disk: DiskView,
   members: ReadonlySet<NodeId>,
+  secondVoteAllowed = false,
 ): { problem: string } | { problem: null; after: DiskAfter } {
   let term = disk.currentTerm;
   let vote = disk.vote;
@@ -239,7 +244,7 @@ export function persistOpsProblem(
         }
         if (hs.term === 0 && hs.votedFor !== 0)
           return { problem: `${at} votes for node ${hs.votedFor} in term 0, when no election has happened` };
-        if (hs.term === term && vote !== 0 && hs.votedFor !== vote) {
+        if (hs.term === term && vote !== 0 && hs.votedFor !== vote && !secondVoteAllowed) {
           return { problem: `${at} changes the vote of term ${term} from node ${vote} to ${hs.votedFor} (one vote per term, §5.2)` };
         }
         term = hs.term;

@@ -233,7 +233,7 @@ export class WorkerRuntime implements NodeRuntime {
       return what === 'propose' ? 'a propose output must carry the Start() result' : `a ${what} output must not carry a Start() result`;
     }
     const disk = out.recovered ? diskViewOf(out.recovered) : this.disk;
-    const replay = persistOpsProblem(out.persist, disk, this.self.members);
+    const replay = persistOpsProblem(out.persist, disk, this.self.members, this.settings.faults.includes('double-vote'));
     if (replay.problem !== null) return replay.problem;
     // Figure 2 / §7: snapshotIndex <= lastApplied <= commitIndex <= the last log index.
     const { snapshotIndex, lastIndex } = replay.after;
