@@ -6,6 +6,7 @@
  */
 import { createCluster, type Cluster, type NetworkOptions } from '../sim';
 import { DEFAULT_ELECTION_TIMEOUT_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEADER_NOOP } from './defaults';
+import type { LabFaultName } from './faultsSlice';
 
 /** Where the UI's nodes run unless the lab is told otherwise. */
 export const CLUSTER_TRANSPORT: 'inline' | 'worker' = 'inline';
@@ -23,6 +24,8 @@ export interface ClusterConfig {
   readonly heartbeatMs?: number;
   /** A new leader appends a no-op entry of its term at once (§8), so earlier entries commit without waiting for a command; absent: off. */
   readonly leaderNoop?: boolean;
+  /** Bug switches on (issue 11): faults the core commits on purpose; absent or empty: a correct Raft. */
+  readonly faults?: readonly LabFaultName[];
   /** Where the nodes run (default CLUSTER_TRANSPORT). */
   readonly transport?: 'inline' | 'worker';
   /** Worker transport: names the IndexedDB disks; the same key resumes them. */
@@ -56,6 +59,7 @@ export function makeCluster(config: ClusterConfig, network: NetworkOptions): Clu
     network,
     snapshotThreshold: config.snapshotThreshold,
     ...timingOptions(config),
+    ...(config.faults && config.faults.length > 0 ? { faults: config.faults } : {}),
   });
 }
 

@@ -37,6 +37,10 @@ export { selectEmbed, selectOpeningRun, selectShared, selectShareHash } from './
 export { EMBED_HASH_PARAM, MAX_RUN_BYTES } from './runCodec';
 export { selectLesson, type LessonProgress, type LessonReveal } from './lessonSlice';
 export { LESSONS } from './lessons';
+export { FIGURE3_PROPERTIES, selectSafetyBreaks, type SafetyBreak } from './safetySlice';
+export { FAULTS, LAB_FAULT_NAMES, parseFaults, selectFaults, type FaultInfo, type LabFaultName } from './faultsSlice';
+export { explainSelection, selectWhyVersion, type WhyLine } from './whySlice';
+export { STATE_WORDING, WHY_WORDING, wordWhy, type WhyWording } from './whyWording';
 /** The engine's types the view needs, so src/ui depends on the store alone. */
-export type { InFlightMessage, NetworkOptions } from '../sim';
+export type { InFlightMessage, NetworkOptions, SafetyProperty, SafetyViolation } from '../sim';
 export type { Entry, Message } from '../raft';

@@ -17,6 +17,7 @@ import {
   UI_NETWORK,
 } from './defaults';
 import { Driver } from './driver';
+import { createFaultsSlice, parseFaults } from './faultsSlice';
 import { createHistorySlice } from './historySlice';
 import { createLessonSlice } from './lessonSlice';
 import type { FlushFollower, LabState, LabStore, OnNewCluster } from './labTypes';
@@ -29,6 +30,7 @@ import { createSelectionSlice } from './selectionSlice';
 import { createSettingsSlice, type SettingsInit } from './settingsSlice';
 import { createShareSlice } from './shareSlice';
 import { createSpaceTimeSlice } from './spaceTimeSlice';
+import { createWhySlice } from './whySlice';
 import { parseClusterSize, parseSeed, parseSnapshotThreshold, parseTiming } from './validate';
 
 export interface LabOptions extends SettingsInit {
@@ -43,6 +45,8 @@ export interface LabOptions extends SettingsInit {
   heartbeat?: number | string;
   /** The leader no-op (§8): true, or "1" from a URL. */
   leaderNoop?: boolean | string;
+  /** Bug switches on, as "commit-earlier-term,double-vote" (a URL's faults=); unknown names are refused with a notice. */
+  faults?: string;
   /** 'raf' (default) or 'manual' (tests call driver.frame). */
   clock?: 'raf' | 'manual';
   /** Where nodes run; default 'inline'. The app uses 'worker' with `storage`. */
@@ -71,6 +75,8 @@ export function createLab(options: LabOptions = {}): Lab {
     heartbeatText: String(options.heartbeat ?? DEFAULT_HEARTBEAT_MS),
   });
   if (!timing.ok) problems.push(`${timing.error} Using the default timing.`);
+  const faults = parseFaults(options.faults ?? '');
+  if (faults.error) problems.push(faults.error);
   const config: ClusterConfig = {
     nodes: size.ok ? size.value : DEFAULT_NODES,
     seed: seed.ok ? seed.value : DEFAULT_SEED,
@@ -80,6 +86,7 @@ export function createLab(options: LabOptions = {}): Lab {
       heartbeatMs: timing.ok ? timing.value.heartbeatMs : DEFAULT_HEARTBEAT_MS,
       leaderNoop: options.leaderNoop === true || options.leaderNoop === '1' || options.leaderNoop === 'true',
     }),
+    ...(faults.value.length > 0 ? { faults: faults.value } : {}),
     ...(options.transport ? { transport: options.transport } : {}),
     ...(options.storage ? { storageKey: options.storage.storageKey } : {}),
   };
@@ -95,12 +102,14 @@ export function createLab(options: LabOptions = {}): Lab {
     const spaceTime = createSpaceTimeSlice(set, get, cluster.slice.cluster);
     followers.push(spaceTime.follower);
     const safety = createSafetySlice(set, cluster.slice.cluster);
+    const why = createWhySlice(cluster.slice.cluster);
+    followers.push(why.follower);
     const notices = createNoticesSlice(set);
     const selection = createSelectionSlice(set, get);
     // Opening a shared run replaces the cluster as a reset does (onNewCluster is called only after the store is made).
     const share = createShareSlice(set, get, (...args) => onNewCluster(...args), options.storage ?? null);
     // Their parts in a reset, applied together; the feed subscribes to the new cluster before the monitor, as at creation.
-    const concerns = [cluster, safety, history, command, explain, notices, selection, spaceTime, share];
+    const concerns = [cluster, safety, history, command, explain, notices, selection, spaceTime, share, why];
     const onNewCluster: OnNewCluster = (next, nextConfig, current) =>
       Object.assign({}, ...concerns.map((c) => c.onNewCluster(next, nextConfig, current))) as Partial<LabState>;
     return {
@@ -113,6 +122,8 @@ export function createLab(options: LabOptions = {}): Lab {
       ...selection.slice,
       ...spaceTime.slice,
       ...share.slice,
+      ...why.slice,
+      ...createFaultsSlice(get),
       ...createResetSlice(set, get, onNewCluster, options.storage ?? null),
       ...createLessonSlice(set, get),
       ...createNodeActionsSlice(get),

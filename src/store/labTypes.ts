@@ -10,6 +10,7 @@ import type { ClusterConfig } from './clusterFactory';
 import type { ClusterSlice } from './clusterSlice';
 import type { CommandSlice } from './commandSlice';
 import type { ExplainSlice } from './explainSlice';
+import type { FaultsSlice } from './faultsSlice';
 import type { HistorySlice } from './historySlice';
 import type { LessonSlice } from './lessonSlice';
 import type { NetworkSlice } from './networkSlice';
@@ -21,6 +22,7 @@ import type { SelectionSlice } from './selectionSlice';
 import type { SettingsSlice } from './settingsSlice';
 import type { ShareSlice } from './shareSlice';
 import type { SpaceTimeSlice } from './spaceTimeSlice';
+import type { WhySlice } from './whySlice';
 import type { NodeSnapshot } from './types';
 
 export type LabState = ClusterSlice &
@@ -36,7 +38,9 @@ export type LabState = ClusterSlice &
   SettingsSlice &
   SpaceTimeSlice &
   LessonSlice &
-  ShareSlice;
+  ShareSlice &
+  WhySlice &
+  FaultsSlice;
 export type LabStore = StoreApi<LabState>;
 export type LabSet = LabStore['setState'];
 export type LabGet = LabStore['getState'];

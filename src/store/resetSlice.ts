@@ -5,6 +5,7 @@
 import type { Cluster } from '../sim';
 import { clusterCalls } from './calls';
 import { makeCluster, timingFields, timingOf, type ClusterConfig, type LabStorage } from './clusterFactory';
+import type { LabFaultName } from './faultsSlice';
 import type { LabGet, LabSet, OnNewCluster } from './labTypes';
 import { errorText } from './noticesSlice';
 import { parseClusterSize, parseSeed, parseSnapshotThreshold, parseTiming, type Timing, type TimingDraft } from './validate';
@@ -17,9 +18,15 @@ export interface ResetSlice {
    * wiping its disks); one asked for while another runs waits, and if several
    * wait, only the latest runs and they all resolve with its outcome.
    * `timing` (election timeout range, heartbeat, leader no-op) is likewise
-   * kept when omitted, and checked with the rest (§5.6).
+   * kept when omitted, and checked with the rest (§5.6); so are `faults` (the bug switches).
    */
-  resetCluster(sizeText: string, seedText: string, snapshotText?: string, timing?: TimingDraft & { leaderNoop: boolean }): Promise<boolean>;
+  resetCluster(
+    sizeText: string,
+    seedText: string,
+    snapshotText?: string,
+    timing?: TimingDraft & { leaderNoop: boolean },
+    faults?: readonly LabFaultName[],
+  ): Promise<boolean>;
   /**
    * Replaces the cluster by the one `make` builds (the timeline's "Continue
    * from here"), in the same queue as resets: `make` gets the config to use
@@ -38,6 +45,8 @@ interface ReplaceRequest {
   readonly snapshotThreshold: number | undefined;
   /** Undefined: keep the timing in force. */
   readonly timing: (Timing & { readonly leaderNoop: boolean }) | undefined;
+  /** Undefined: keep the bug switches in force. */
+  readonly faults?: readonly LabFaultName[];
   readonly waiters: readonly ((done: boolean) => void)[];
   /** A replacement built by the caller (a fork), instead of a fresh cluster of this size and seed. */
   readonly make?: { readonly build: (config: ClusterConfig) => Promise<Cluster>; readonly note: string };
@@ -84,6 +93,7 @@ export function createResetSlice(set: LabSet, get: LabGet, onNewCluster: OnNewCl
       seed: request.seed,
       snapshotThreshold: request.snapshotThreshold ?? old.config.snapshotThreshold,
       ...timingFields(request.timing ?? timingOf(old.config)),
+      ...faultsField(request.faults ?? old.config.faults),
       ...(old.config.transport ? { transport: old.config.transport } : {}),
     };
     let next: Cluster;
@@ -141,7 +151,7 @@ export function createResetSlice(set: LabSet, get: LabGet, onNewCluster: OnNewCl
       });
     },
 
-    resetCluster(sizeText, seedText, snapshotText, timingDraft) {
+    resetCluster(sizeText, seedText, snapshotText, timingDraft, faults) {
       const size = parseClusterSize(sizeText);
       const seed = parseSeed(seedText);
       const threshold = snapshotText === undefined ? null : parseSnapshotThreshold(snapshotText);
@@ -158,10 +168,16 @@ export function createResetSlice(set: LabSet, get: LabGet, onNewCluster: OnNewCl
           seed: seed.value,
           snapshotThreshold: threshold?.value,
           timing: timing?.ok && timingDraft ? { ...timing.value, leaderNoop: timingDraft.leaderNoop } : undefined,
+          ...(faults ? { faults } : {}),
           waiters: [...(queued?.waiters ?? []), resolve],
         };
         if (!replacing) void drainReplacements();
       });
     },
   };
+}
+
+/** The config's `faults` field: present only when a switch is on, so a correct run's config is unchanged. */
+function faultsField(faults: readonly LabFaultName[] | undefined): Pick<ClusterConfig, 'faults'> {
+  return faults && faults.length > 0 ? { faults } : {};
 }

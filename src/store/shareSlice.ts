@@ -17,6 +17,7 @@
 import { replayActions, type Cluster, type ClusterOptions } from '../sim';
 import { makeCluster, timingFields, type ClusterConfig, type LabStorage } from './clusterFactory';
 import { DEFAULT_ELECTION_TIMEOUT_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEADER_NOOP } from './defaults';
+import { isLabFaultName } from './faultsSlice';
 import type { LabGet, LabSet, OnNewCluster } from './labTypes';
 import { errorText } from './noticesSlice';
 import {
@@ -106,6 +107,8 @@ function configOfRun(run: Run, transport: ClusterConfig['transport']): ClusterCo
       heartbeatMs: o.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
       leaderNoop: o.leaderNoop ?? DEFAULT_LEADER_NOOP,
     }),
+    // The bug switches it was made with (issue 11); names this lab does not know are left out.
+    ...(run.faults && run.faults.some(isLabFaultName) ? { faults: run.faults.filter(isLabFaultName) } : {}),
     ...(transport ? { transport } : {}),
   };
 }
@@ -132,13 +135,16 @@ export function createShareSlice(
     const c = get().cluster;
     const { transport: _transport, storageKey: _storageKey, snapshotThreshold, ...created } = c.creationOptions();
     const options: ClusterOptions = { ...created, ...(Number.isFinite(snapshotThreshold) ? { snapshotThreshold } : {}) };
+    // A run made with bug switches on says so in its link (issue 11).
+    const flags = { faults: get().config.faults ?? [] };
     if (moment)
       return makeRun(
         options,
         c.actions().filter((a) => (a.after ?? 0) <= moment.after),
         moment,
+        flags,
       );
-    return makeRun(options, c.actions(), { after: c.processed(), at: c.now() });
+    return makeRun(options, c.actions(), { after: c.processed(), at: c.now() }, flags);
   };
 
   /** Pauses and waits until no call is running on the cluster (a worker advance answers later); the moment on show stays. */

@@ -1,8 +1,9 @@
-/** Events (narration) and messages in flight, as two tabs. */
+/** Events (narration) and messages in flight, as two tabs, and under them the Why panel for what is selected. */
 import { useId, useState, type KeyboardEvent } from 'react';
 import { InFlightList } from './InFlightList';
 import { NarrationPanel } from './NarrationPanel';
 import { NoticeLine } from './NoticeLine';
+import { WhyPanel } from './WhyPanel';
 
 type Tab = 'events' | 'inflight';
 const TABS: [Tab, string][] = [
@@ -43,6 +44,7 @@ export function ActivityPanel() {
       <div role="tabpanel" id={`${id}-${tab}`} aria-labelledby={`${id}-${tab}-tab`} className="tabpanel">
         {tab === 'events' ? <NarrationPanel /> : <InFlightList />}
       </div>
+      <WhyPanel />
     </section>
   );
 }

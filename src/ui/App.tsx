@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import { createLab, selectConfig, selectEmbed, selectPresenter, selectShareHash, selectTheme, type Lab } from '../store';
 import { ActivityPanel } from './ActivityPanel';
+import { BreakRaft } from './BreakRaft';
 import { browserDefaults, hashOf } from './browserDefaults';
 import { ClusterSettings } from './ClusterSettings';
 import { ClusterView } from './ClusterView';
@@ -16,6 +17,7 @@ import { LessonPanel } from './LessonPanel';
 import { LogsPanel } from './LogsPanel';
 import { NetworkPanel } from './NetworkPanel';
 import { handleShortcut, trackFocusOrigin } from './shortcuts';
+import { SafetyPanel } from './SafetyPanel';
 import { ShortcutsOverlay } from './ShortcutsOverlay';
 import { SpaceTimeDiagram } from './SpaceTimeDiagram';
 import { TopBar } from './TopBar';
@@ -72,7 +74,9 @@ function Shell() {
         <aside className="sidebar" aria-label="Controls">
           <LessonPanel />
           <CommandBox />
+          <SafetyPanel />
           <ClusterSettings />
+          <BreakRaft />
           <NetworkPanel />
           <ActivityPanel />
         </aside>

@@ -9,7 +9,7 @@ function media(query: string): boolean {
   return typeof window !== 'undefined' && typeof window.matchMedia === 'function' && window.matchMedia(query).matches;
 }
 
-type HashOptions = Pick<LabOptions, 'nodes' | 'seed' | 'snapshotThreshold' | 'electionTimeout' | 'heartbeat' | 'leaderNoop'>;
+type HashOptions = Pick<LabOptions, 'nodes' | 'seed' | 'snapshotThreshold' | 'electionTimeout' | 'heartbeat' | 'leaderNoop' | 'faults'>;
 
 /**
  * Reads the run from a hash like "#nodes=5&seed=42&compact=10&election=150-300&heartbeat=50&noop=1"
@@ -30,6 +30,8 @@ export function parseHash(hash: string): HashOptions {
   if (election !== null) out.electionTimeout = election;
   if (heartbeat !== null) out.heartbeat = heartbeat;
   if (noop !== null) out.leaderNoop = noop;
+  const faults = params.get('faults'); // bug switches, "commit-earlier-term,double-vote"
+  if (faults !== null) out.faults = faults;
   return out;
 }
 
@@ -42,6 +44,7 @@ export function hashOf(config: ClusterConfig): string {
     ...(config.electionTimeoutMs ? [`election=${config.electionTimeoutMs[0]}-${config.electionTimeoutMs[1]}`] : []),
     ...(config.heartbeatMs !== undefined ? [`heartbeat=${config.heartbeatMs}`] : []),
     ...(config.leaderNoop ? ['noop=1'] : []),
+    ...(config.faults && config.faults.length > 0 ? [`faults=${config.faults.join(',')}`] : []),
   ];
   return `#${parts.join('&')}`;
 }
