@@ -125,6 +125,8 @@ export function createLessonSlice(set: LabSet, get: LabGet): LessonSlice {
   /** A fresh cluster at step `target`'s moment, put in the store (paused). */
   const rebuild = async (target: number): Promise<boolean> => {
     const l = lesson!;
+    // The switches in force now (one may have been turned since the lesson opened): the run is made with them.
+    faults = labFaults();
     const done = await get().replaceCluster(
       async (config) => {
         const c = createCluster({

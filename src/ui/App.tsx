@@ -14,6 +14,7 @@ import { CommandBox } from './CommandBox';
 import { Inspector } from './Inspector';
 import { LabProvider, useLab, useLabApi } from './LabContext';
 import { LessonPanel } from './LessonPanel';
+import { LessonsMenu } from './LessonsMenu';
 import { LogsPanel } from './LogsPanel';
 import { NetworkPanel } from './NetworkPanel';
 import { handleShortcut, trackFocusOrigin } from './shortcuts';
@@ -72,6 +73,7 @@ function Shell() {
         <LogsPanel />
         <SpaceTimeDiagram />
         <aside className="sidebar" aria-label="Controls">
+          <LessonsMenu />
           <LessonPanel />
           <CommandBox />
           <SafetyPanel />

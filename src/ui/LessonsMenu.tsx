@@ -1,5 +1,6 @@
 /**
- * The Lessons button and its list (issue 11, "Guided lessons"): a `button`
+ * The Lessons button and its list (issue 11, "Guided lessons"), at the top of
+ * the sidebar (the top bar is full at 1280 px): a `button`
  * named "Lessons" opens a `list` named "Lessons" with one button per lesson,
  * named by its title. Picking one opens it (the store's openLesson); Esc or
  * a click elsewhere closes the list and gives the focus back to the button.

@@ -1,7 +1,6 @@
 /** The header: title, playback, speed, clock, leader, view toggles. */
 import { HistorySlider } from './HistorySlider';
 import { LeaderSummary } from './LeaderSummary';
-import { LessonsMenu } from './LessonsMenu';
 import { PlaybackControls } from './PlaybackControls';
 import { SafetyBadge } from './SafetyBadge';
 import { ShareMenu } from './ShareMenu';
@@ -22,7 +21,6 @@ export function TopBar() {
       <LeaderSummary />
       <SafetyBadge />
       <ViewToggles />
-      <LessonsMenu />
       <ShareMenu />
     </header>
   );

@@ -18,7 +18,7 @@ export const figure8Lesson: Lesson = {
     {
       title: 'The start',
       caption:
-        'Node 1 led term 1 and a=1 (entry 1) is committed everywhere. The election timeouts are long: every election in this lesson is one the script starts. Turn on the bug switch "commit entries of an earlier term" (Break Raft) before this lesson to see the other half.',
+        'Node 1 led term 1 and a=1 (entry 1) is committed everywhere. The election timeouts are long: every election in this lesson is one the script starts. To see the other half, turn on the bug switch “Commit entries of an earlier term by counting replicas” (Break Raft) and open this lesson again.',
       actions: [
         { kind: 'timeout', id: 1 },
         { kind: 'run', ms: 11 },
@@ -123,10 +123,12 @@ export const figure8Lesson: Lesson = {
         {
           fault: FAULT,
           caption:
-            'Node 1 crashed; node 5 came back, won term 5 (its last entry, term 3, is newer) and overwrote entry 2 with c=3 — but b=2 had been committed and applied as entry 2. Two state machines applied different commands at index 2: the safety monitor reports State Machine Safety violated. That is what the current-term rule prevents.',
+            'Node 1 crashed; node 5 came back and won term 5 (its last entry, term 3, is newer) — a leader without the committed b=2: the monitor reports Leader Completeness violated. It overwrote entry 2 with c=3 and committed it: nodes 2, 3 and 4 had applied b=2 at index 2, node 5 applied c=3 there. Different commands at the same index: State Machine Safety violated. That is what the current-term rule prevents.',
           expect: [
             { kind: 'leader', id: 5, term: 5 },
-            { kind: 'applied', ids: [2, 3, 4], key: 'c', value: '3' },
+            { kind: 'applied', ids: [2, 3, 4], key: 'b', value: '2' },
+            { kind: 'applied', ids: [5], key: 'c', value: '3' },
+            { kind: 'commit', ids: [5], index: 3 },
           ],
         },
       ],
