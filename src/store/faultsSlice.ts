@@ -5,19 +5,14 @@
  * with the new set (a run is made with its faults, as with its seed), so a
  * violation the monitor then catches is of the run on show.
  */
+import { FAULT_NAMES, type FaultName } from '../sim';
 import type { LabGet, LabState } from './labTypes';
 
-/** The engine's fault names, in its fixed order (src/raft/faults.ts). */
-export const LAB_FAULT_NAMES = [
-  'vote-without-log-check',
-  'commit-earlier-term',
-  'double-vote',
-  'forget-vote-on-restart',
-  'keep-conflicting-entries',
-] as const;
+/** The engine's fault names, in its fixed order (FAULT_NAMES of src/raft/faults.ts). */
+export const LAB_FAULT_NAMES: readonly FaultName[] = FAULT_NAMES;
 
-/** One bug switch. */
-export type LabFaultName = (typeof LAB_FAULT_NAMES)[number];
+/** One bug switch: the engine's own name. */
+export type LabFaultName = FaultName;
 
 /** A switch in plain words: what it does, the rule it breaks, and the property the monitor should see broken. */
 export interface FaultInfo {
@@ -30,7 +25,7 @@ export interface FaultInfo {
   readonly effect: string;
 }
 
-/** Every switch, in the engine's order. */
+/** Every switch, in the engine's order (a test checks it covers FAULT_NAMES). */
 export const FAULTS: readonly FaultInfo[] = [
   {
     name: 'vote-without-log-check',

@@ -39,3 +39,36 @@ test('turning on the earlier-term switch resets the cluster with it, puts it in 
   expect(faults).toEqual(['commit-earlier-term']);
   await page.screenshot({ path: `${SHOTS}/broken-1280x720.png` });
 });
+
+test('with the earlier-term switch on, the Figure 8 lesson ends with a Figure 3 property violated, and its jump shows the moment', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await page.goto('./#nodes=5&seed=1&faults=commit-earlier-term');
+  await expect(page.getByRole('group', { name: 'Break Raft' }).getByRole('checkbox', { name: /earlier term/ })).toBeChecked();
+  await page.getByRole('button', { name: 'Lessons' }).click();
+  await page
+    .getByRole('list', { name: 'Lessons' })
+    .getByRole('button', { name: /Figure 8/ })
+    .click();
+  const lesson = page.getByRole('region', { name: 'Lesson' });
+  await expect(lesson).toHaveAttribute('aria-busy', 'false', WAIT);
+  const counter = (await lesson.getByText(/^Step \d+ of \d+$/).textContent()) ?? '';
+  const total = Number(/of (\d+)/.exec(counter)?.[1]);
+  for (let step = 2; step <= total; step++) {
+    await lesson.getByRole('button', { name: 'Next' }).click();
+    await expect(lesson.getByText(`Step ${step} of ${total}`)).toBeVisible(WAIT);
+    await expect(lesson).toHaveAttribute('aria-busy', 'false', WAIT);
+  }
+  const safety = page.getByRole('region', { name: 'Safety' });
+  await expect(safety).toContainText('Raft deliberately broken');
+  const broken = safety.getByRole('listitem').filter({ hasText: 'violated' });
+  await expect(broken.first()).toBeVisible(WAIT);
+  await expect(broken.first()).toContainText(/^(State Machine Safety|Leader Completeness)/);
+  await page.screenshot({ path: `${SHOTS}/figure8-violated-1280x720.png` });
+  await broken
+    .first()
+    .getByRole('button', { name: /^Show the moment/ })
+    .click();
+  await expect(page.getByRole('button', { name: 'Live' })).toBeVisible(WAIT);
+});

@@ -7,6 +7,7 @@ import '@testing-library/jest-dom/vitest';
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLab, FAULTS, LAB_FAULT_NAMES, parseFaults } from '../../src/store';
+import { FAULT_NAMES } from '../../src/sim';
 import { readRunFromHash } from '../../src/store/runCodec';
 import { hashOf, parseHash } from '../../src/ui/browserDefaults';
 import { renderLab, settle } from './helpers';
@@ -22,6 +23,7 @@ describe('Break Raft switches', () => {
     expect(boxes).toHaveLength(5);
     for (const box of boxes) expect(box).not.toBeChecked();
     for (const f of FAULTS) expect(within(group()).getByRole('checkbox', { name: f.label })).toBeInTheDocument();
+    expect(FAULTS.map((f) => f.name)).toEqual([...FAULT_NAMES]); // one switch per engine fault, in its order
     for (const f of FAULTS) expect(f.label).toMatch(/\((§\d[\d.]*|Figure 2, §5\.2)\)$/);
     expect(within(group()).getByRole('checkbox', { name: /earlier term/ })).toBeInTheDocument();
     expect(group()).toHaveTextContent(/breaks a rule of Raft on purpose/);
