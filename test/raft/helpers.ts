@@ -12,6 +12,7 @@ import {
   type RequestVote,
   type RequestVoteReply,
   type Entry,
+  type FaultName,
   type Message,
   type NodeId,
   type PersistOp,
@@ -49,6 +50,8 @@ export interface NodeOptions {
   snapshot?: Snapshot | null;
   snapshotThreshold?: number;
   leaderNoop?: boolean;
+  /** Lab bug switches (src/raft/faults.ts); default none. */
+  faults?: FaultName[];
   electionTimeoutMs?: [number, number];
   random?: () => number;
   now?: number;
@@ -71,6 +74,7 @@ export function newNode(o: NodeOptions): RaftNode {
       heartbeatMs: HEARTBEAT_MS,
       snapshotThreshold: o.snapshotThreshold ?? 0,
       leaderNoop: o.leaderNoop ?? false,
+      faults: o.faults ?? [],
       random: o.random ?? seeded(o.id),
     },
     stored(o),
