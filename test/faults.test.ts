@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   attachSafetyMonitor,
   createCluster,
+  createRandom,
   FAULT_NAMES,
   registerTransport,
   restoreCluster,
@@ -277,4 +278,54 @@ describe('with bug switches on, the worker transport still matches the inline on
     expect(comparable(worker)).toBe(comparable(inline));
     for (const id of inline.ids) expect(worker.node(id)).toEqual(inline.node(id));
   });
+});
+
+describe('with bug switches on, the engine keeps running (the monitor, not an exception, reports what breaks)', () => {
+  /** Random user actions on a lossy network; every node failure or edge error is collected. */
+  async function randomRun(seed: number, faults: readonly FaultName[]): Promise<{ errors: string[]; violations: number }> {
+    const rng = createRandom(seed * 7919 + 1);
+    const c = createCluster({ nodes: 5, seed, faults, snapshotThreshold: 5, network: { dropRate: 0.05, duplicateRate: 0.05 } });
+    clusters.push(c);
+    const monitor = attachSafetyMonitor(c);
+    const errors: string[] = [];
+    c.subscribe((e) => {
+      if (e.kind === 'error') errors.push(e.message);
+      if (e.kind === 'crash' && e.cause === 'failure') errors.push(e.reason);
+    });
+    const id = () => 1 + Math.floor(rng() * 5);
+    for (let step = 0; step < 120; step++) {
+      const r = rng();
+      if (r < 0.35) await c.runFor(10 + Math.floor(rng() * 200));
+      else if (r < 0.6) {
+        const leader = c.ids.find((n) => c.node(n).role === 'leader');
+        if (leader) await c.start(leader, `k${step % 4}=${step}`);
+      } else if (r < 0.7) await c.crash(id());
+      else if (r < 0.8) await c.restart(id());
+      else if (r < 0.87) await c.timeout(id());
+      else if (r < 0.94) {
+        const side = c.ids.map(() => rng() < 0.5);
+        c.partition([c.ids.filter((_, i) => side[i]), c.ids.filter((_, i) => !side[i])]);
+      } else c.heal();
+    }
+    c.heal();
+    for (const n of c.ids) if (!c.node(n).alive) await c.restart(n);
+    await c.runFor(2000);
+    return { errors, violations: monitor.violationCount };
+  }
+
+  const seeds = Array.from({ length: 12 }, (_, i) => i + 1);
+  it.each([{ faults: [...FAULT_NAMES] }, ...FAULT_NAMES.map((f) => ({ faults: [f] }))])(
+    'faults $faults: 12 random schedules, no node fails',
+    async ({ faults }) => {
+      let violations = 0;
+      for (const seed of seeds) {
+        const run = await randomRun(seed, faults);
+        expect(run.errors, `seed ${seed}`).toEqual([]);
+        violations += run.violations;
+      }
+      // Not a requirement per switch (some need a rare schedule), only a report.
+      console.log(JSON.stringify(faults), violations);
+      expect(violations).toBeGreaterThanOrEqual(0);
+    },
+  );
 });
