@@ -323,9 +323,10 @@ describe('with bug switches on, the engine keeps running (the monitor, not an ex
         expect(run.errors, `seed ${seed}`).toEqual([]);
         violations += run.violations;
       }
-      // Not a requirement per switch (some need a rare schedule), only a report.
-      console.log(JSON.stringify(faults), violations);
-      expect(violations).toBeGreaterThanOrEqual(0);
+      // With every switch on these schedules do break Raft (59 violations
+      // here), so "no node fails" covers broken runs, not only lucky ones.
+      // Per switch some need a rarer schedule than these (0 for two of them).
+      if (faults.length === FAULT_NAMES.length) expect(violations).toBeGreaterThan(0);
     },
   );
 });
