@@ -75,6 +75,30 @@ describe('the faults option', () => {
     await Promise.all([c.destroy(), r.destroy()]);
   });
 
+  it('a cluster restored from a checkpoint goes on exactly as the original, switches on', async () => {
+    const options = { nodes: 5, seed: 6, faults: [...FAULT_NAMES], network: { dropRate: 0.1, duplicateRate: 0.1 } };
+    const original = createCluster(options);
+    await original.runFor(700);
+    const restored = restoreCluster(original.checkpoint());
+    const after = (c: Cluster) => {
+      const seen: unknown[] = [];
+      c.subscribe((e) => seen.push(e));
+      return seen;
+    };
+    const [a, b] = [after(original), after(restored)];
+    for (const c of [original, restored]) {
+      const leader = c.ids.find((n) => c.node(n).role === 'leader') ?? 1;
+      await c.start(leader, 'x=1');
+      await c.crash(leader);
+      await c.runFor(600);
+      await c.restart(leader);
+      await c.runFor(600);
+    }
+    expect(a.length).toBeGreaterThan(100);
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+    await Promise.all([original.destroy(), restored.destroy()]);
+  });
+
   it('travels to each worker in its settings, checked by the protocol schema', () => {
     const init = (faults: unknown) => ({
       v: PROTOCOL_VERSION,

@@ -33,7 +33,9 @@
  * Actions (each prints the events it caused, see "Narration"):
  *
  *   cluster nodes=3 seed=1 election=10000-20000 heartbeat=50 snapshot=0 noop=false delay=1-10
- *                             first line, or a 3-node default cluster is made
+ *                             first line, or a 3-node default cluster is made;
+ *                             faults=double-vote,commit-earlier-term turns on
+ *                             lab bug switches (ClusterOptions.faults)
  *   timeout 1                 fire node 1's election timer
  *   run 100 [quiet|events|verbose]
  *                             advance 100 virtual ms
