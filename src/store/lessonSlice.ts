@@ -11,7 +11,8 @@
  * being played waits its turn.
  */
 import { createCluster, type Cluster, type FaultName } from '../sim';
-import { CLUSTER_TRANSPORT } from './clusterFactory';
+import { CLUSTER_TRANSPORT, timingFields } from './clusterFactory';
+import { DEFAULT_ELECTION_TIMEOUT_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEADER_NOOP } from './defaults';
 import type { LabGet, LabSet } from './labTypes';
 import { lessonById, liveLeaderOf, playStep, stepWith, type Lesson } from './lessons';
 import { errorText } from './noticesSlice';
@@ -145,7 +146,25 @@ export function createLessonSlice(set: LabSet, get: LabGet): LessonSlice {
       },
       `Lesson “${l.title}”: step ${target + 1} of ${l.steps.length}.`,
     );
-    if (done) markHere();
+    if (done) {
+      // The lab's settings say what the lesson's cluster is (the Cluster panel, the address bar, a later Reset).
+      const { electionTimeoutMs: _e, heartbeatMs: _h, leaderNoop: _n, ...c } = get().config;
+      const o = l.options;
+      set({
+        config: {
+          ...c,
+          nodes: o.nodes,
+          seed: o.seed ?? c.seed,
+          snapshotThreshold: o.snapshotThreshold ?? 0,
+          ...timingFields({
+            electionTimeoutMs: o.electionTimeoutMs ?? DEFAULT_ELECTION_TIMEOUT_MS,
+            heartbeatMs: o.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+            leaderNoop: o.leaderNoop ?? DEFAULT_LEADER_NOOP,
+          }),
+        },
+      });
+      markHere();
+    }
     return done;
   };
 

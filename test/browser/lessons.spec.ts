@@ -1,7 +1,9 @@
 // Guided lessons in Chromium (issue 11): every lesson plays from its first
 // step to its last with Next on the app's own transport (workers), with no
 // page error, console error or CSP violation, and with the safety monitor
-// reporting no violation; `?lesson=<id>` opens a lesson at start-up.
+// reporting no violation (the Safety region: five `holds`); with the
+// earlier-term switch on, the Figure 8 lesson ends in a violation;
+// `?lesson=<id>` opens a lesson at start-up.
 import { expect, test, type Page } from '@playwright/test';
 import { failOnPageErrors } from './fixtures';
 
@@ -43,7 +45,30 @@ test('every lesson plays to its end from the Lessons list, safely', async ({ pag
     await list.getByRole('listitem').nth(i).getByRole('button').click();
     await playToEnd(page);
     expect(await violations(page), `lesson ${id}`).toBe(0);
+    const safety = page.getByRole('region', { name: 'Safety' });
+    await expect(safety.getByText('holds', { exact: true })).toHaveCount(5);
+    await expect(safety.getByText('violated')).toHaveCount(0);
   }
+});
+
+test('with the earlier-term switch on, the Figure 8 lesson ends with State Machine Safety violated', async ({ page }) => {
+  await page.goto('./');
+  await page
+    .getByRole('group', { name: 'Break Raft' })
+    .getByRole('checkbox', { name: /earlier term/ })
+    .check();
+  await page.getByRole('button', { name: 'Lessons' }).click();
+  await page
+    .getByRole('list', { name: 'Lessons' })
+    .getByRole('button', { name: /Figure 8/ })
+    .click();
+  await playToEnd(page);
+  const region = page.getByRole('region', { name: 'Lesson' });
+  await expect(region).toContainText('State Machine Safety violated');
+  await expect(region).toContainText('commit-earlier-term');
+  const safety = page.getByRole('region', { name: 'Safety' });
+  await expect(safety.getByRole('listitem').filter({ hasText: 'State Machine Safety' })).toContainText('violated');
+  expect(await violations(page)).toBeGreaterThan(0);
 });
 
 test('the Figure 8 lesson is in the list by its title', async ({ page }) => {
@@ -65,4 +90,5 @@ test('?lesson=<id> opens that lesson at start-up', async ({ page }) => {
   await expect(region.getByText('Step 1 of 5')).toBeVisible(WAIT);
   await expect(region).toContainText('Network partition');
   await playToEnd(page);
+  await page.screenshot({ path: 'test-results/screenshots/lesson-partition-end.png' });
 });

@@ -47,6 +47,9 @@ describe('lesson player', () => {
     const region = await openLesson(lesson.title);
     const n = lesson.steps.length;
     expect(within(region).getByText(`Step 1 of ${n}`)).toBeTruthy();
+    // The lab's settings are the lesson's cluster's (the Cluster panel and the address bar say so).
+    expect(lab.store.getState().config).toMatchObject({ nodes: 5, seed: lesson.options.seed });
+    expect(lab.store.getState().cluster.creationOptions().seed).toBe(lesson.options.seed);
     expect(within(region).getByRole('button', { name: 'Next' }).hasAttribute('disabled')).toBe(false);
     expect(region.textContent).toContain(lesson.steps[0]!.caption);
     for (let i = 2; i <= n; i++) {
@@ -68,6 +71,19 @@ describe('lesson player', () => {
     // Step 4's moment again: node 1 is still the stale leader.
     expect(lab.store.getState().cluster.node(1).role).toBe('leader');
     expect(lab.store.getState().safety.violations).toBe(0);
+  });
+
+  it('an unknown lesson id is refused with a notice and nothing changes', async () => {
+    const { lab } = renderLab();
+    const before = lab.store.getState().cluster;
+    let opened = true;
+    await act(async () => {
+      opened = await lab.store.getState().openLesson('no-such-lesson');
+    });
+    expect(opened).toBe(false);
+    expect(lab.store.getState().cluster).toBe(before);
+    expect(screen.queryByRole('region', { name: 'Lesson' })).toBeNull();
+    expect(document.body.textContent).toContain('There is no lesson "no-such-lesson".');
   });
 
   it('asks a question and answers it with the run', async () => {
