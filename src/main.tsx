@@ -42,9 +42,10 @@ const lab = createLab(
 // A shared link (#…&run=…): paused at once (and the embed layout taken), then replayed to its moment once decoded.
 // Not awaited: the page renders first; a link that cannot be opened says why and this cluster plays on.
 void lab.store.getState().openRunLink(location.hash);
-// `?lesson=<id>` opens a guided lesson at start-up (issue 11); an unknown id says so and the lab plays on.
-const lessonId = new URLSearchParams(location.search).get('lesson');
-if (lessonId !== null) void lab.store.getState().openLesson(lessonId);
+// `?lesson=<id>` opens a guided lesson at start-up (issue 11), `&embed=1` in the embed layout; an unknown id says so and the lab plays on.
+const search = new URLSearchParams(location.search);
+const lessonId = search.get('lesson');
+if (lessonId !== null) void lab.store.getState().openLesson(lessonId, { embed: search.get('embed') === '1' });
 // window.raftLab: the headless API, plus the running lab for browser tests and the console.
 exposeApi({ lab });
 

@@ -50,8 +50,12 @@ export interface LessonProgress {
 export interface LessonSlice {
   /** The lesson on show, or null. */
   readonly lesson: LessonProgress | null;
-  /** Opens a lesson at its first step (a fresh cluster, paused). False if there is no such lesson or it could not start. */
-  openLesson(id: string): Promise<boolean>;
+  /**
+   * Opens a lesson at its first step (a fresh cluster, paused). False if
+   * there is no such lesson or it could not start. With `embed`, the page
+   * takes the embed layout (the ring, playback and the lesson).
+   */
+  openLesson(id: string, options?: { readonly embed?: boolean }): Promise<boolean>;
   /** The next step's moment (nothing on the last step). */
   lessonNext(): Promise<void>;
   /** The previous step's moment; while exploring, back to the moment of the step explored from. */
@@ -208,8 +212,9 @@ export function createLessonSlice(set: LabSet, get: LabGet): LessonSlice {
   return {
     lesson: null,
 
-    openLesson(id) {
+    openLesson(id, options) {
       const found = lessonById(id);
+      if (options?.embed) set({ embed: true });
       if (!found) {
         get().notify('app', 'error', `There is no lesson "${id.slice(0, 40)}".`);
         return Promise.resolve(false);

@@ -92,3 +92,15 @@ test('?lesson=<id> opens that lesson at start-up', async ({ page }) => {
   await playToEnd(page);
   await page.screenshot({ path: 'test-results/screenshots/lesson-partition-end.png' });
 });
+
+test('?lesson=<id>&embed=1 plays the lesson in the embed layout (800 × 500)', async ({ page }) => {
+  await page.setViewportSize({ width: 800, height: 500 });
+  await page.goto('./?lesson=election&embed=1');
+  const region = page.getByRole('region', { name: 'Lesson' });
+  await expect(region.getByText('Step 1 of 4')).toBeVisible(WAIT);
+  await expect(page.getByRole('button', { name: 'Lessons' })).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Safety' })).toBeHidden();
+  await playToEnd(page);
+  await expect(region.getByRole('button', { name: 'Next' })).toBeInViewport();
+  await page.screenshot({ path: 'test-results/screenshots/lesson-embed.png' });
+});
