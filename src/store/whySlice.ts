@@ -110,10 +110,15 @@ export function earlierTermWaiting(s: LabState, id: NodeId): WhyLine[] {
  * the space-time diagram explains the reasoned events of its node at its
  * moment (or, for a commit, crash or restart mark, the rule behind it); a
  * node alone explains its latest reasons and, for a leader, the entries
- * waiting for an entry of its term. Null when nothing is selected.
+ * waiting for an entry of its term. While reviewing the past, as of the
+ * moment on show. Null when nothing is selected.
  */
 export function explainSelection(s: LabState): { title: string; lines: readonly WhyLine[] } | null {
-  const events = s.whyEvents();
+  // Reviewing the past (the timeline): only what had happened by the moment on show, and the nodes of then.
+  const until = s.reviewFrame?.at ?? Infinity;
+  const all = s.whyEvents();
+  const events = until === Infinity ? all : all.filter((e) => e.at <= until);
+  if (s.reviewFrame) s = { ...s, nodes: s.reviewFrame.nodes, nowMs: s.reviewFrame.at };
   if (s.selectedMark !== null) {
     const mark = s.spaceTime().marks.find((m) => m.id === s.selectedMark);
     if (mark) {

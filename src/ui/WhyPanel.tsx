@@ -5,7 +5,7 @@
  * the core's reason codes (the store's one table, whyWording.ts).
  */
 import { useId, useMemo } from 'react';
-import { explainSelection, selectSelectedMark, selectSelectedNode, selectNowMs, selectWhyVersion } from '../store';
+import { explainSelection, selectNowMs, selectReviewAt, selectSelectedMark, selectSelectedNode, selectWhyVersion } from '../store';
 import { useLab, useLabApi } from './LabContext';
 import { formatVirtualTime } from './VirtualClock';
 import './safety.css';
@@ -16,11 +16,12 @@ export function WhyPanel() {
   const node = useLab(selectSelectedNode);
   const version = useLab(selectWhyVersion);
   const now = useLab(selectNowMs);
+  const reviewAt = useLab(selectReviewAt);
   const id = useId();
   // Re-read when the selection, the record or the state changes (the record itself lives outside the state,
   // so these values say when, rather than feed the computation).
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const shown = useMemo(() => explainSelection(lab.store.getState()), [lab, mark, node, version, now]);
+  const shown = useMemo(() => explainSelection(lab.store.getState()), [lab, mark, node, version, now, reviewAt]);
   return (
     // Focusable, so the keyboard can scroll it (axe: scrollable-region-focusable).
     <section className="why-panel" aria-labelledby={`${id}-title`} tabIndex={0}>

@@ -81,6 +81,15 @@ describe('Why panel', () => {
     expect(why()).toHaveTextContent(`Node ${leader} at ${mark.at} ms`);
     expect(why()).toHaveTextContent(/won the election/);
     expect(why()).not.toHaveTextContent(/timer ran out/);
+    // Reviewing a moment before the election: the node's reasons as of then, not the win that came later.
+    act(() => lab.store.getState().selectMark(null));
+    await act(async () => {
+      await lab.store.getState().reviewAt(1);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    });
+    expect(lab.store.getState().reviewFrame?.after).toBe(1);
+    expect(why()).toHaveTextContent(`Node ${leader}: the rules behind its latest events`);
+    expect(why()).not.toHaveTextContent(/won the election/);
   });
 
   it("says why a leader has not committed an earlier term's entry held by a majority (§5.4.2, Figure 8)", () => {
