@@ -4,6 +4,7 @@
 // reporting no violation (the Safety region: five `holds`); with the
 // earlier-term switch on, the Figure 8 lesson ends in a violation;
 // `?lesson=<id>` opens a lesson at start-up.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { failOnPageErrors } from './fixtures';
 
@@ -103,4 +104,30 @@ test('?lesson=<id>&embed=1 plays the lesson in the embed layout (800 × 500)', a
   await playToEnd(page);
   await expect(region.getByRole('button', { name: 'Next' })).toBeInViewport();
   await page.screenshot({ path: 'test-results/screenshots/lesson-embed.png' });
+});
+
+test('axe finds no violation with the Lessons list open, nor in a lesson with its question (light and dark)', async ({ page }) => {
+  const axe = async () => {
+    const results = await new AxeBuilder({ page }).analyze();
+    return results.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+  };
+  await page.goto('./');
+  await page.getByRole('button', { name: 'Lessons' }).click();
+  await expect(page.getByRole('list', { name: 'Lessons' })).toBeVisible();
+  expect(await axe()).toEqual([]);
+  await page
+    .getByRole('list', { name: 'Lessons' })
+    .getByRole('button', { name: /split vote/ })
+    .click();
+  const region = page.getByRole('region', { name: 'Lesson' });
+  await expect(region).toHaveAttribute('aria-busy', 'false', WAIT);
+  await region.getByRole('button', { name: 'Next' }).click();
+  await expect(region.getByRole('group', { name: /Which node will win/ })).toBeVisible(WAIT);
+  await region.getByRole('button', { name: 'Node 3' }).click();
+  expect(await axe()).toEqual([]);
+  await page.keyboard.press('m');
+  await expect(page.locator('.lab')).toHaveClass(/theme-dark/);
+  await region.getByRole('button', { name: 'Next' }).click();
+  await expect(region).toContainText('won.', WAIT);
+  expect(await axe()).toEqual([]);
 });
