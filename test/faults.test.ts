@@ -16,6 +16,7 @@ import {
   createRandom,
   FAULT_NAMES,
   registerTransport,
+  replayActions,
   restoreCluster,
   runScript,
   type Cluster,
@@ -97,6 +98,17 @@ describe('the faults option', () => {
     expect(a.length).toBeGreaterThan(100);
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
     await Promise.all([original.destroy(), restored.destroy()]);
+  });
+
+  it("a run's creationOptions() and actions() replay it exactly, switches and all", async () => {
+    const s = SCENARIOS.find((x) => x.fault === 'commit-earlier-term')!;
+    const { cluster: original } = await runScenario(s, true);
+    const { storageKey: _storageKey, ...options } = original.creationOptions();
+    const copy = createCluster(options);
+    clusters.push(copy);
+    await replayActions(copy, original.actions(), original.now());
+    expect(copy.creationOptions().faults).toEqual(['commit-earlier-term']);
+    expect(JSON.stringify(copy.trace())).toBe(JSON.stringify(original.trace()));
   });
 
   it('travels to each worker in its settings, checked by the protocol schema', () => {
