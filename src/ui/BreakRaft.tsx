@@ -5,7 +5,7 @@
  * run on show is made with exactly those faults (the URL and a shared link
  * say so).
  */
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { FAULTS, selectFaults, type LabFaultName } from '../store';
 import { BrokenNote } from './SafetyPanel';
 import { useLab, useLabApi } from './LabContext';
@@ -13,11 +13,18 @@ import './safety.css';
 
 export function BreakRaft() {
   const lab = useLabApi();
-  const on = useLab(selectFaults);
+  const running = useLab(selectFaults);
+  // The switches asked for, shown at once while the reset they start runs (with workers it takes a moment).
+  const [asked, setAsked] = useState<readonly LabFaultName[] | null>(null);
+  const on = asked ?? running;
   const id = useId();
   const toggle = (name: LabFaultName, checked: boolean) => {
     const next = checked ? [...on, name] : on.filter((n) => n !== name);
-    void lab.store.getState().setFaults(next);
+    setAsked(next);
+    void lab.store
+      .getState()
+      .setFaults(next)
+      .finally(() => setAsked((current) => (current === next ? null : current)));
   };
   return (
     <section className="panel break-raft-panel" aria-labelledby={`${id}-title`}>
@@ -33,7 +40,7 @@ export function BreakRaft() {
           </label>
         ))}
       </fieldset>
-      {on.length > 0 && <BrokenNote names={on} />}
+      {running.length > 0 && <BrokenNote names={running} />}
     </section>
   );
 }
