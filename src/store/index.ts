@@ -37,6 +37,7 @@ export { selectEmbed, selectOpeningRun, selectShared, selectShareHash } from './
 export { EMBED_HASH_PARAM, MAX_RUN_BYTES } from './runCodec';
 export { selectLesson, type LessonProgress, type LessonReveal } from './lessonSlice';
 export { LESSONS } from './lessons';
+export { selectCaptions, selectTour } from './tourSlice';
 export { FIGURE3_PROPERTIES, selectSafetyBreaks, type SafetyBreak } from './safetySlice';
 export { FAULTS, LAB_FAULT_NAMES, parseFaults, selectFaults, type FaultInfo, type LabFaultName } from './faultsSlice';
 export { explainSelection, selectWhyVersion, type WhyLine } from './whySlice';

@@ -29,6 +29,7 @@ import { createSafetySlice } from './safetySlice';
 import { createSelectionSlice } from './selectionSlice';
 import { createSettingsSlice, type SettingsInit } from './settingsSlice';
 import { createShareSlice } from './shareSlice';
+import { createTourSlice } from './tourSlice';
 import { createSpaceTimeSlice } from './spaceTimeSlice';
 import { createWhySlice } from './whySlice';
 import { parseClusterSize, parseSeed, parseSnapshotThreshold, parseTiming } from './validate';
@@ -109,7 +110,8 @@ export function createLab(options: LabOptions = {}): Lab {
     // Opening a shared run replaces the cluster as a reset does (onNewCluster is called only after the store is made).
     const share = createShareSlice(set, get, (...args) => onNewCluster(...args), options.storage ?? null);
     // Their parts in a reset, applied together; the feed subscribes to the new cluster before the monitor, as at creation.
-    const concerns = [cluster, safety, history, command, explain, notices, selection, spaceTime, share, why];
+    const tour = createTourSlice(set, get);
+    const concerns = [cluster, safety, history, command, explain, notices, selection, spaceTime, share, why, tour];
     const onNewCluster: OnNewCluster = (next, nextConfig, current) =>
       Object.assign({}, ...concerns.map((c) => c.onNewCluster(next, nextConfig, current))) as Partial<LabState>;
     return {
@@ -122,6 +124,7 @@ export function createLab(options: LabOptions = {}): Lab {
       ...selection.slice,
       ...spaceTime.slice,
       ...share.slice,
+      ...tour.slice,
       ...why.slice,
       ...createFaultsSlice(get),
       ...createResetSlice(set, get, onNewCluster, options.storage ?? null),

@@ -13,6 +13,7 @@ import type { ExplainSlice } from './explainSlice';
 import type { FaultsSlice } from './faultsSlice';
 import type { HistorySlice } from './historySlice';
 import type { LessonSlice } from './lessonSlice';
+import type { TourSlice } from './tourSlice';
 import type { NetworkSlice } from './networkSlice';
 import type { NodeActionsSlice } from './nodeSlice';
 import type { NoticesSlice } from './noticesSlice';
@@ -39,6 +40,7 @@ export type LabState = ClusterSlice &
   SpaceTimeSlice &
   LessonSlice &
   ShareSlice &
+  TourSlice &
   WhySlice &
   FaultsSlice;
 export type LabStore = StoreApi<LabState>;

@@ -12,10 +12,10 @@
  * one changed byte, and cost 6 bytes where gzip's header and CRC cost 18.
  */
 import type { ClusterAction, ClusterOptions, NetworkOptions } from '../sim';
-import { checkRun, RUN_FORMAT, type Run, type RunAction, type RunMoment, type RunNetwork } from './runSchema';
+import { checkRun, RUN_FORMAT, type Run, type RunAction, type RunCaption, type RunMoment, type RunNetwork } from './runSchema';
 
-export { checkRun, RUN_FORMAT, RUN_ACTION_KINDS, RunSchema } from './runSchema';
-export type { Run, RunAction, RunMoment, RunNetwork, RunOptions } from './runSchema';
+export { checkRun, MAX_CAPTION_LENGTH, MAX_CAPTIONS, RUN_FORMAT, RUN_ACTION_KINDS, RunSchema } from './runSchema';
+export type { Run, RunAction, RunCaption, RunMoment, RunNetwork, RunOptions } from './runSchema';
 
 /** What reading a link or a file gives: the run, or why not, in one sentence. */
 export type DecodeResult = { readonly ok: true; readonly run: Run } | { readonly ok: false; readonly error: string };
@@ -53,7 +53,7 @@ export function makeRun(
   options: ClusterOptions,
   actions: readonly ClusterAction[],
   moment: RunMoment,
-  flags: { embed?: boolean; faults?: readonly string[] } = {},
+  flags: { embed?: boolean; faults?: readonly string[]; captions?: readonly RunCaption[] } = {},
 ): Run {
   const o = options;
   return {
@@ -71,6 +71,9 @@ export function makeRun(
     moment: { after: moment.after, at: moment.at },
     ...(flags.embed ? { embed: true } : {}),
     ...(flags.faults && flags.faults.length > 0 ? { faults: flags.faults.slice() } : {}),
+    ...(flags.captions && flags.captions.length > 0
+      ? { captions: flags.captions.map((c) => ({ after: c.after, at: c.at, text: c.text })) }
+      : {}),
   };
 }
 

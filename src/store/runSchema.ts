@@ -111,7 +111,18 @@ export interface Run {
   readonly embed?: boolean;
   /** Fault switches that deliberately break Raft in this run, by name, so a link says so. */
   readonly faults?: readonly string[];
+  /** A teacher's captions at chosen moments ("your own lesson"): opening the run plays them as a lesson. */
+  readonly captions?: readonly RunCaption[];
 }
+
+/** A caption at a moment of the run. */
+export interface RunCaption extends RunMoment {
+  readonly text: string;
+}
+
+/** Captions a run may carry, and the characters each may hold. */
+export const MAX_CAPTIONS = 100;
+export const MAX_CAPTION_LENGTH = 500;
 
 // ------------------------------------------------------------ field schemas
 
@@ -224,6 +235,22 @@ const RunObject = v.strictObject({
         ),
       ),
       v.maxLength(MAX_FAULTS, `must name at most ${MAX_FAULTS} faults`),
+    ),
+  ),
+  captions: v.optional(
+    v.pipe(
+      v.array(
+        v.strictObject({
+          after: countSchema,
+          at: timeSchema,
+          text: v.pipe(
+            v.string(),
+            v.minLength(1, 'must not be empty'),
+            v.maxLength(MAX_CAPTION_LENGTH, `must be at most ${MAX_CAPTION_LENGTH} characters`),
+          ),
+        }),
+      ),
+      v.maxLength(MAX_CAPTIONS, `must hold at most ${MAX_CAPTIONS} captions`),
     ),
   ),
 });

@@ -135,8 +135,9 @@ export function createShareSlice(
     const c = get().cluster;
     const { transport: _transport, storageKey: _storageKey, snapshotThreshold, ...created } = c.creationOptions();
     const options: ClusterOptions = { ...created, ...(Number.isFinite(snapshotThreshold) ? { snapshotThreshold } : {}) };
-    // A run made with bug switches on says so in its link (issue 11).
-    const flags = { faults: get().config.faults ?? [] };
+    // A run made with bug switches on says so in its link (issue 11); a teacher's captions up to the moment go with it.
+    const until = moment ?? { after: c.processed(), at: c.now() };
+    const flags = { faults: get().config.faults ?? [], captions: get().captions.filter((cap) => cap.after <= until.after) };
     if (moment)
       return makeRun(
         options,
@@ -144,7 +145,7 @@ export function createShareSlice(
         moment,
         flags,
       );
-    return makeRun(options, c.actions(), { after: c.processed(), at: c.now() }, flags);
+    return makeRun(options, c.actions(), until, flags);
   };
 
   /** Pauses and waits until no call is running on the cluster (a worker advance answers later); the moment on show stays. */
@@ -214,6 +215,8 @@ export function createShareSlice(
     }
     set({ ...onNewCluster(next, config, get()), playing: false, openingRun: false, shareHash: hash });
     get().sync();
+    // A captioned run ("your own lesson") plays its captions, from the first.
+    if (run.captions && run.captions.length > 0) await get().loadCaptions(run.captions.filter((cap) => cap.after <= run.moment.after));
     const n = run.actions.length;
     notify(
       'success',

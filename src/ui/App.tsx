@@ -15,6 +15,7 @@ import { Inspector } from './Inspector';
 import { LabProvider, useLab, useLabApi } from './LabContext';
 import { LessonPanel } from './LessonPanel';
 import { LessonsMenu } from './LessonsMenu';
+import { TourPanel } from './TourPanel';
 import { LogsPanel } from './LogsPanel';
 import { NetworkPanel } from './NetworkPanel';
 import { handleShortcut, trackFocusOrigin } from './shortcuts';
@@ -75,6 +76,7 @@ function Shell() {
         <aside className="sidebar" aria-label="Controls">
           <LessonsMenu />
           <LessonPanel />
+          <TourPanel />
           <CommandBox />
           <SafetyPanel />
           <ClusterSettings />

@@ -6,7 +6,8 @@
  * controls (an action there would return to the present anyway), so the
  * layout does not move.
  */
-import { selectHistorySize, selectReview, selectReviewAt, type LabState } from '../store';
+import { useState } from 'react';
+import { selectCaptions, selectHistorySize, selectReview, selectReviewAt, type LabState } from '../store';
 import { useLab, useLabApi } from './LabContext';
 import { formatVirtualTime } from './VirtualClock';
 
@@ -18,6 +19,8 @@ export function PastBar() {
   const at = useLab(selectReviewAt);
   const size = useLab(selectHistorySize);
   const seeking = useLab(selectSeeking);
+  const captions = useLab(selectCaptions);
+  const [text, setText] = useState('');
   if (review === null) return null;
   const last = size - 1;
   return (
@@ -41,6 +44,34 @@ export function PastBar() {
       >
         Continue from here
       </button>
+      {/* "Your own lesson": caption this moment; Share carries the captions, and the link plays them as a lesson. */}
+      <form
+        className="caption-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (lab.store.getState().addCaption(text)) setText('');
+        }}
+      >
+        <input
+          type="text"
+          value={text}
+          onChange={(e) => setText(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') e.currentTarget.blur();
+          }}
+          aria-label="Caption for this moment"
+          placeholder="Caption for this moment"
+          maxLength={500}
+        />
+        <button type="submit" className="btn">
+          Add caption
+        </button>
+        {captions.length > 0 && (
+          <button type="button" className="btn btn-quiet" onClick={() => void lab.store.getState().startTour()}>
+            Play {captions.length} caption{captions.length === 1 ? '' : 's'}
+          </button>
+        )}
+      </form>
     </div>
   );
 }
