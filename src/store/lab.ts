@@ -103,7 +103,7 @@ export function createLab(options: LabOptions = {}): Lab {
     const spaceTime = createSpaceTimeSlice(set, get, cluster.slice.cluster);
     followers.push(spaceTime.follower);
     const safety = createSafetySlice(set, cluster.slice.cluster);
-    const why = createWhySlice(cluster.slice.cluster);
+    const why = createWhySlice(cluster.slice.cluster, set, get);
     followers.push(why.follower);
     const notices = createNoticesSlice(set);
     const selection = createSelectionSlice(set, get);

@@ -9,7 +9,7 @@
  */
 import type { NodeId, Why } from '../raft';
 import type { Cluster, ClusterEvent } from '../sim';
-import type { FlushFollower, LabState, OnNewCluster } from './labTypes';
+import type { FlushFollower, LabGet, LabSet, LabState, OnNewCluster } from './labTypes';
 import { STATE_WORDING, wordWhy, type WhyEventKind, type WhyWording } from './whyWording';
 
 /** How many reasoned events are kept (the oldest forgotten first). */
@@ -38,6 +38,10 @@ export interface WhySlice {
   readonly whyVersion: number;
   /** The reasoned events kept, oldest first (mutable, outside the state: read it when the version changes). */
   whyEvents(): readonly ReasonedEvent[];
+  /** An Events line chosen for the Why panel (its time and node), or null; it counts while its node stays selected. */
+  readonly whyMoment: { readonly at: number; readonly node: NodeId } | null;
+  /** Explains what node `node` did at `at` (an Events line); selects the node too. */
+  explainMoment(at: number, node: NodeId): void;
 }
 
 function reasoned(e: ClusterEvent): ReasonedEvent | null {
@@ -53,7 +57,11 @@ function reasoned(e: ClusterEvent): ReasonedEvent | null {
   }
 }
 
-export function createWhySlice(cluster: Cluster): { slice: WhySlice; follower: FlushFollower; onNewCluster: OnNewCluster } {
+export function createWhySlice(
+  cluster: Cluster,
+  set: LabSet,
+  get: LabGet,
+): { slice: WhySlice; follower: FlushFollower; onNewCluster: OnNewCluster } {
   let events: ReasonedEvent[] = [];
   let version = 0;
   const listen = (c: Cluster) =>
@@ -66,7 +74,16 @@ export function createWhySlice(cluster: Cluster): { slice: WhySlice; follower: F
     });
   let unsubscribe = listen(cluster);
   return {
-    slice: { whyVersion: version, whyEvents: () => events },
+    slice: {
+      whyVersion: version,
+      whyEvents: () => events,
+      whyMoment: null,
+      explainMoment(at, node) {
+        if (!Number.isFinite(at) || !get().ids.includes(node)) return;
+        set({ whyMoment: { at, node } });
+        get().selectNode(node);
+      },
+    },
     follower: { derive: (before: LabState) => (before.whyVersion === version ? {} : { whyVersion: version }) },
     onNewCluster(next) {
       unsubscribe();
@@ -75,7 +92,7 @@ export function createWhySlice(cluster: Cluster): { slice: WhySlice; follower: F
       events = from > 0 ? events.filter((e) => e.at <= from) : [];
       version += 1;
       unsubscribe = listen(next);
-      return { whyVersion: version };
+      return { whyVersion: version, whyMoment: null };
     },
   };
 }
@@ -132,6 +149,12 @@ export function explainSelection(s: LabState): { title: string; lines: readonly 
   }
   const id = s.selectedNode;
   if (id === null) return null;
+  // An Events line chosen (its node still selected): the rules behind what that node did then.
+  const moment = s.whyMoment;
+  if (moment && moment.node === id) {
+    const lines = events.filter((e) => e.at === moment.at && e.node === id).map(explainEvent);
+    if (lines.length > 0) return { title: `Node ${id} at ${moment.at} ms`, lines };
+  }
   const latest: WhyLine[] = [];
   for (let i = events.length - 1; i >= 0 && latest.length < WHY_LATEST; i--) {
     const e = events[i]!;

@@ -110,9 +110,10 @@ export function NarrationPanel() {
                 aria-current={selected ? 'true' : undefined}
                 title="Click to show it in the space-time diagram"
                 onClick={() => {
+                  // Its mark in the space-time diagram, if it has one; and the Why panel explains that very line.
                   const mark = markOf(s(), l);
-                  if (mark !== null) s().selectMark(mark);
-                  else if (l.node !== null) s().selectNode(l.node);
+                  s().selectMark(mark);
+                  if (l.node !== null) s().explainMoment(l.at, l.node);
                 }}
               >
                 <span className="narr-time">{(l.at / 1000).toFixed(3)} s</span>

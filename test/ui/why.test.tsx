@@ -5,7 +5,7 @@
 // an entry of an earlier term that is on a majority yet not committed
 // (§5.4.2, Figure 8).
 import '@testing-library/jest-dom/vitest';
-import { act, cleanup, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WHY_CODES, type Why } from '../../src/raft';
 import { explainSelection, STATE_WORDING, WHY_WORDING, wordWhy, type LabState } from '../../src/store';
@@ -90,6 +90,25 @@ describe('Why panel', () => {
     expect(lab.store.getState().reviewFrame?.after).toBe(1);
     expect(why()).toHaveTextContent(`Node ${leader}: the rules behind its latest events`);
     expect(why()).not.toHaveTextContent(/won the election/);
+  });
+
+  it('an Events line without a mark in the diagram (a vote) is explained by itself when clicked', async () => {
+    const { lab } = renderLab({ nodes: 3, seed: 1 });
+    await untilLeader(lab);
+    act(() => lab.store.getState().setNarrationCategory('election', true));
+    const list = screen.getByRole('list', { name: 'Events, newest first' });
+    const vote = within(list)
+      .getAllByRole('listitem')
+      .find((li) => /voted for|granted|vote/.test(li.textContent ?? '') && !/became leader|timed out/.test(li.textContent ?? ''));
+    expect(vote, 'a vote line in the Events list').toBeTruthy();
+    act(() => {
+      fireEvent.click(vote!);
+    });
+    const s = lab.store.getState();
+    expect(s.whyMoment).not.toBeNull();
+    const why = screen.getByRole('region', { name: 'Why' });
+    expect(why).toHaveTextContent(`Node ${s.whyMoment!.node} at ${s.whyMoment!.at} ms`);
+    expect(why).toHaveTextContent(/§5/);
   });
 
   it("says why a leader has not committed an earlier term's entry held by a majority (§5.4.2, Figure 8)", () => {
