@@ -116,7 +116,14 @@ export function createHistorySlice(set: LabSet, get: LabGet): { slice: HistorySl
         warming = null;
         return;
       }
-      void seekOn(live, { after: live.processed() })
+      let end: number;
+      try {
+        end = live.processed();
+      } catch {
+        warming = null; // destroyed meanwhile (a reset, a test): nothing to catch up with
+        return;
+      }
+      void seekOn(live, { after: end })
         .then((c) => c.destroy())
         .catch(() => undefined) // a seek that fails here fails again, with its message, when the user seeks
         .finally(() => {
