@@ -1,6 +1,6 @@
 /** The cluster's options: validated and defaulted before anything is built. */
 import { FAULT_NAMES, type FaultName } from '../raft';
-import type { NetworkOptions } from './types';
+import type { NetworkOptions, ResolvedClusterOptions } from './types';
 import { checkInteger, checkRange, describe, mergeNetwork, nearest, readNetworkOptions, readOnce } from './validate';
 
 export const DEFAULT_NETWORK: Required<NetworkOptions> = {
@@ -25,21 +25,8 @@ export const OPTION_KEYS = [
   'faults',
 ] as const;
 
-/** Validated, defaulted options. */
-export interface ResolvedOptions {
-  readonly nodes: number;
-  readonly seed: number;
-  readonly transport: 'inline' | 'worker';
-  readonly electionTimeoutMs: [number, number];
-  readonly heartbeatMs: number;
-  readonly network: Required<NetworkOptions>;
-  readonly snapshotThreshold: number;
-  readonly leaderNoop: boolean;
-  /** '' when not given. */
-  readonly storageKey: string;
-  /** Bug switches on, without repeats, in FAULT_NAMES order. */
-  readonly faults: readonly FaultName[];
-}
+/** Validated, defaulted options: the public ResolvedClusterOptions (Cluster.creationOptions() returns them). */
+export type ResolvedOptions = ResolvedClusterOptions;
 
 /** Checks every option before anything is built; throws naming the bad one. */
 export function resolveOptions(opts: unknown): ResolvedOptions {
