@@ -116,54 +116,126 @@ function canvasShapes(): NonNullable<typeof shapes> {
 /** Radius of the ring drawn around the message selected in the space-time diagram, view units. */
 const SELECTED_RING = 13;
 
+/** Half the side of a glyph's sprite, view units: the selected ring and its stroke fit. */
+const SPRITE_HALF = SELECTED_RING + 2;
+
+/** How one message looks: everything that decides its pixels (and so its sprite). */
+interface Look {
+  readonly kind: GlyphKind;
+  readonly reply: boolean;
+  readonly mark: ReturnType<typeof glyphMark>;
+  readonly hovered: boolean;
+  readonly selected: boolean;
+  readonly duplicate: boolean;
+}
+
+function lookKey(l: Look): string {
+  return `${l.kind}${l.reply ? 'r' : ''}${l.mark ? `${l.mark.tone}${l.mark.text}` : ''}${l.hovered ? 'h' : ''}${l.selected ? 's' : ''}${l.duplicate ? 'd' : ''}`;
+}
+
+/** Paints one glyph centred at (0, 0) in view units (the context's transform maps them to pixels). */
+function paintGlyph(ctx: CanvasRenderingContext2D, look: Look, colours: Palette): void {
+  const { glyphs, ring } = canvasShapes();
+  const colour = colours[look.kind];
+  const shape = glyphs[look.kind];
+  ctx.lineWidth = 2;
+  ctx.fillStyle = look.reply ? colours.panel : colour;
+  ctx.fill(shape);
+  ctx.strokeStyle = look.hovered ? colours.text : colour;
+  ctx.stroke(shape);
+  if (look.mark) {
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.font = '800 11px system-ui, sans-serif';
+    ctx.fillStyle = look.mark.tone === 'count' ? '#fff' : colours[look.mark.tone];
+    ctx.fillText(look.mark.text, 0, MARK_DY);
+  }
+  if (look.selected) {
+    // Selected in the space-time diagram: ringed here too.
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = colours.text;
+    ctx.beginPath();
+    ctx.arc(0, 0, SELECTED_RING, 0, 2 * Math.PI);
+    ctx.stroke();
+  }
+  if (look.duplicate) {
+    ctx.setLineDash([2, 2]);
+    ctx.lineWidth = 1.2;
+    ctx.strokeStyle = colours.text;
+    ctx.stroke(ring);
+    ctx.setLineDash([]);
+  }
+}
+
+/**
+ * Each distinct look painted once into a small canvas (a sprite) at the
+ * current pixel scale, then stamped at every message's place. Software
+ * rendering (a Chromebook, headless Chromium) rasterises paths and text
+ * slowly: 600 glyphs as vector paths cost ≈ 35 ms a frame there, 600 stamps
+ * of a few dozen sprites a fraction of that (docs/performance.md).
+ */
+class GlyphSprites {
+  private readonly sprites = new Map<string, HTMLCanvasElement | null>();
+  private pxPerUnit = 0;
+  private colours: Palette | null = null;
+
+  /** Side of every sprite, px, at the scale of the last get(). */
+  side = 0;
+
+  /** The sprite of `look`, or null where there is no canvas to paint it on. */
+  get(look: Look, pxPerUnit: number, colours: Palette): HTMLCanvasElement | null {
+    if (pxPerUnit !== this.pxPerUnit || colours !== this.colours) {
+      this.sprites.clear();
+      this.pxPerUnit = pxPerUnit;
+      this.colours = colours;
+      this.side = Math.ceil(2 * SPRITE_HALF * pxPerUnit);
+    }
+    const key = lookKey(look);
+    let sprite = this.sprites.get(key);
+    if (sprite === undefined) {
+      sprite = document.createElement('canvas');
+      sprite.width = sprite.height = this.side;
+      const ctx = sprite.getContext('2d');
+      if (ctx) {
+        ctx.setTransform(pxPerUnit, 0, 0, pxPerUnit, this.side / 2, this.side / 2);
+        paintGlyph(ctx, look, colours);
+      } else sprite = null;
+      this.sprites.set(key, sprite);
+    }
+    return sprite;
+  }
+}
+
+/**
+ * Draws every placed message: view unit (x, y) is pixel (ox + x·scale)·dpr.
+ * Stamps land on whole pixels, so they are copied, not resampled.
+ */
 function draw(
   ctx: CanvasRenderingContext2D,
+  sprites: GlyphSprites,
   placed: readonly Placed[],
   colours: Palette,
+  map: { scale: number; ox: number; oy: number; dpr: number },
   hoveredId: number | null,
   selectedId: number | null,
 ): void {
-  const { glyphs, ring } = canvasShapes();
-  const view = ctx.getTransform();
-  ctx.lineWidth = 2;
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'middle';
-  ctx.font = '800 11px system-ui, sans-serif';
+  const pxPerUnit = map.scale * map.dpr;
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
   for (const { message, x, y } of placed) {
     const g = glyphOf(message.payload);
-    const colour = colours[g.kind];
-    const shape = glyphs[g.kind];
-    ctx.setTransform(view);
-    ctx.translate(x, y);
-    ctx.fillStyle = g.reply ? colours.panel : colour;
-    ctx.fill(shape);
-    ctx.strokeStyle = message.id === hoveredId ? colours.text : colour;
-    ctx.stroke(shape);
-    const mark = glyphMark(g);
-    if (mark) {
-      ctx.fillStyle = mark.tone === 'count' ? '#fff' : colours[mark.tone];
-      ctx.fillText(mark.text, 0, MARK_DY);
-    }
-    if (message.id === selectedId) {
-      // Selected in the space-time diagram: ringed here too.
-      ctx.save();
-      ctx.lineWidth = 3;
-      ctx.strokeStyle = colours.text;
-      ctx.beginPath();
-      ctx.arc(0, 0, SELECTED_RING, 0, 2 * Math.PI);
-      ctx.stroke();
-      ctx.restore();
-    }
-    if (message.duplicate) {
-      ctx.save();
-      ctx.setLineDash([2, 2]);
-      ctx.lineWidth = 1.2;
-      ctx.strokeStyle = colours.text;
-      ctx.stroke(ring);
-      ctx.restore();
-    }
+    const look: Look = {
+      kind: g.kind,
+      reply: g.reply,
+      mark: glyphMark(g),
+      hovered: message.id === hoveredId,
+      selected: message.id === selectedId,
+      duplicate: message.duplicate,
+    };
+    const sprite = sprites.get(look, pxPerUnit, colours);
+    if (!sprite) continue;
+    const half = sprites.side / 2;
+    ctx.drawImage(sprite, Math.round((map.ox + x * map.scale) * map.dpr - half), Math.round((map.oy + y * map.scale) * map.dpr - half));
   }
-  ctx.setTransform(view);
 }
 
 interface Props {
@@ -183,6 +255,7 @@ export function MessageCanvas({ layout, hoveredId, onHover }: Props) {
     colours.current = null;
   }, [theme]);
   const placed = useRef<Placed[]>([]);
+  const sprites = useRef<GlyphSprites | null>(null);
   const hovered = useRef(hoveredId);
   hovered.current = hoveredId;
   const onHoverRef = useRef(onHover);
@@ -195,7 +268,7 @@ export function MessageCanvas({ layout, hoveredId, onHover }: Props) {
     placed.current = placeMessages(list, layout, now, reducedMotion);
     canvas.dataset.count = String(list.length);
     if (hovered.current !== null && !list.some((m) => m.id === hovered.current)) onHoverRef.current(null);
-    const ctx = canvas.getContext?.('2d');
+    const ctx = canvas.getContext?.('2d', { willReadFrequently: true });
     if (!ctx) return; // jsdom, or a browser without canvas: the In flight list still works
     const dpr = window.devicePixelRatio || 1;
     const width = canvas.clientWidth;
@@ -206,10 +279,10 @@ export function MessageCanvas({ layout, hoveredId, onHover }: Props) {
     }
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, canvas.width, canvas.height);
-    const { scale, ox, oy } = viewTransform(width, height, layout);
-    ctx.setTransform(dpr * scale, 0, 0, dpr * scale, dpr * ox, dpr * oy);
     colours.current ??= palette(canvas);
-    draw(ctx, placed.current, colours.current, hovered.current, lab.store.getState().selectedMessage);
+    sprites.current ??= new GlyphSprites();
+    const map = { ...viewTransform(width, height, layout), dpr };
+    draw(ctx, sprites.current, placed.current, colours.current, map, hovered.current, lab.store.getState().selectedMessage);
   });
 
   const layoutRef = useRef(layout);

@@ -41,6 +41,7 @@ import {
 } from './spaceTimeLayout';
 import { SpaceTimeMarks } from './SpaceTimeMarks';
 import { useTimeZoom } from './spaceTimeZoom';
+import { useOnScreen } from './useOnScreen';
 import './spaceTime.css';
 
 /** Width before the first measurement (and in jsdom, which lays nothing out), px. */
@@ -67,9 +68,15 @@ export interface SpaceTimeDiagramProps {
 
 export function SpaceTimeDiagram({ cursorMs, onExportSvg }: SpaceTimeDiagramProps) {
   const lab = useLabApi();
-  const version = useLab(selectSpaceTimeVersion);
+  const sectionRef = useRef<HTMLElement>(null);
+  const onScreen = useOnScreen(sectionRef);
+  const liveVersion = useLab(selectSpaceTimeVersion);
   const ids = useLab(selectIds);
-  const storeNow = useLab(selectNowMs);
+  const liveNow = useLab(selectNowMs);
+  // Scrolled out of sight, the diagram holds still (nothing recomputed, nothing painted) and catches up when back.
+  const shown = useRef({ version: liveVersion, storeNow: liveNow });
+  if (onScreen) shown.current = { version: liveVersion, storeNow: liveNow };
+  const { version, storeNow } = shown.current;
   const reviewAt = useLab(selectReviewAt);
   const theme = useLab(selectTheme);
   const selectedMessage = useLab(selectSelectedMessage);
@@ -78,7 +85,8 @@ export function SpaceTimeDiagram({ cursorMs, onExportSvg }: SpaceTimeDiagramProp
   const record = lab.store.getState().spaceTime();
   const palette = SPACE_TIME_PALETTES[theme === 'dark' ? 'dark' : 'light'];
   // While the store shows the past its nowMs is that moment's; the record still holds the live run up to its latest event.
-  const nowMs = Math.max(storeNow, record.latestMs);
+  const latestMs = useMemo(() => record.latestMs, [record, version]); // eslint-disable-line react-hooks/exhaustive-deps -- the record is mutable; version says when it changed
+  const nowMs = Math.max(storeNow, latestMs);
   const cursor = cursorMs !== undefined ? cursorMs : reviewAt;
 
   const plotRef = useRef<HTMLDivElement>(null);
@@ -191,6 +199,7 @@ export function SpaceTimeDiagram({ cursorMs, onExportSvg }: SpaceTimeDiagramProp
 
   return (
     <section
+      ref={sectionRef}
       className="panel space-time"
       aria-label="Space-time diagram"
       tabIndex={0}

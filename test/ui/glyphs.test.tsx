@@ -18,6 +18,7 @@ afterEach(() => {
 function recordingContext() {
   const filled: string[] = [];
   const stroked: string[] = [];
+  const stamps = { count: 0 };
   const identity = { a: 1, b: 0, c: 0, d: 1, e: 0, f: 0 };
   const ctx = new Proxy<Record<string | symbol, unknown>>(
     {},
@@ -26,6 +27,7 @@ function recordingContext() {
         if (key === 'fill') return (p: { d: string }) => filled.push(p.d);
         if (key === 'stroke') return (p: { d: string }) => stroked.push(p.d);
         if (key === 'getTransform') return () => identity;
+        if (key === 'drawImage') return () => (stamps.count += 1);
         if (key in target) return target[key];
         return () => undefined;
       },
@@ -35,7 +37,7 @@ function recordingContext() {
       },
     },
   );
-  return { ctx, filled, stroked };
+  return { ctx, filled, stroked, stamps };
 }
 
 describe('message glyphs', () => {
@@ -49,22 +51,27 @@ describe('message glyphs', () => {
     expect(container.querySelector('.glyph-mark.is-ok')).toHaveTextContent('✓');
   });
 
-  it('the canvas fills and strokes the same paths (Path2D from the table)', async () => {
+  it('the canvas fills and strokes the same paths (Path2D from the table), once per look, and stamps each message', async () => {
     vi.stubGlobal(
       'Path2D',
       class {
         constructor(readonly d: string) {}
       },
     );
-    const { ctx, filled, stroked } = recordingContext();
+    const { ctx, filled, stroked, stamps } = recordingContext();
     vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(ctx as unknown as CanvasRenderingContext2D);
     const { lab } = renderLab();
     await act(async () => {
       await lab.store.getState().timeoutNode(1);
     });
     act(() => lab.driver.emit());
-    expect(filled).toEqual([GLYPH_PATHS.vote, GLYPH_PATHS.vote, GLYPH_PATHS.vote, GLYPH_PATHS.vote]); // RequestVote to each peer
+    // Four RequestVotes, one to each peer, look alike: one sprite painted from the table, stamped four times.
+    expect(filled).toEqual([GLYPH_PATHS.vote]);
     expect(stroked).toEqual(filled);
+    expect(stamps.count).toBe(4);
+    act(() => lab.driver.emit()); // the next frame paints nothing new
+    expect(filled).toHaveLength(1);
+    expect(stamps.count).toBe(8);
     expect(DUPLICATE_RING_PATH).toMatch(/^M12\.5 0A/);
   });
 

@@ -5,14 +5,46 @@
 // the keyboard, the cursor at the moment on show, and a standalone SVG export.
 import '@testing-library/jest-dom/vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLab, endOf, type Lab } from '../../src/store';
 import { LabProvider } from '../../src/ui/LabContext';
 import { SpaceTimeDiagram } from '../../src/ui/SpaceTimeDiagram';
+import { DENSE_LIMIT, paintDrawing, type Drawing } from '../../src/ui/spaceTimeDrawing';
 import { FOLLOW_PAD, HIT_LIMIT, INITIAL_SPAN_MS } from '../../src/ui/spaceTimeLayout';
 import { advance, renderLab, untilLeader } from './helpers';
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+/** An IntersectionObserver stand-in the test drives: `show(false)` scrolls every observed element out of sight. */
+function stubIntersection() {
+  const observers: { callback: IntersectionObserverCallback; targets: Element[] }[] = [];
+  vi.stubGlobal(
+    'IntersectionObserver',
+    class {
+      private readonly entry: { callback: IntersectionObserverCallback; targets: Element[] };
+      constructor(callback: IntersectionObserverCallback) {
+        this.entry = { callback, targets: [] };
+        observers.push(this.entry);
+      }
+      observe(el: Element) {
+        this.entry.targets.push(el);
+      }
+      disconnect() {
+        this.entry.targets = [];
+      }
+    },
+  );
+  return (visible: boolean) =>
+    act(() => {
+      for (const o of observers) {
+        const entries = o.targets.map((target) => ({ target, isIntersecting: visible }) as IntersectionObserverEntry);
+        if (entries.length > 0) o.callback(entries, {} as IntersectionObserver);
+      }
+    });
+}
 
 interface Synthetic {
   id: number;
@@ -145,6 +177,58 @@ describe('space-time diagram', () => {
     const solid = [...doc.querySelectorAll('path[stroke="#0072b2"]')];
     expect(solid).toHaveLength(1);
     expect(solid[0]!.getAttribute('stroke-dasharray')).toBeNull();
+  });
+
+  it('scrolled out of sight it holds still (nothing recomputed or painted) and catches up when back (issue 12)', () => {
+    const show = stubIntersection();
+    const { lab, container } = renderDiagram();
+    finish(lab, send(lab, { id: 1, from: 1, to: 2, sentAt: 100, dueAt: 106 }), 106);
+    publish(lab);
+    expect(painted(container)).toBe(1);
+    show(false);
+    finish(lab, send(lab, { id: 2, from: 2, to: 3, sentAt: 110, dueAt: 120 }), 120);
+    send(lab, { id: 3, from: 3, to: 1, sentAt: 130, dueAt: 190 });
+    publish(lab);
+    expect(painted(container)).toBe(1);
+    expect(messageButtons()).toHaveLength(1);
+    show(true);
+    expect(painted(container)).toBe(3);
+    expect(messageButtons()).toHaveLength(3);
+  });
+
+  it('paints each arrow as its own stroke, 1 px wide once more than DENSE_LIMIT are drawn', () => {
+    const widths: number[] = [];
+    const ctx = new Proxy<Record<string | symbol, unknown>>(
+      {},
+      {
+        get(target, key) {
+          if (key === 'stroke') return () => widths.push(target.lineWidth as number);
+          if (key in target) return target[key];
+          return () => undefined;
+        },
+        set(target, key, value) {
+          target[key] = value;
+          return true;
+        },
+      },
+    ) as unknown as CanvasRenderingContext2D;
+    const drawingOfN = (n: number): Drawing => ({
+      groups: [
+        { kind: 'append', reply: false, state: 'delivered', lines: Array.from({ length: n * 4 }, (_, i) => i), count: n, heads: true },
+      ],
+      crosses: [],
+      duplicates: [],
+      arrows: [],
+      selected: null,
+      drawn: n,
+    });
+    const palette = { message: { vote: '#e69f00', append: '#0072b2', heartbeat: '#56b4e9', snapshot: '#cc79a7' } } as never;
+    paintDrawing(ctx, drawingOfN(3), palette, 100, 100, 1);
+    expect(widths).toEqual([1.75, 1.75, 1.75]);
+    widths.length = 0;
+    paintDrawing(ctx, drawingOfN(DENSE_LIMIT + 1), palette, 100, 100, 1);
+    expect(widths).toHaveLength(DENSE_LIMIT + 1);
+    expect(new Set(widths)).toEqual(new Set([1]));
   });
 
   it('windows: with 10,000 messages in the run only those overlapping the visible range are drawn', () => {
