@@ -1,20 +1,19 @@
 /**
- * Browser benchmarks, in the system Chromium against the built app:
- * the worker transport vs a raw postMessage round-trip loop (same page),
- * and the first-load JS bundle size (gzip).
+ * Browser benchmarks, in the system Chromium against the built app, each
+ * beside its baseline from the same run: the worker transport beside a raw
+ * postMessage loop (same page), the space-time diagram beside an empty one
+ * (same page), and the first-load JS bundle size (gzip).
  */
-import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from '@playwright/test';
+import type { Browser } from '@playwright/test';
+import { BENCH_DIST, showSpread, spread, withBrowser, withPage, withPreview, type Spread } from './harness';
+import { record, setChromiumVersion } from './results';
 import { benchSpaceTime } from './spacetime';
 
-const PORT = 4191;
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-
 /** Gzip size of the JS a first visit loads: the entry script and its modulepreloads. */
-export function firstLoadJsGzipBytes(dist = 'dist'): { files: string[]; gzipBytes: number; workerGzipBytes: number } {
+export function firstLoadJsGzipBytes(dist = BENCH_DIST): { files: string[]; gzipBytes: number; workerGzipBytes: number } {
   const html = readFileSync(join(dist, 'index.html'), 'utf8');
   const files = [...html.matchAll(/(?:src|href)="\.?\/?(assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
   const gz = (f: string) => gzipSync(readFileSync(join(dist, f))).length;
@@ -26,175 +25,86 @@ export function firstLoadJsGzipBytes(dist = 'dist'): { files: string[]; gzipByte
   };
 }
 
-export async function withPreview<T>(fn: (baseURL: string) => Promise<T>): Promise<T> {
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'inherit' });
-  const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(PORT), '--strictPort'], {
-    stdio: 'ignore',
-  });
-  try {
-    const baseURL = `http://localhost:${PORT}/`;
-    for (let i = 0; i < 100; i++) {
-      try {
-        if ((await fetch(baseURL)).ok) break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    return await fn(baseURL);
-  } finally {
-    server.kill();
-  }
+export interface BrowserBenchOptions {
+  /** Which sections: 'all', or some of 'transport', 'frames', 'lag', 'memory', 'spacetime'. */
+  sections: 'all' | readonly string[];
+  /** Measured runs per case, after one warm-up run. */
+  runs: number;
+  /** Virtual minutes of the memory run. */
+  memoryMinutes: number;
 }
 
-export async function launch() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
+/** What window.raftLab.benchTransport returns: printed field by field, so fields added later show up too. */
+type TransportFigures = Record<string, unknown>;
 
-interface FrameFigures {
-  nodes: number;
-  frames: number;
-  p50: number;
-  p95: number;
-  inFlightMin: number;
-  inFlightMedian: number;
-}
+const RAW_KEY = 'rawRoundTripsPerSec';
 
 /**
- * Frame times of the app at 10× with many messages in flight: long network
- * delays and 30% duplication keep hundreds on the wire (the election churn
- * they cause adds more).
- * Measured as requestAnimationFrame intervals over 6 wall seconds.
+ * The worker transport (src/worker/bench.ts, 5 nodes, client load = a command
+ * every 5 virtual ms) beside raw lock-step postMessage round trips measured
+ * in the same page: a warm-up run, then `runs` runs, each in a fresh page.
+ * Every numeric field is printed as median (min–max); every rate beside it
+ * as a ratio to the same run's raw rate.
  */
-async function benchFrames(page: import('@playwright/test').Page, nodes: number, delayMs: [number, number]): Promise<FrameFigures> {
-  // tsx compiles with keepNames: give the page the helper its output calls.
-  await page.evaluate('globalThis.__name = (f) => f');
-  return page.evaluate(
-    async ([n, delay]) => {
-      const lab = (window.raftLab as unknown as { lab: import('../src/store').Lab }).lab;
-      const state = () => lab.store.getState();
-      await state().resetCluster(String(n), '7', '0');
-      state().setSpeed(10);
-      state().setPlaying(true);
-      state().cluster.setNetwork({ delayMs: delay, duplicateRate: 0.3 });
-      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-      await sleep(3000); // fill the wire
-      const deltas: number[] = [];
-      const inFlight: number[] = [];
-      let last = performance.now();
-      let running = true;
-      const frame = (t: number) => {
-        deltas.push(t - last);
-        last = t;
-        if (running) requestAnimationFrame(frame);
-      };
-      requestAnimationFrame((t) => {
-        last = t;
-        requestAnimationFrame(frame);
-      });
-      const sampler = setInterval(() => {
-        inFlight.push(state().cluster.inFlight().length);
-        void state().submitCommand(`k=${inFlight.length}`);
-      }, 250);
-      await sleep(6000);
-      running = false;
-      clearInterval(sampler);
-      const q = (xs: number[], p: number) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? 0;
-      return {
-        nodes: n,
-        frames: deltas.length,
-        p50: q(deltas, 0.5),
-        p95: q(deltas, 0.95),
-        inFlightMin: Math.min(...inFlight),
-        inFlightMedian: q(inFlight, 0.5),
-      };
-    },
-    [nodes, delayMs] as const,
+async function benchTransportSection(browser: Browser, baseURL: string, runs: number) {
+  console.log(
+    `\n# Worker transport (Chromium, src/worker/bench.ts: 5 nodes; client load = a command every 5 virtual ms; raw = lock-step postMessage round trips to an echo worker in the same page; ${runs} runs after a warm-up, median (min–max))`,
   );
-}
-
-/** `npm run bench -- --spacetime-only`: just the space-time diagram figures. */
-export async function benchSpaceTimeOnly(): Promise<void> {
-  await withPreview(async (baseURL) => {
-    const browser = await launch();
-    try {
-      console.log('# Space-time diagram (Chromium 1280x1000, zoom key to next frame; the empty diagram is the baseline, same page)');
-      for (const f of await benchSpaceTime(await browser.newPage(), baseURL)) {
-        console.log(`${f.label.padEnd(34)} median ${f.medianMs.toFixed(1)} ms (min ${f.minMs.toFixed(1)}, max ${f.maxMs.toFixed(1)})`);
-      }
-    } finally {
-      await browser.close();
-    }
-  });
-}
-
-export async function benchBrowser(): Promise<void> {
-  await withPreview(async (baseURL) => {
-    const browser = await launch();
-    try {
-      const page = await browser.newPage();
+  const all: TransportFigures[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const r = await withPage(browser, async (page) => {
       await page.goto(baseURL);
       await page.waitForFunction(() => window.raftLab !== undefined);
-      const runs = [];
-      for (let i = 0; i < 3; i++) runs.push(await page.evaluate(() => window.raftLab!.benchTransport(2000)));
-      runs.sort((a, b) => a.ratio - b.ratio);
-      const r = runs[1]!;
-      console.log('# Worker transport (Chromium, 5 nodes; client load = one command every 5 virtual ms; median of 3)');
-      console.log(`raw postMessage round trips (echo worker, lock-step): ${fmt(r.rawRoundTripsPerSec)} /s`);
-      console.log(
-        `worker transport, heartbeats only (nothing to persist): ${fmt(r.workerIdleDeliveredPerSec)} delivered/s  ratio ${r.idleRatio.toFixed(2)}`,
-      );
-      console.log(
-        `worker transport, client load (IndexedDB write per append): ${fmt(r.workerDeliveredPerSec)} delivered/s  ratio ${r.ratio.toFixed(2)}`,
-      );
-      console.log(
-        `worker transport, client load, app network (15–25 ms delays): ${fmt(r.workerAppNetworkDeliveredPerSec)} delivered/s  ratio ${(r.workerAppNetworkDeliveredPerSec / r.rawRoundTripsPerSec).toFixed(2)}`,
-      );
-      console.log(`inline transport in the same page, delivered:          ${fmt(r.inlineDeliveredPerSec)} /s`);
-      console.log('target: worker/raw ratio >= 0.5');
+      return page.evaluate(() => window.raftLab!.benchTransport(2000) as unknown as Promise<Record<string, unknown>>);
+    });
+    if (i > 0) all.push(r);
+  }
+  const keys = [...new Set(all.flatMap((r) => Object.keys(r)))].filter((k) => all.every((r) => typeof r[k] === 'number'));
+  const figures: Record<string, Spread> = {};
+  const ratios: Record<string, Spread> = {};
+  const hasRaw = keys.includes(RAW_KEY);
+  for (const k of keys) {
+    figures[k] = spread(all.map((r) => r[k] as number));
+    if (hasRaw && k !== RAW_KEY && k.endsWith('PerSec')) ratios[k] = spread(all.map((r) => (r[k] as number) / (r[RAW_KEY] as number)));
+  }
+  if (hasRaw) console.log(`${'raw postMessage round trips /s (baseline)'.padEnd(44)} ${showSpread(figures[RAW_KEY]!, 0)}`);
+  for (const k of keys) {
+    if (k === RAW_KEY) continue;
+    const isRate = k.endsWith('PerSec');
+    const value = showSpread(figures[k]!, isRate ? 0 : 2);
+    console.log(`${k.padEnd(44)} ${value}${ratios[k] ? `   = ${showSpread(ratios[k], 2)} × raw` : ''}`);
+  }
+  console.log('target: workerDeliveredPerSec (client load) >= 0.5 × raw');
+  record('transport', { runs, figures, ratiosToRaw: ratios });
+}
 
-      console.log('\n# Space-time diagram (Chromium 1280x1000, zoom key to next frame; the empty diagram is the baseline, same page)');
-      const st = await browser.newPage();
-      for (const f of await benchSpaceTime(st, baseURL)) {
-        console.log(`${f.label.padEnd(34)} median ${f.medianMs.toFixed(1)} ms (min ${f.minMs.toFixed(1)}, max ${f.maxMs.toFixed(1)})`);
-      }
-      await st.close();
+async function benchSpaceTimeSection(browser: Browser, baseURL: string) {
+  console.log('\n# Space-time diagram (Chromium 1280x1000, zoom key to next frame; the empty diagram is the baseline, same page)');
+  const figures = await withPage(browser, (page) => benchSpaceTime(page, baseURL));
+  for (const f of figures) {
+    console.log(`${f.label.padEnd(34)} median ${f.medianMs.toFixed(1)} ms (min ${f.minMs.toFixed(1)}, max ${f.maxMs.toFixed(1)})`);
+  }
+  record('spaceTime', figures);
+}
 
-      console.log('\n# Frame time (the app at 10x, 1280x720, requestAnimationFrame intervals over 6 s)');
-      const cases: [number, [number, number]][] = [
-        [5, [1000, 2000]],
-        [9, [400, 800]],
-        [9, [1000, 2000]],
-      ];
-      for (const transport of ['worker', 'inline']) {
-        for (const [nodes, delay] of cases) {
-          const app = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-          await app.goto(`${baseURL}${transport === 'inline' ? '?transport=inline' : ''}`);
-          await app.waitForFunction(() => window.raftLab?.lab !== undefined);
-          const f = await benchFrames(app, nodes, delay);
-          console.log(
-            `${transport.padEnd(6)} ${nodes} nodes, delays ${delay[0]}–${delay[1]} ms: p50 ${f.p50.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms over ${f.frames} frames; in flight: median ${f.inFlightMedian}, min ${f.inFlightMin}`,
-          );
-          await app.close();
-        }
-      }
-      console.log('target: p95 <= 16.7 ms with >= 200 messages in flight');
-    } finally {
-      await browser.close();
-    }
-  });
+function bundleSection() {
   const size = firstLoadJsGzipBytes();
   console.log('\n# Bundle');
   console.log(`first-load JS: ${(size.gzipBytes / 1024).toFixed(1)} KB gzip (${size.files.join(', ')}); target <= 150 KB`);
   console.log(`node worker: ${(size.workerGzipBytes / 1024).toFixed(1)} KB gzip (loaded once per node, cached)`);
+  record('bundle', size);
+}
+
+/** The browser sections asked for, against one build and one browser (both stopped afterwards). */
+export async function benchBrowser(options: BrowserBenchOptions): Promise<void> {
+  const want = (name: string) => options.sections === 'all' || options.sections.includes(name);
+  await withPreview((baseURL) =>
+    withBrowser(async (browser) => {
+      setChromiumVersion(browser.version());
+      console.log(`\n# Chromium ${browser.version()}`);
+      if (want('transport')) await benchTransportSection(browser, baseURL, options.runs);
+      if (want('spacetime')) await benchSpaceTimeSection(browser, baseURL);
+    }),
+  );
+  if (options.sections === 'all') bundleSection();
 }

@@ -9,8 +9,13 @@ import { createCluster, type Cluster, type NetworkOptions } from '../src/sim';
 
 export interface EngineFigures {
   label: string;
+  /** Median over the runs, and the slowest and fastest run. */
   deliveredPerSec: number;
+  deliveredPerSecMin: number;
+  deliveredPerSecMax: number;
   virtualSecPerSec: number;
+  /** Every run's figure. */
+  deliveredPerSecRuns: number[];
   delivered: number;
   committed: number;
 }
@@ -70,7 +75,16 @@ export async function benchEngine(runs = 5): Promise<EngineFigures[]> {
       delivered = r.delivered;
       committed = r.committed;
     }
-    out.push({ label, deliveredPerSec: median(rates), virtualSecPerSec: median(speeds), delivered, committed });
+    out.push({
+      label,
+      deliveredPerSec: median(rates),
+      deliveredPerSecMin: Math.min(...rates),
+      deliveredPerSecMax: Math.max(...rates),
+      virtualSecPerSec: median(speeds),
+      deliveredPerSecRuns: rates,
+      delivered,
+      committed,
+    });
   }
   return out;
 }
