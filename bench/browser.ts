@@ -10,7 +10,10 @@ import { gzipSync } from 'node:zlib';
 import type { Browser } from '@playwright/test';
 import { BENCH_DIST, showSpread, spread, withBrowser, withPage, withPreview, type Spread } from './harness';
 import { record, setChromiumVersion } from './results';
-import { benchSpaceTime } from './spacetime';
+import { benchFrames } from './frames';
+import { benchLag } from './lag';
+import { benchMemory } from './memory';
+import { benchSpaceTime, type SpaceTimeFigure } from './spacetime';
 
 /** Gzip size of the JS a first visit loads: the entry script and its modulepreloads. */
 export function firstLoadJsGzipBytes(dist = BENCH_DIST): { files: string[]; gzipBytes: number; workerGzipBytes: number } {
@@ -26,12 +29,15 @@ export function firstLoadJsGzipBytes(dist = BENCH_DIST): { files: string[]; gzip
 }
 
 export interface BrowserBenchOptions {
-  /** Which sections: 'all', or some of 'transport', 'frames', 'lag', 'memory', 'spacetime'. */
+  /** Which sections: 'all', or some of 'transport', 'frames', 'lag', 'memory', 'spacetime' (run in that order). */
   sections: 'all' | readonly string[];
   /** Measured runs per case, after one warm-up run. */
   runs: number;
   /** Virtual minutes of the memory run. */
   memoryMinutes: number;
+  /** Wall seconds per frame measurement, and per lag run. */
+  frameSeconds: number;
+  lagSeconds: number;
 }
 
 /** What window.raftLab.benchTransport returns: printed field by field, so fields added later show up too. */
@@ -48,7 +54,7 @@ const RAW_KEY = 'rawRoundTripsPerSec';
  */
 async function benchTransportSection(browser: Browser, baseURL: string, runs: number) {
   console.log(
-    `\n# Worker transport (Chromium, src/worker/bench.ts: 5 nodes; client load = a command every 5 virtual ms; raw = lock-step postMessage round trips to an echo worker in the same page; ${runs} runs after a warm-up, median (min–max))`,
+    `\n# Worker transport (Chromium, src/worker/bench.ts: 5 nodes; client load = a command every 5 virtual ms; raw = lock-step postMessage round trips to an echo worker in the same page; ${runs} run${runs === 1 ? '' : 's'} after a warm-up, median (min–max))`,
   );
   const all: TransportFigures[] = [];
   for (let i = 0; i <= runs; i++) {
@@ -65,7 +71,9 @@ async function benchTransportSection(browser: Browser, baseURL: string, runs: nu
   const hasRaw = keys.includes(RAW_KEY);
   for (const k of keys) {
     figures[k] = spread(all.map((r) => r[k] as number));
-    if (hasRaw && k !== RAW_KEY && k.endsWith('PerSec')) ratios[k] = spread(all.map((r) => (r[k] as number) / (r[RAW_KEY] as number)));
+    // Ratios for the worker transport's rates (the inline transport's does not go through postMessage).
+    if (hasRaw && k.startsWith('worker') && k.endsWith('PerSec'))
+      ratios[k] = spread(all.map((r) => (r[k] as number) / (r[RAW_KEY] as number)));
   }
   if (hasRaw) console.log(`${'raw postMessage round trips /s (baseline)'.padEnd(44)} ${showSpread(figures[RAW_KEY]!, 0)}`);
   for (const k of keys) {
@@ -78,13 +86,23 @@ async function benchTransportSection(browser: Browser, baseURL: string, runs: nu
   record('transport', { runs, figures, ratiosToRaw: ratios });
 }
 
-async function benchSpaceTimeSection(browser: Browser, baseURL: string) {
-  console.log('\n# Space-time diagram (Chromium 1280x1000, zoom key to next frame; the empty diagram is the baseline, same page)');
-  const figures = await withPage(browser, (page) => benchSpaceTime(page, baseURL));
-  for (const f of figures) {
-    console.log(`${f.label.padEnd(34)} median ${f.medianMs.toFixed(1)} ms (min ${f.minMs.toFixed(1)}, max ${f.maxMs.toFixed(1)})`);
+/** The space-time diagram (its own baseline, the empty diagram, in the same page): a warm-up page, then `runs` pages. */
+async function benchSpaceTimeSection(browser: Browser, baseURL: string, runs: number) {
+  console.log(
+    `\n# Space-time diagram (Chromium 1280x1000, zoom key to next frame, 30 keys per figure (10 with all in view); the empty diagram is the baseline, same page; a warm-up page, then ${runs}; median of the pages' medians (min–max), and the slowest key of any page)`,
+  );
+  const pages: SpaceTimeFigure[][] = [];
+  for (let i = 0; i <= runs; i++) {
+    const figures = await withPage(browser, (page) => benchSpaceTime(page, baseURL));
+    if (i > 0) pages.push(figures);
   }
-  record('spaceTime', figures);
+  const out = pages[0]!.map((f, i) => ({
+    label: f.label,
+    medianMs: spread(pages.map((p) => p[i]!.medianMs)),
+    maxMs: Math.max(...pages.map((p) => p[i]!.maxMs)),
+  }));
+  for (const f of out) console.log(`${f.label.padEnd(34)} median ${showSpread(f.medianMs)} ms, slowest ${f.maxMs.toFixed(1)} ms`);
+  record('spaceTime', { runs, figures: out });
 }
 
 function bundleSection() {
@@ -103,7 +121,10 @@ export async function benchBrowser(options: BrowserBenchOptions): Promise<void> 
       setChromiumVersion(browser.version());
       console.log(`\n# Chromium ${browser.version()}`);
       if (want('transport')) await benchTransportSection(browser, baseURL, options.runs);
-      if (want('spacetime')) await benchSpaceTimeSection(browser, baseURL);
+      if (want('frames')) record('frames', await benchFrames(browser, baseURL, options.runs, options.frameSeconds * 1000));
+      if (want('lag')) record('lag', await benchLag(browser, baseURL, options.runs, options.lagSeconds));
+      if (want('memory')) record('memory', await benchMemory(browser, baseURL, options.memoryMinutes));
+      if (want('spacetime')) await benchSpaceTimeSection(browser, baseURL, options.runs);
     }),
   );
   if (options.sections === 'all') bundleSection();

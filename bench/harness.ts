@@ -242,9 +242,9 @@ export interface LoadReport {
 }
 
 /**
- * Starts a load in the app's page: a command through the store every
- * `commandEveryMs` wall ms (0: none), and the number of messages in flight
- * sampled every `sampleEveryMs`.
+ * Starts a load in the app's page: a command through the store at once and
+ * then every `commandEveryMs` wall ms (0: only the one at once), and the
+ * number of messages in flight sampled every `sampleEveryMs`.
  */
 export async function startLoad(page: Page, options: { commandEveryMs: number; sampleEveryMs?: number }): Promise<void> {
   await page.evaluate(
@@ -261,23 +261,32 @@ export async function startLoad(page: Page, options: { commandEveryMs: number; s
         timers: [] as ReturnType<typeof setInterval>[],
         commitIndex,
       };
-      if (commandEveryMs > 0) {
-        load.timers.push(
-          setInterval(() => {
-            const n = ++load.submitted;
-            void s()
-              .submitCommand(`k${n % 50}=${n}`)
-              .then((ok) => {
-                if (ok) load.accepted++;
-              });
-          }, commandEveryMs),
-        );
-      }
+      const submit = () => {
+        const n = ++load.submitted;
+        void s()
+          .submitCommand(`k${n % 50}=${n}`)
+          .then((ok) => {
+            if (ok) load.accepted++;
+          });
+      };
+      submit();
+      if (commandEveryMs > 0) load.timers.push(setInterval(submit, commandEveryMs));
       load.timers.push(setInterval(() => load.inFlight.push(s().cluster.inFlight().length), sampleEveryMs));
       (globalThis as unknown as { __benchLoad: typeof load }).__benchLoad = load;
     },
     { commandEveryMs: options.commandEveryMs, sampleEveryMs: options.sampleEveryMs ?? 250 },
   );
+}
+
+/** Starts the load's counts afresh (commands, commits, in-flight samples) while the load goes on: the measured window begins. */
+export async function restartLoadCounts(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const load = (globalThis as unknown as { __benchLoad: LoadReport & { commitIndex: () => number } }).__benchLoad;
+    load.submitted = 0;
+    load.accepted = 0;
+    load.inFlight = [];
+    load.commitIndexAtStart = load.commitIndex();
+  });
 }
 
 export async function stopLoad(page: Page): Promise<LoadReport> {

@@ -13,6 +13,7 @@
  *   --memory-only      heap and IndexedDB over virtual minutes (Chromium); --memory-minutes N (default 60)
  *   --profile          a performance trace and CPU profile per case (Chromium), also bench/profile.txt
  *   --runs N           measured runs per browser case (default 3, after one warm-up)
+ *   --frame-seconds N  wall seconds per frame measurement (default 5); --lag-seconds N per lag run (default 60)
  *
  * BENCH_PORT sets the preview server's port (default 4191).
  */
@@ -34,6 +35,13 @@ function numberFlag(name: string, fallback: number): number {
   if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} needs a positive number, not “${argv[i + 1] ?? ''}”`);
   return n;
 }
+
+const sizes = () => ({
+  runs: numberFlag('--runs', 3),
+  memoryMinutes: numberFlag('--memory-minutes', 60),
+  frameSeconds: numberFlag('--frame-seconds', 5),
+  lagSeconds: numberFlag('--lag-seconds', 60),
+});
 
 const BROWSER_ONLY = ['--spacetime-only', '--frames-only', '--transport-only', '--lag-only', '--memory-only', '--profile'] as const;
 const only = BROWSER_ONLY.filter(flag);
@@ -58,8 +66,7 @@ if (flag('--profile')) {
 if (only.length > 0) {
   await benchBrowser({
     sections: only.map((f) => f.replace(/^--|-only$/g, '')),
-    runs: numberFlag('--runs', 3),
-    memoryMinutes: numberFlag('--memory-minutes', 60),
+    ...sizes(),
   });
   console.log(`load average at end: ${loadAverageNow()}`);
   process.exit(0);
@@ -96,6 +103,6 @@ if (!flag('--engine-only')) {
 }
 
 if (!flag('--engine-only') && !flag('--no-browser')) {
-  await benchBrowser({ sections: 'all', runs: numberFlag('--runs', 3), memoryMinutes: numberFlag('--memory-minutes', 60) });
+  await benchBrowser({ sections: 'all', ...sizes() });
 }
 console.log(`\nload average at end: ${loadAverageNow()}`);
