@@ -58,6 +58,7 @@ export class Nodes {
         appliedCopy: null,
       };
     }
+    sched.batches = (id) => this.slot(id).runtime?.batching === true;
   }
 
   slot(id: NodeId): NodeSlot {
@@ -262,14 +263,25 @@ export class Nodes {
     return runtime.deliver(item.payload, item.at);
   }
 
-  /** Second half, in queue order: emit what happened and take the node's output. */
+  /**
+   * Second half, in queue order: emit what happened and take the node's output.
+   *
+   * An item handed over in a batch behind one on which its node failed
+   * (src/sim/scheduler.ts) must end as it would have unbatched, where its
+   * dispatch would have found the node crashed: a delivery was dropped with
+   * the node (kill → Network.dropTo: cancelled, not an event); a delivery
+   * or timer whose node has no runtime any more is taken as never handed
+   * over (the node's answer, a rejection, is ignored).
+   */
   complete(item: QueueItem, call: Call): boolean | Promise<void> {
     if (item.kind === 'timer') {
-      return call === null ? false : this.absorb(this.slot(item.node), call);
+      const slot = this.slot(item.node);
+      if (call !== null && !slot.runtime) return false; // its node crashed meanwhile: stale, as dispatch would have found it
+      return call === null ? false : this.absorb(slot, call);
     }
     if (item.cancelled) return false; // dropped meanwhile (its receiver crashed)
     const slot = this.slot(item.to);
-    if (call === null) {
+    if (call === null || !slot.runtime) {
       this.net.drop(item, this.net.fate(item, slot.runtime !== null) ?? 'receiver crashed');
       return true;
     }

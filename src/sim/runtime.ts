@@ -48,6 +48,12 @@ export interface NodeSettings {
 }
 
 export interface NodeRuntime {
+  /**
+   * True if the runtime takes several tick/deliver inputs before the first
+   * is answered (the worker runtime sends them as one batch): the windowed
+   * scheduler may then hand this node more than one item at a time.
+   */
+  readonly batching?: boolean;
   /** Resolves with what the node restored from disk (e.g. a 'restored' snapshot event). */
   boot(now: number): NodeOutput | Promise<NodeOutput>;
   tick(now: number): NodeOutput | Promise<NodeOutput>;

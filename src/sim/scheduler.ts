@@ -63,6 +63,11 @@ export class Scheduler {
    * events: what `ClusterAction.after` records.
    */
   processed = 0;
+  /**
+   * Whether a node takes several items in one batch (NodeRuntime.batching);
+   * set by Nodes, which owns the runtimes. None does until told.
+   */
+  batches: (node: NodeId) => boolean = () => false;
 
   constructor(
     private readonly host: SchedulerHost,
@@ -158,22 +163,46 @@ export class Scheduler {
    * before the earlier ones are done, and their outputs are then taken
    * strictly in queue order (a conservative parallel simulation).
    *
-   * An item for node X at time t may start once X has no earlier item still
-   * being handled and t < base + lookahead, where base is the time of the
-   * earliest item not yet taken and lookahead the least time any output can
-   * schedule something ahead. Nothing an unfinished item produces can then
-   * precede or change it, so taking outputs in order replays the sequential
-   * run exactly. (Timers keep to this because a node is ticked only at its
-   * real deadline — see SimCluster.arm.)
+   * The window: an item at time t may start once t < base + lookahead, where
+   * base is the time of the earliest item not yet taken and lookahead the
+   * least time any output can schedule something ahead (the minimum message
+   * delay, heartbeat and election timeout, §5.2). Nothing an unfinished item
+   * produces can then precede or change it, so taking outputs in order
+   * replays the sequential run exactly. (Timers keep to this because a node
+   * is ticked only at its real deadline — see Nodes.arm.)
+   *
+   * Per node, items are handed out in one pass over the queue, in queue
+   * order, and stop at the first item that may not start:
+   * - a node still holding items from an earlier pass is busy: hand-out
+   *   stops there (so nothing overtakes it in queue order);
+   * - within a pass a node may get several items (one batch, one message to
+   *   its worker) if it batches: any number of deliveries, but a timer only
+   *   as its FIRST item. The only thing an earlier item's output can change
+   *   about a later item of the same node, inside the window, is that
+   *   node's own timer: the output re-arms it (Nodes.arm bumps the timer
+   *   generation), which makes a queued timer item stale — dispatch checks
+   *   the generation and would have skipped it. A delivery's dispatch reads
+   *   only its own cancelled flag, the link and whether the receiver is
+   *   running, which no output changes except by crashing that very node;
+   *   and then the crash drops every message on its way to the node
+   *   (Network.dropTo), so the later deliveries of the batch end exactly as
+   *   unbatched (cancelled, not events; Nodes.complete). A timer after
+   *   items already in the forming batch therefore ends the pass.
+   * Actions (crash, partition, …) are applied only where no node holds an
+   * item (quiesce); while one waits, nothing more is handed out.
    */
   private async runWindowed(limit: number, exclusive: boolean): Promise<boolean> {
     const lookahead = this.host.lookaheadMs();
     const started: { item: QueueItem; call: Call; node: NodeId }[] = [];
-    const busy = new Set<NodeId>();
+    /** Items handed out and not yet taken, per node. */
+    const holding = new Map<NodeId, number>();
+    /** Nodes handed an item in the present pass (their batch is still forming). */
+    const pass = new Set<NodeId>();
     for (;;) {
       if (started.length === 0) this.host.quiesce();
       const head = started[0]?.item.at ?? this.queue.peek()?.at;
       if (head === undefined) break;
+      pass.clear();
       for (;;) {
         // Actions wait for a point where no node holds an item: hand out no more.
         if (this.host.hasDeferred()) break;
@@ -181,9 +210,13 @@ export class Scheduler {
         if (!next || next.at > limit || (exclusive && next.at >= limit)) break;
         if (next.at !== head && next.at >= head + lookahead) break;
         const node = next.kind === 'timer' ? next.node : next.to;
-        if (busy.has(node)) break; // keep queue order: wait for that node
+        if (holding.has(node)) {
+          // Keep queue order: wait for that node, unless this joins its forming batch.
+          if (!pass.has(node) || next.kind === 'timer' || !this.batches(node)) break;
+        }
         this.queue.pop();
-        busy.add(node);
+        holding.set(node, (holding.get(node) ?? 0) + 1);
+        pass.add(node);
         const call = this.host.dispatch(next);
         // Its failure is handled in order by complete(); until then it must
         // not count as an unhandled rejection.
@@ -196,7 +229,9 @@ export class Scheduler {
       const done = this.host.complete(first.item, first.call);
       if (done !== true && done !== false) await done;
       if (done !== false) this.processed += 1;
-      busy.delete(first.node);
+      const left = holding.get(first.node)! - 1;
+      if (left === 0) holding.delete(first.node);
+      else holding.set(first.node, left);
     }
     if (!exclusive) this.clock = Math.max(this.clock, limit);
     return false;

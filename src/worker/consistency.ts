@@ -207,21 +207,115 @@ export interface DiskAfter {
 }
 
 /**
+ * The rules a correct node's persist ops keep (checked by `DiskReplay` and
+ * `persistOpsProblem`): currentTerm never decreases (§5.1) and within one
+ * term a vote, once cast, never changes (§5.2: "each server will vote for
+ * at most one candidate in a given term"); an entries op starts within the
+ * log or just after it and keeps its terms non-decreasing and at most
+ * currentTerm (§5.3); a snapshot moves forward, and keeps the log only if the
+ * log holds its last included entry (Figure 13, receiver 6).
+ *
+ * A replay starts from a disk and carries the disk's image forward from one
+ * run of ops to the next without copying the stored log, so the outputs of
+ * one batch (several inputs answered at once) are each checked against the
+ * disk as it is after the outputs before them — exactly what the mirror
+ * would hold had they come one at a time.
+ */
+export class DiskReplay {
+  private term: number;
+  private vote: NodeId;
+  private readonly log: LogImage;
+
+  /**
+   * `members` bounds votedFor. `secondVoteAllowed`: the node was started
+   * with the lab bug switch 'double-vote' (src/raft/faults.ts), told to
+   * break exactly the one-vote rule, so a changed vote is what it should
+   * write, not a fault of the worker.
+   */
+  constructor(
+    disk: DiskView,
+    private readonly members: ReadonlySet<NodeId>,
+    private readonly secondVoteAllowed = false,
+  ) {
+    this.term = disk.currentTerm;
+    this.vote = disk.vote;
+    this.log = new LogImage(disk.storedSnapshot, disk.storedEntries);
+  }
+
+  /** The disk after the ops replayed so far, as far as a VolatileState check needs it. */
+  get after(): DiskAfter {
+    return { snapshotIndex: this.log.snapshotIndex, lastIndex: this.log.lastIndex };
+  }
+
+  /**
+   * Replays `ops` (already schema-checked) in order and says why one of
+   * them could not have come from a correct node writing this disk, or
+   * null. After a problem the replay is spent: it must not be used again.
+   */
+  apply(ops: readonly PersistOp[]): string | null {
+    const { log, members } = this;
+    for (let k = 0; k < ops.length; k++) {
+      const op = ops[k]!;
+      const at = `persist[${k}]`;
+      switch (op.kind) {
+        case 'hardState': {
+          const hs = op.hardState;
+          if (hs.term < this.term) return `${at} lowers currentTerm from ${this.term} to ${hs.term} (terms only grow, §5.1)`;
+          if (hs.votedFor !== 0 && !members.has(hs.votedFor)) {
+            return `${at} votes for node ${hs.votedFor}, not a member of the cluster (${describeMembers(members)})`;
+          }
+          if (hs.term === 0 && hs.votedFor !== 0) return `${at} votes for node ${hs.votedFor} in term 0, when no election has happened`;
+          if (hs.term === this.term && this.vote !== 0 && hs.votedFor !== this.vote && !this.secondVoteAllowed) {
+            return `${at} changes the vote of term ${this.term} from node ${this.vote} to ${hs.votedFor} (one vote per term, §5.2)`;
+          }
+          this.term = hs.term;
+          this.vote = hs.votedFor;
+          break;
+        }
+        case 'entries': {
+          const from = op.fromIndex;
+          if (from <= log.snapshotIndex || from > log.lastIndex + 1) {
+            return `${at} writes entries from index ${from}, but the log after snapshot index ${log.snapshotIndex} ends at ${log.lastIndex} (an entries op must start in ${log.snapshotIndex + 1}..${log.lastIndex + 1})`;
+          }
+          const run = entryRunProblem(
+            op.entries,
+            { firstIndex: from, prevTerm: log.termAt(from - 1), maxTerm: this.term, maxTermName: 'currentTerm' },
+            `${at}.entries`,
+          );
+          if (run) return run;
+          log.truncateFrom(from);
+          log.append(op.entries);
+          break;
+        }
+        case 'snapshot': {
+          const s = op.snapshot;
+          if (s.lastIncludedIndex <= log.snapshotIndex) {
+            return `${at} puts a snapshot at index ${s.lastIncludedIndex}, not past the stored one at ${log.snapshotIndex} (snapshots only move forward, §7)`;
+          }
+          if (s.lastIncludedTerm < log.snapshotTerm || s.lastIncludedTerm > this.term) {
+            return `${at} puts a snapshot of term ${s.lastIncludedTerm}, outside ${log.snapshotTerm}..${this.term} (the stored snapshot's term to currentTerm)`;
+          }
+          if (!op.discardLog) {
+            const held = log.termAt(s.lastIncludedIndex);
+            if (held !== s.lastIncludedTerm) {
+              const found = held === -1 ? 'no entry there' : `term ${held} there`;
+              return `${at} keeps the log after snapshot index ${s.lastIncludedIndex}, but the disk has ${found}, not term ${s.lastIncludedTerm} (Figure 13, receiver 6)`;
+            }
+          }
+          log.compact(s, !op.discardLog);
+          break;
+        }
+      }
+    }
+    return null;
+  }
+}
+
+/**
  * Replays `ops` in order over `disk` and says why one of them could not have
  * come from a correct node writing that disk, or null (with the resulting
  * snapshot and last index). `ops` must already be well-formed (schema-
- * checked); `members` bounds votedFor.
- *
- * The rules: currentTerm never decreases (§5.1) and within one term a vote,
- * once cast, never changes (§5.2: "each server will vote for at most one
- * candidate in a given term"); an entries op starts within the log or just
- * after it and keeps its terms non-decreasing and at most currentTerm (§5.3);
- * a snapshot moves forward, and keeps the log only if the log holds its
- * last included entry (Figure 13, receiver 6).
- *
- * `secondVoteAllowed`: the node was started with the lab bug switch
- * 'double-vote' (src/raft/faults.ts), told to break exactly the one-vote
- * rule, so a changed vote is what it should write, not a fault of the worker.
+ * checked); `members` bounds votedFor; the rules are DiskReplay's.
  */
 export function persistOpsProblem(
   ops: readonly PersistOp[],
@@ -229,70 +323,7 @@ export function persistOpsProblem(
   members: ReadonlySet<NodeId>,
   secondVoteAllowed = false,
 ): { problem: string } | { problem: null; after: DiskAfter } {
-  let term = disk.currentTerm;
-  let vote = disk.vote;
-  const log = new LogImage(disk.storedSnapshot, disk.storedEntries);
-  for (let k = 0; k < ops.length; k++) {
-    const op = ops[k]!;
-    const at = `persist[${k}]`;
-    switch (op.kind) {
-      case 'hardState': {
-        const hs = op.hardState;
-        if (hs.term < term) return { problem: `${at} lowers currentTerm from ${term} to ${hs.term} (terms only grow, §5.1)` };
-        if (hs.votedFor !== 0 && !members.has(hs.votedFor)) {
-          return { problem: `${at} votes for node ${hs.votedFor}, not a member of the cluster (${describeMembers(members)})` };
-        }
-        if (hs.term === 0 && hs.votedFor !== 0)
-          return { problem: `${at} votes for node ${hs.votedFor} in term 0, when no election has happened` };
-        if (hs.term === term && vote !== 0 && hs.votedFor !== vote && !secondVoteAllowed) {
-          return { problem: `${at} changes the vote of term ${term} from node ${vote} to ${hs.votedFor} (one vote per term, §5.2)` };
-        }
-        term = hs.term;
-        vote = hs.votedFor;
-        break;
-      }
-      case 'entries': {
-        const from = op.fromIndex;
-        if (from <= log.snapshotIndex || from > log.lastIndex + 1) {
-          return {
-            problem: `${at} writes entries from index ${from}, but the log after snapshot index ${log.snapshotIndex} ends at ${log.lastIndex} (an entries op must start in ${log.snapshotIndex + 1}..${log.lastIndex + 1})`,
-          };
-        }
-        const run = entryRunProblem(
-          op.entries,
-          { firstIndex: from, prevTerm: log.termAt(from - 1), maxTerm: term, maxTermName: 'currentTerm' },
-          `${at}.entries`,
-        );
-        if (run) return { problem: run };
-        log.truncateFrom(from);
-        log.append(op.entries);
-        break;
-      }
-      case 'snapshot': {
-        const s = op.snapshot;
-        if (s.lastIncludedIndex <= log.snapshotIndex) {
-          return {
-            problem: `${at} puts a snapshot at index ${s.lastIncludedIndex}, not past the stored one at ${log.snapshotIndex} (snapshots only move forward, §7)`,
-          };
-        }
-        if (s.lastIncludedTerm < log.snapshotTerm || s.lastIncludedTerm > term) {
-          return {
-            problem: `${at} puts a snapshot of term ${s.lastIncludedTerm}, outside ${log.snapshotTerm}..${term} (the stored snapshot's term to currentTerm)`,
-          };
-        }
-        if (!op.discardLog) {
-          const held = log.termAt(s.lastIncludedIndex);
-          if (held !== s.lastIncludedTerm) {
-            const found = held === -1 ? 'no entry there' : `term ${held} there`;
-            return {
-              problem: `${at} keeps the log after snapshot index ${s.lastIncludedIndex}, but the disk has ${found}, not term ${s.lastIncludedTerm} (Figure 13, receiver 6)`,
-            };
-          }
-        }
-        log.compact(s, !op.discardLog);
-        break;
-      }
-    }
-  }
-  return { problem: null, after: { snapshotIndex: log.snapshotIndex, lastIndex: log.lastIndex } };
+  const replay = new DiskReplay(disk, members, secondVoteAllowed);
+  const problem = replay.apply(ops);
+  return problem === null ? { problem: null, after: replay.after } : { problem };
 }

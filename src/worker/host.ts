@@ -1,14 +1,16 @@
 /**
  * The inside of a node's worker: receives one input at a time, runs the pure
  * core, makes its persist ops durable, and only then posts the output (with
- * the messages that depend on them). Independent of `self`, so Node tests can
- * run it in-process with fake-indexeddb.
+ * the messages that depend on them). A batch of inputs is stepped through in
+ * order and all of its persist ops are committed in one transaction before
+ * its outputs leave together (group commit). Independent of `self`, so Node
+ * tests can run it in-process with fake-indexeddb.
  *
  * Nothing reaches the core unchecked: every input is validated against the
  * protocol schemas, a delivered message must come from another member of the
  * cluster to this node, and the disk is validated when it is read back.
  */
-import { RaftNode, type PersistentState, type Ready } from '../raft';
+import { RaftNode, type PersistOp, type PersistentState, type Ready } from '../raft';
 import { raftConfig, volatileOf, type Storage } from '../sim';
 import { storedStateProblem } from './consistency';
 import { opsWriting } from './resume';
@@ -17,9 +19,11 @@ import {
   invalidToWorker,
   membershipOf,
   PROTOCOL_VERSION,
+  type BatchInput,
   type FromWorker,
   type Membership,
   type ProposeResult,
+  type StepOutput,
   type ToWorker,
 } from './protocol';
 import { explain, PersistentStateSchema } from './schema';
@@ -33,6 +37,12 @@ export interface NodeHostOptions {
   post(message: FromWorker): void;
   /** Opens this node's disk. */
   openStorage(dbName: string): Promise<HostStorage>;
+  /**
+   * Tests only (fault injection): called before the core steps each tick or
+   * delivery, alone or in a batch; a string makes the core fail on that
+   * input with it as the error, as a bug in the core would.
+   */
+  failInput?(input: BatchInput): string | null;
 }
 
 /**
@@ -83,13 +93,17 @@ export function createNodeHost(options: NodeHostOptions): (data: unknown) => voi
       return;
     }
     if (!node || !storage) throw new Error(`${msg.type} received before the node started`);
+    if (msg.type === 'batch') {
+      await batch(msg, node, storage);
+      return;
+    }
     let result: ProposeResult | null = null;
     switch (msg.type) {
       case 'tick':
-        node.tick(msg.now);
+        step(node, { type: 'tick', now: msg.now });
         break;
       case 'deliver':
-        node.step(msg.message, msg.now);
+        step(node, { type: 'deliver', now: msg.now, message: msg.message });
         break;
       case 'propose':
         result = node.propose(msg.command, msg.now);
@@ -159,6 +173,51 @@ export function createNodeHost(options: NodeHostOptions): (data: unknown) => voi
     node = RaftNode.resume(config, written, msg.running.volatile);
     config.random.setState(msg.running.random);
     await finish(msg.seq, node, storage, null, written);
+  };
+
+  /** Hands one tick or delivery to the core (throws if the core, or an injected fault, fails on it). */
+  const step = (core: RaftNode, input: BatchInput): void => {
+    const injected = options.failInput?.(input) ?? null;
+    if (injected !== null) throw new Error(injected);
+    if (input.type === 'tick') core.tick(input.now);
+    else core.step(input.message, input.now);
+  };
+
+  /**
+   * Steps the core through a batch's inputs in order, exactly as if each
+   * had come alone, then commits the persist ops of all of them in ONE
+   * transaction, and only then posts every output in one message. Figure 2:
+   * persistent state is "updated on stable storage before responding to
+   * RPCs" — no output of the batch leaves before the whole batch is durable,
+   * which holds a fortiori for each input's own ops. If the core throws on
+   * an input, the outputs before it are still committed and answered (as
+   * they would have been one by one) with the error, and the node takes
+   * nothing more. If the commit fails, nothing of the batch leaves.
+   */
+  const batch = async (msg: Extract<ToWorker, { type: 'batch' }>, core: RaftNode, disk: Storage): Promise<void> => {
+    const outputs: StepOutput[] = [];
+    const persist: PersistOp[] = [];
+    let error: string | null = null;
+    for (const input of msg.inputs) {
+      try {
+        step(core, input);
+      } catch (err) {
+        error = err instanceof Error ? err.message : String(err);
+        break;
+      }
+      const ready: Ready = core.takeReady();
+      for (const op of ready.persist) persist.push(op);
+      outputs.push({
+        persist: ready.persist,
+        messages: ready.messages,
+        events: ready.events,
+        deadline: core.nextDeadline(),
+        state: volatileOf(core),
+      });
+    }
+    if (error !== null) broken ??= error; // the core may be mid-way through the failed input
+    await disk.apply(persist);
+    options.post({ v: PROTOCOL_VERSION, type: 'outputs', seq: msg.seq, outputs, error });
   };
 
   const finish = async (

@@ -6,7 +6,7 @@
 import { registerTransport, type Transport, type TransportFactory } from '../sim';
 import { databaseName, deleteDatabase } from './idb-storage';
 import type { NodePort } from './runtime';
-import { WorkerRuntime } from './runtime';
+import { DEFAULT_ANSWER_TIMEOUT_MS, WorkerRuntime } from './runtime';
 import { holdLock } from './locks';
 import { spawnNodeWorker } from './spawn';
 
@@ -31,12 +31,27 @@ export async function deleteClusterStorage(storageKey: string, nodes: number): P
   await Promise.all(Array.from({ length: nodes }, (_, i) => deleteDatabase(databaseName(storageKey, i + 1))));
 }
 
+/** How the worker transport drives its workers (internal: tests and benchmarks, not a cluster option). */
+export interface WorkerTransportOptions {
+  /**
+   * Batched dispatch (default true): each worker gets everything its
+   * dispatch window allows in one message and commits it in one IndexedDB
+   * transaction. false: one message per input (the unbatched dispatch,
+   * kept to show both give the same history, and as a benchmark baseline).
+   */
+  batching?: boolean;
+}
+
 /**
  * Makes a worker transport from a port factory: real workers by default; the
  * loopback port in Node tests. A cluster with no storageKey gets fresh
  * databases, deleted again by destroy().
  */
-export function workerTransport(makePort: (name: string) => NodePort = spawnNodeWorker): TransportFactory {
+export function workerTransport(
+  makePort: (name: string) => NodePort = spawnNodeWorker,
+  transportOptions: WorkerTransportOptions = {},
+): TransportFactory {
+  const batching = transportOptions.batching ?? true;
   return (options): Transport => {
     const ephemeral = options.storageKey === '';
     const storageKey = ephemeral ? freshStorageKey() : options.storageKey;
@@ -44,7 +59,8 @@ export function workerTransport(makePort: (name: string) => NodePort = spawnNode
     const release = holdLock(storageKey);
     return {
       storageKey,
-      makeRuntime: (settings, disk) => new WorkerRuntime(settings, disk, makePort(`raft node ${settings.id}`)),
+      makeRuntime: (settings, disk) =>
+        new WorkerRuntime(settings, disk, makePort(`raft node ${settings.id}`), DEFAULT_ANSWER_TIMEOUT_MS, batching),
       dispose: async () => {
         if (ephemeral) await deleteClusterStorage(storageKey, options.nodes);
         release();

@@ -7,7 +7,7 @@
 import type { Storage } from '../sim';
 import { createNodeHost } from './host';
 import type { NodePort } from './runtime';
-import type { FromWorker } from './protocol';
+import type { BatchInput, FromWorker } from './protocol';
 
 export interface LoopbackOptions {
   openStorage(dbName: string): Promise<Storage>;
@@ -15,6 +15,8 @@ export interface LoopbackOptions {
   tamper?: (message: FromWorker) => unknown;
   /** Wall ms to hold each answer back (to make workers answer out of order); none by default. */
   jitterMs?: () => number;
+  /** Fault injection: the core fails on each tick or delivery this returns a message for (NodeHostOptions.failInput). */
+  failInput?: (input: BatchInput) => string | null;
 }
 
 export function createLoopbackPort(options: LoopbackOptions): NodePort {
@@ -45,6 +47,7 @@ export function createLoopbackPort(options: LoopbackOptions): NodePort {
       else queueMicrotask(deliver);
     },
     openStorage: (dbName) => options.openStorage(dbName),
+    failInput: options.failInput,
   });
   return port;
 }

@@ -6,10 +6,15 @@
  * below (and schema.ts for the Raft data), and answer a malformed message
  * with an error, never a silent hang and never by handing it on.
  *
- * The main thread drives: it sends one input at a time, tagged with `seq`,
- * and waits for the worker's `output` with the same `seq` before the next
- * event. That lock-step keeps the worker transport exactly as deterministic
- * as the inline one.
+ * The main thread drives: it sends an input tagged with `seq` and waits for
+ * the worker's answer with the same `seq`; the node takes nothing else
+ * meanwhile. The windowed scheduler's ticks and deliveries for one node go
+ * as one `batch` (everything its dispatch window allows, src/sim/
+ * scheduler.ts), answered by one `outputs`: the worker steps through them
+ * in order and commits all their persist ops in one transaction first
+ * (group commit). Outputs are taken strictly in queue order on the main
+ * thread, which keeps the worker transport exactly as deterministic as the
+ * inline one.
  */
 import * as v from 'valibot';
 import { RunningSaveSchema, type RunningSave } from './resume';
@@ -33,8 +38,11 @@ import {
   virtualTimeSchema,
 } from './schema';
 
-/** The protocol version every message carries (`v`); a message of another version is refused. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * The protocol version every message carries (`v`); a message of another
+ * version is refused. 2: batches (`batch` in, `outputs` back).
+ */
+export const PROTOCOL_VERSION = 2;
 
 /** Settings a node life starts with (the worker builds its RaftNode from them). */
 export interface WorkerNodeSettings {
@@ -61,7 +69,7 @@ export interface WorkerNodeSettings {
 /** Main thread → worker. */
 export type ToWorker =
   /** Open the disk, recover from it, start the core at virtual time `now` (ms). */
-  | { v: 1; type: 'init'; seq: number; now: number; settings: WorkerNodeSettings }
+  | { v: 2; type: 'init'; seq: number; now: number; settings: WorkerNodeSettings }
   /**
    * Start the node mid-life from a checkpoint (a fork, not a recovery):
    * wipe the disk and write `disk` on it, then resume the core with
@@ -69,20 +77,45 @@ export type ToWorker =
    * `running` only writes the disk (the node was crashed then). The output
    * reports the disk as read back, as init does.
    */
-  | { v: 1; type: 'resume'; seq: number; now: number; settings: WorkerNodeSettings; disk: PersistentState; running: RunningSave | null }
+  | { v: 2; type: 'resume'; seq: number; now: number; settings: WorkerNodeSettings; disk: PersistentState; running: RunningSave | null }
   /** Advance the node's timers to virtual time `now` (ms). */
-  | { v: 1; type: 'tick'; seq: number; now: number }
+  | { v: 2; type: 'tick'; seq: number; now: number }
   /** Deliver one RPC or reply at virtual time `now` (ms). */
-  | { v: 1; type: 'deliver'; seq: number; now: number; message: Message }
+  | { v: 2; type: 'deliver'; seq: number; now: number; message: Message }
   /** A client command at virtual time `now` (ms). */
-  | { v: 1; type: 'propose'; seq: number; now: number; command: string }
+  | { v: 2; type: 'propose'; seq: number; now: number; command: string }
   /** Fire the election timer now. */
-  | { v: 1; type: 'timeout'; seq: number; now: number }
+  | { v: 2; type: 'timeout'; seq: number; now: number }
   /**
    * Set the election timer to fire `ms` virtual ms after `now` (a lab
    * control for aligning or spreading timers, not a Raft rule).
    */
-  | { v: 1; type: 'setElectionTimer'; seq: number; now: number; ms: number };
+  | { v: 2; type: 'setElectionTimer'; seq: number; now: number; ms: number }
+  /**
+   * Several ticks and deliveries at once, in queue order (their `now` never
+   * decreases): the worker handles them one after another exactly as if
+   * each had come alone, commits the persist ops of all of them in one
+   * transaction, and answers with one `outputs`.
+   */
+  | { v: 2; type: 'batch'; seq: number; inputs: BatchInput[] };
+
+/** One input of a batch: a tick or a delivery, as the single messages carry them. */
+export type BatchInput =
+  /** Advance the node's timers to virtual time `now` (ms). */
+  | { type: 'tick'; now: number }
+  /** Deliver one RPC or reply at virtual time `now` (ms). */
+  | { type: 'deliver'; now: number; message: Message };
+
+/** What the node produced for one input of a batch (an `output` without its envelope). */
+export interface StepOutput {
+  /** Persist ops of this input, in order; durable (with the whole batch's) when posted. */
+  persist: PersistOp[];
+  messages: Message[];
+  events: CoreEvent[];
+  /** When the node next needs a tick, virtual ms. */
+  deadline: number;
+  state: VolatileState;
+}
 
 /** The node's volatile state after an input (the durable part is mirrored from persist ops): src/sim/view.ts. */
 export type { VolatileState } from '../sim';
@@ -102,7 +135,7 @@ export type FromWorker =
    * durable in IndexedDB when this is posted, so its messages may leave.
    */
   | {
-      v: 1;
+      v: 2;
       type: 'output';
       seq: number;
       persist: PersistOp[];
@@ -116,8 +149,16 @@ export type FromWorker =
       /** For 'init' and 'resume' only: what was recovered from (or written to) disk. */
       recovered: PersistentState | null;
     }
+  /**
+   * The answer to batch `seq`: one output per input, in order, all their
+   * persist ops durable (one transaction) before this is posted. If input
+   * number `outputs.length` failed, `error` says why, and the inputs after
+   * it were not handled; otherwise `error` is null and every input has its
+   * output.
+   */
+  | { v: 2; type: 'outputs'; seq: number; outputs: StepOutput[]; error: string | null }
   /** Input `seq` (null if unknown) could not be handled; the node is to be treated as crashed. */
-  | { v: 1; type: 'error'; seq: number | null; message: string };
+  | { v: 2; type: 'error'; seq: number | null; message: string };
 
 // ----------------------------------------------------------------- schemas
 
@@ -163,6 +204,29 @@ export const SettingsSchema = v.pipe(
 
 const toWorkerBase = { v: versionSchema, seq: seqSchema, now: virtualTimeSchema };
 
+/** A batch's inputs: at least one, in queue order (virtual time never goes back). */
+export const BatchInputsSchema = v.pipe(
+  v.array(
+    taggedUnion('type', [
+      v.strictObject({ type: v.literal('tick'), now: virtualTimeSchema }),
+      v.strictObject({ type: v.literal('deliver'), now: virtualTimeSchema, message: MessageSchema }),
+    ]),
+  ),
+  v.minLength(1, 'must hold at least one input'),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const inputs = dataset.value;
+    for (let i = 1; i < inputs.length; i++) {
+      if (inputs[i]!.now < inputs[i - 1]!.now) {
+        addIssue({
+          message: `inputs[${i}].now ${inputs[i]!.now} is before inputs[${i - 1}].now ${inputs[i - 1]!.now} (virtual time never goes back)`,
+        });
+        return;
+      }
+    }
+  }),
+);
+
 /** Main thread → worker, every field. */
 export const ToWorkerSchema = taggedUnion('type', [
   v.strictObject({ ...toWorkerBase, type: v.literal('init'), settings: SettingsSchema }),
@@ -178,6 +242,7 @@ export const ToWorkerSchema = taggedUnion('type', [
   v.strictObject({ ...toWorkerBase, type: v.literal('propose'), command: commandSchema }),
   v.strictObject({ ...toWorkerBase, type: v.literal('timeout') }),
   v.strictObject({ ...toWorkerBase, type: v.literal('setElectionTimer'), ms: virtualTimeSchema }),
+  v.strictObject({ v: versionSchema, seq: seqSchema, type: v.literal('batch'), inputs: BatchInputsSchema }),
 ]);
 
 /** VolatileState: lastApplied <= commitIndex; progress only on a leader (Figure 2's volatile state). */
@@ -214,6 +279,15 @@ export const ProposeResultSchema = v.pipe(
   }),
 );
 
+/** One input's output within a batch answer, every field. */
+export const StepOutputSchema = v.strictObject({
+  persist: v.array(PersistOpSchema),
+  messages: v.array(MessageSchema),
+  events: v.array(CoreEventSchema),
+  deadline: deadlineSchema,
+  state: VolatileStateSchema,
+});
+
 /** Worker → main thread, every field. */
 export const FromWorkerSchema = taggedUnion('type', [
   v.strictObject({
@@ -227,6 +301,13 @@ export const FromWorkerSchema = taggedUnion('type', [
     state: VolatileStateSchema,
     result: v.nullable(ProposeResultSchema),
     recovered: v.nullable(PersistentStateSchema),
+  }),
+  v.strictObject({
+    v: versionSchema,
+    type: v.literal('outputs'),
+    seq: seqSchema,
+    outputs: v.array(StepOutputSchema),
+    error: v.nullable(v.string()),
   }),
   v.strictObject({ v: versionSchema, type: v.literal('error'), seq: v.nullable(seqSchema), message: v.string() }),
 ]);
@@ -257,33 +338,45 @@ export function inboundProblem(m: Message, self: Membership): string | null {
   return null;
 }
 
-/** Why an output of node `self.id` names a node it must not (sender, receiver, event owner, leader, voter), or null. */
-function outputMembershipProblem(out: Extract<FromWorker, { type: 'output' }>, self: Membership): string | null {
+/**
+ * Why an output of node `self.id` names a node it must not (sender,
+ * receiver, event owner, leader, voter), or null. `at` prefixes the fields
+ * of an output within a batch ("outputs[2].").
+ */
+function stepMembershipProblem(out: StepOutput, self: Membership, at = ''): string | null {
   const { id, members } = self;
   const notMember = (what: string, n: NodeId) => `${what} is ${n}, not a member of the cluster (${describeMembers(members)})`;
   for (let i = 0; i < out.messages.length; i++) {
     const m = out.messages[i]!;
-    if (m.from !== id) return `messages[${i}].from is ${m.from}, but this is node ${id}`;
-    if (m.to === id) return `messages[${i}].to is ${id}, the node itself`;
-    if (!members.has(m.to)) return notMember(`messages[${i}].to`, m.to);
+    if (m.from !== id) return `${at}messages[${i}].from is ${m.from}, but this is node ${id}`;
+    if (m.to === id) return `${at}messages[${i}].to is ${id}, the node itself`;
+    if (!members.has(m.to)) return notMember(`${at}messages[${i}].to`, m.to);
   }
   for (let i = 0; i < out.events.length; i++) {
     const e = out.events[i]!;
-    if (e.node !== id) return `events[${i}].node is ${e.node}, but this is node ${id}`;
+    if (e.node !== id) return `${at}events[${i}].node is ${e.node}, but this is node ${id}`;
   }
   const s = out.state;
-  if (s.leader !== 0 && !members.has(s.leader)) return notMember('state.leader', s.leader);
-  if (s.role === 'leader' && s.leader !== id) return `state.leader is ${s.leader} on a leader, not the node itself`;
-  for (const voter of s.votes) if (!members.has(voter)) return notMember('state.votes has a voter that', voter);
+  if (s.leader !== 0 && !members.has(s.leader)) return notMember(`${at}state.leader`, s.leader);
+  if (s.role === 'leader' && s.leader !== id) return `${at}state.leader is ${s.leader} on a leader, not the node itself`;
+  for (const voter of s.votes) if (!members.has(voter)) return notMember(`${at}state.votes has a voter that`, voter);
   for (const [name, progress] of [
     ['nextIndex', s.nextIndex],
     ['matchIndex', s.matchIndex],
   ] as const) {
     for (const key of Object.keys(progress ?? {})) {
       const peer = Number(key);
-      if (peer === id || !members.has(peer)) return `state.${name} has an entry for node ${peer}, not a follower in the cluster`;
+      if (peer === id || !members.has(peer)) return `${at}state.${name} has an entry for node ${peer}, not a follower in the cluster`;
     }
   }
+  return null;
+}
+
+/** stepMembershipProblem for a single output, and its recovered disk's votedFor. */
+function outputMembershipProblem(out: Extract<FromWorker, { type: 'output' }>, self: Membership): string | null {
+  const { members } = self;
+  const step = stepMembershipProblem(out, self);
+  if (step) return step;
   if (out.recovered) {
     const disk = storedStateProblem(out.recovered, members);
     if (disk) return `recovered: ${disk}`;
@@ -306,7 +399,16 @@ export function invalidToWorker(data: unknown, self: Membership | null = null): 
   const shape = explain(ToWorkerSchema, data);
   if (shape) return shape;
   const msg = data as ToWorker;
-  return msg.type === 'deliver' && self ? inboundProblem(msg.message, self) : null;
+  if (!self) return null;
+  if (msg.type === 'deliver') return inboundProblem(msg.message, self);
+  if (msg.type === 'batch') {
+    for (let i = 0; i < msg.inputs.length; i++) {
+      const input = msg.inputs[i]!;
+      const problem = input.type === 'deliver' ? inboundProblem(input.message, self) : null;
+      if (problem) return `inputs[${i}].${problem}`;
+    }
+  }
+  return null;
 }
 
 /**
@@ -322,7 +424,15 @@ export function invalidFromWorker(data: unknown, self: Membership | null = null)
   const shape = explain(FromWorkerSchema, data);
   if (shape) return shape;
   const msg = data as FromWorker;
-  return msg.type === 'output' && self ? outputMembershipProblem(msg, self) : null;
+  if (!self) return null;
+  if (msg.type === 'output') return outputMembershipProblem(msg, self);
+  if (msg.type === 'outputs') {
+    for (let i = 0; i < msg.outputs.length; i++) {
+      const problem = stepMembershipProblem(msg.outputs[i]!, self, `outputs[${i}].`);
+      if (problem) return problem;
+    }
+  }
+  return null;
 }
 
 /** A short description of a message for error reports. */

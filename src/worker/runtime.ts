@@ -4,6 +4,14 @@
  * and keeps a mirror of what the node has made durable, so the cluster can
  * show the node's state — even after the worker is gone — without asking it.
  *
+ * Batching: ticks and deliveries asked for synchronously one after another
+ * (the windowed scheduler's hand-out pass, src/sim/scheduler.ts) are queued
+ * and posted together as one `batch` in a microtask, i.e. when the pass is
+ * over; the worker answers all of them in one `outputs`. Each input still has
+ * its own promise, settled in order. Other inputs (init, propose, …) go
+ * alone, as before; `batching: false` sends ticks and deliveries alone too
+ * (the scheduler then hands this node one item at a time).
+ *
  * A worker is not trusted: its whole output is checked before any of it is
  * used — every field against the protocol schemas, every message and event
  * as this node's own, and its persist ops replayed over the mirror of its
@@ -21,13 +29,14 @@ import {
   type NodeView,
   type ProposeOutput,
 } from '../sim';
-import { diskViewOf, persistOpsProblem } from './consistency';
+import { DiskReplay, diskViewOf, type DiskView } from './consistency';
 import { databaseName } from './idb-storage';
 import {
   describeMessage,
   invalidFromWorker,
   membershipOf,
   PROTOCOL_VERSION,
+  type BatchInput,
   type FromWorker,
   type Membership,
   type ToWorker,
@@ -46,12 +55,23 @@ export interface NodePort {
 }
 
 type Output = Extract<FromWorker, { type: 'output' }>;
+type Outputs = Extract<FromWorker, { type: 'outputs' }>;
+/** What one input's promise resolves with: a single `output`, or one output of a batch. */
+type Answer = Pick<Output, 'persist' | 'messages' | 'events' | 'deadline' | 'state'> & Partial<Pick<Output, 'result' | 'recovered'>>;
 
+/** One input waiting for its answer. */
+interface Waiting {
+  what: ToWorker['type'];
+  resolve: (o: Answer) => void;
+  reject: (e: Error) => void;
+}
+
+/** The message in flight to the worker: one input, or a batch of them (`batch`). */
 interface Pending {
   seq: number;
   what: ToWorker['type'];
-  resolve: (o: Output) => void;
-  reject: (e: Error) => void;
+  /** The inputs it carries, in order (one unless it is a batch). */
+  waiting: Waiting[];
   timer: ReturnType<typeof setTimeout>;
 }
 
@@ -61,6 +81,8 @@ export const DEFAULT_ANSWER_TIMEOUT_MS = 10_000;
 export class WorkerRuntime implements NodeRuntime {
   private seq = 0;
   private pending: Pending | null = null;
+  /** Ticks and deliveries asked for in this synchronous pass, posted as one batch at its end. */
+  private forming: { inputs: BatchInput[]; waiting: Waiting[] } | null = null;
   private state: VolatileState | null = null;
   private readonly kv = new KvStateMachine();
   private faultHandler: ((reason: string) => void) | null = null;
@@ -74,6 +96,8 @@ export class WorkerRuntime implements NodeRuntime {
     private readonly disk: MemoryStorage,
     private readonly port: NodePort,
     private readonly answerTimeoutMs = DEFAULT_ANSWER_TIMEOUT_MS,
+    /** Group this node's ticks and deliveries into batches (off: one message per input, the unbatched dispatch). */
+    readonly batching = true,
   ) {
     this.self = membershipOf(settings);
     port.onmessage = (data) => this.receive(data);
@@ -137,10 +161,12 @@ export class WorkerRuntime implements NodeRuntime {
   }
 
   async tick(now: number): Promise<NodeOutput> {
+    if (this.batching) return this.toOutput(await this.enqueue({ type: 'tick', now }));
     return this.toOutput(await this.request({ v: PROTOCOL_VERSION, type: 'tick', seq: ++this.seq, now }));
   }
 
   async deliver(message: Message, now: number): Promise<NodeOutput> {
+    if (this.batching) return this.toOutput(await this.enqueue({ type: 'deliver', now, message }));
     return this.toOutput(await this.request({ v: PROTOCOL_VERSION, type: 'deliver', seq: ++this.seq, now, message }));
   }
 
@@ -174,24 +200,63 @@ export class WorkerRuntime implements NodeRuntime {
     this.port.onmessage = null;
     this.port.onerror = null;
     this.port.terminate();
-    this.settle(new Error(`node ${this.settings.id} was terminated`));
+    const stopped = new Error(`node ${this.settings.id} was terminated`);
+    this.settle(stopped);
+    const forming = this.forming;
+    this.forming = null;
+    for (const w of forming?.waiting ?? []) w.reject(stopped);
   }
 
-  private request(msg: ToWorker): Promise<Output> {
-    if (this.dead) return Promise.reject(new Error(`node ${this.settings.id} is not running`));
-    if (this.failure) return Promise.reject(new Error(`node ${this.settings.id} takes no more input after: ${this.failure}`));
-    if (this.pending) return Promise.reject(new Error(`node ${this.settings.id} is still busy with ${this.pending.what}`));
-    return new Promise<Output>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.settle(new Error(`node ${this.settings.id} did not answer ${msg.type} within ${this.answerTimeoutMs} ms`));
-      }, this.answerTimeoutMs);
-      this.pending = { seq: msg.seq, what: msg.type, resolve, reject, timer };
-      try {
-        this.port.postMessage(msg);
-      } catch (err) {
-        this.settle(new Error(`could not post ${msg.type} to node ${this.settings.id}: ${String(err)}`));
+  /** Why the node takes no input now, or null. */
+  private refusal(): Error | null {
+    if (this.dead) return new Error(`node ${this.settings.id} is not running`);
+    if (this.failure) return new Error(`node ${this.settings.id} takes no more input after: ${this.failure}`);
+    if (this.pending) return new Error(`node ${this.settings.id} is still busy with ${this.pending.what}`);
+    return null;
+  }
+
+  private request(msg: ToWorker): Promise<Answer> {
+    const refused = this.refusal() ?? (this.forming ? new Error(`node ${this.settings.id} is still busy with a batch`) : null);
+    if (refused) return Promise.reject(refused);
+    return new Promise<Answer>((resolve, reject) => this.post(msg, [{ what: msg.type, resolve, reject }]));
+  }
+
+  /**
+   * Queues a tick or delivery for the batch of this synchronous pass; the
+   * first one schedules the post, in a microtask, so every input asked for
+   * before the pass yields goes in the same message.
+   */
+  private enqueue(input: BatchInput): Promise<Answer> {
+    const refused = this.refusal();
+    if (refused) return Promise.reject(refused);
+    return new Promise<Answer>((resolve, reject) => {
+      const waiting: Waiting = { what: input.type, resolve, reject };
+      if (this.forming) {
+        this.forming.inputs.push(input);
+        this.forming.waiting.push(waiting);
+        return;
       }
+      this.forming = { inputs: [input], waiting: [waiting] };
+      queueMicrotask(() => {
+        const forming = this.forming;
+        this.forming = null;
+        if (!forming) return; // terminated meanwhile: already rejected
+        this.post({ v: PROTOCOL_VERSION, type: 'batch', seq: ++this.seq, inputs: forming.inputs }, forming.waiting);
+      });
     });
+  }
+
+  /** Posts `msg`, answered for `waiting` (one per input it carries), with the answer bound. */
+  private post(msg: ToWorker, waiting: Waiting[]): void {
+    const timer = setTimeout(() => {
+      this.settle(new Error(`node ${this.settings.id} did not answer ${msg.type} within ${this.answerTimeoutMs} ms`));
+    }, this.answerTimeoutMs);
+    this.pending = { seq: msg.seq, what: msg.type, waiting, timer };
+    try {
+      this.port.postMessage(msg);
+    } catch (err) {
+      this.settle(new Error(`could not post ${msg.type} to node ${this.settings.id}: ${String(err)}`));
+    }
   }
 
   private receive(data: unknown): void {
@@ -206,8 +271,15 @@ export class WorkerRuntime implements NodeRuntime {
       return;
     }
     const p = this.pending;
-    if (!p || p.seq !== msg.seq) {
-      this.fault(`node ${this.settings.id} sent an unexpected output (seq ${msg.seq}, waiting for ${p ? p.seq : 'nothing'})`);
+    const expected = p?.what === 'batch' ? 'outputs' : 'output';
+    if (!p || p.seq !== msg.seq || msg.type !== expected) {
+      this.fault(
+        `node ${this.settings.id} sent an unexpected ${msg.type} (seq ${msg.seq}, waiting for ${p ? `${expected} ${p.seq}` : 'nothing'})`,
+      );
+      return;
+    }
+    if (msg.type === 'outputs') {
+      this.receiveBatch(msg, p);
       return;
     }
     const inconsistency = this.outputProblem(msg, p.what);
@@ -217,7 +289,52 @@ export class WorkerRuntime implements NodeRuntime {
     }
     clearTimeout(p.timer);
     this.pending = null;
-    p.resolve(msg);
+    p.waiting[0]!.resolve(msg);
+  }
+
+  /**
+   * Takes a batch's answer. Each output is checked in order against the
+   * disk as it will be once the outputs before it are taken (one replay
+   * carried from output to output: the mirror itself moves only when the
+   * cluster takes each output, in queue order). The inputs before the first
+   * failure — an invalid output, or the worker's own error — are answered;
+   * the failed one is rejected with the reason, exactly as it would have
+   * been alone; the ones after it, which the worker did not handle or
+   * whose outputs are not trusted, are rejected too (the cluster crashes the
+   * node at the failed one, so they never reach it: src/sim/nodes.ts).
+   */
+  private receiveBatch(msg: Outputs, p: Pending): void {
+    const id = this.settings.id;
+    const n = p.waiting.length;
+    const { outputs, error } = msg;
+    if (error === null ? outputs.length !== n : outputs.length >= n) {
+      const what = error === null ? 'without an error' : 'and an error';
+      this.fault(`node ${id} sent ${outputs.length} outputs ${what} for a batch of ${n} inputs`);
+      return;
+    }
+    const replay = this.replayFrom(this.disk);
+    let failure: string | null = error === null ? null : `node ${id} failed: ${error}`;
+    let taken = 0;
+    for (; taken < outputs.length; taken++) {
+      const problem = this.stepProblem(outputs[taken]!, replay);
+      if (problem) {
+        failure = `node ${id} sent an invalid output for ${p.waiting[taken]!.what}: ${problem}`;
+        break;
+      }
+    }
+    clearTimeout(p.timer);
+    this.pending = null;
+    if (failure !== null) this.failure ??= failure;
+    for (let i = 0; i < n; i++) {
+      const w = p.waiting[i]!;
+      if (i < taken) w.resolve(outputs[i]!);
+      else if (i === taken) w.reject(new Error(failure!));
+      else w.reject(new Error(`node ${id} takes no more input after: ${failure!}`));
+    }
+  }
+
+  private replayFrom(disk: DiskView): DiskReplay {
+    return new DiskReplay(disk, this.self.members, this.settings.faults.includes('double-vote'));
   }
 
   /**
@@ -232,9 +349,13 @@ export class WorkerRuntime implements NodeRuntime {
     if ((what === 'propose') !== (out.result !== null)) {
       return what === 'propose' ? 'a propose output must carry the Start() result' : `a ${what} output must not carry a Start() result`;
     }
-    const disk = out.recovered ? diskViewOf(out.recovered) : this.disk;
-    const replay = persistOpsProblem(out.persist, disk, this.self.members, this.settings.faults.includes('double-vote'));
-    if (replay.problem !== null) return replay.problem;
+    return this.stepProblem(out, this.replayFrom(out.recovered ? diskViewOf(out.recovered) : this.disk));
+  }
+
+  /** Why an output's persist ops and volatile state do not fit the disk `replay` stands at, or null; moves `replay` past them. */
+  private stepProblem(out: Answer, replay: DiskReplay): string | null {
+    const problem = replay.apply(out.persist);
+    if (problem !== null) return problem;
     // Figure 2 / §7: snapshotIndex <= lastApplied <= commitIndex <= the last log index.
     const { snapshotIndex, lastIndex } = replay.after;
     if (out.state.lastApplied < snapshotIndex)
@@ -249,17 +370,18 @@ export class WorkerRuntime implements NodeRuntime {
     else this.faultHandler?.(reason);
   }
 
+  /** Rejects every input of the message in flight with `err` (the first fails the node; the others never reach it). */
   private settle(err: Error): void {
     const p = this.pending;
     if (!p) return;
     clearTimeout(p.timer);
     this.pending = null;
     if (!this.dead) this.failure ??= err.message;
-    p.reject(err);
+    for (const w of p.waiting) w.reject(err);
   }
 
   /** Takes an output: updates the volatile view and the mirrored state machine. */
-  private toOutput(out: Output): NodeOutput {
+  private toOutput(out: Answer): NodeOutput {
     this.state = out.state;
     for (const e of out.events) if (e.kind === 'apply') this.kv.apply(e.command);
     // A snapshot's data is the state after every apply that preceded it in this output.

@@ -23,7 +23,7 @@ function hostOn(disk: Storage, s = settings()) {
   let seq = 0;
   const send = async (input: Record<string, unknown>): Promise<FromWorker> => {
     const before = posted.length;
-    receive({ v: 1, seq: ++seq, now: 10 * seq, ...input });
+    receive({ v: 2, seq: ++seq, now: 10 * seq, ...input });
     await settle();
     expect(posted.length, `one answer to ${String(input.type)}`).toBe(before + 1);
     return posted[posted.length - 1]!;
@@ -32,7 +32,7 @@ function hostOn(disk: Storage, s = settings()) {
 }
 
 const asOutput = (m: FromWorker): Output => {
-  if (m.type !== 'output') throw new Error(`expected an output, got error: ${m.message}`);
+  if (m.type !== 'output') throw new Error(`expected an output, got ${m.type === 'error' ? `error: ${m.message}` : m.type}`);
   return m;
 };
 const asError = (m: FromWorker): string => {
@@ -234,7 +234,7 @@ function life(disk: Storage) {
 }
 
 const requestVote = (from: number, term: number): ToWorker => ({
-  v: 1,
+  v: 2,
   type: 'deliver',
   seq: 2,
   now: 20,
@@ -249,7 +249,7 @@ describe('durability: nothing leaves before its persist ops are on stable storag
   it('a vote is not acknowledged while its write is pending; after a power cut the node has not voted, so it cannot vote twice', async () => {
     const disk = new GatedStorage();
     const first = life(disk);
-    first.send({ v: 1, type: 'init', seq: 1, now: 0, settings: settings() });
+    first.send({ v: 2, type: 'init', seq: 1, now: 0, settings: settings() });
     await settle();
     expect(first.posted.map((m) => m.type)).toEqual(['output']);
 
@@ -262,7 +262,7 @@ describe('durability: nothing leaves before its persist ops are on stable storag
     first.port.terminate(); // the worker is killed ...
     disk.lose(); // ... and the write never lands
     const second = life(disk);
-    second.send({ v: 1, type: 'init', seq: 1, now: 30, settings: settings({ seed: 8 }) });
+    second.send({ v: 2, type: 'init', seq: 1, now: 30, settings: settings({ seed: 8 }) });
     await settle();
     const boot = second.posted[0];
     expect(boot?.type === 'output' && boot.recovered?.hardState).toEqual({ term: 0, votedFor: 0 });
@@ -281,7 +281,7 @@ describe('durability: nothing leaves before its persist ops are on stable storag
   it('once the write lands, the output with the vote leaves', async () => {
     const disk = new GatedStorage();
     const node = life(disk);
-    node.send({ v: 1, type: 'init', seq: 1, now: 0, settings: settings() });
+    node.send({ v: 2, type: 'init', seq: 1, now: 0, settings: settings() });
     await settle();
     node.send(requestVote(2, 1));
     await settle();
@@ -290,5 +290,115 @@ describe('durability: nothing leaves before its persist ops are on stable storag
     await settle();
     expect(grantsIn(node.posted, 1).map((m) => m.to)).toEqual([2]);
     expect(disk.durable.state().hardState).toEqual({ term: 1, votedFor: 2 });
+  });
+});
+
+describe('a batch: stepped in order, ONE transaction for all of its persist ops, then all outputs in one message (group commit)', () => {
+  /** A MemoryStorage that counts its write transactions (apply calls) and what each wrote. */
+  class CountingStorage extends MemoryStorage {
+    readonly transactions: (readonly PersistOp[])[] = [];
+    override apply(ops: readonly PersistOp[]): void {
+      if (ops.length > 0) this.transactions.push(ops);
+      super.apply(ops);
+    }
+  }
+  const appendFrom2 = (index: number, now: number) => ({
+    type: 'deliver' as const,
+    now,
+    message: {
+      type: 'AppendEntries' as const,
+      from: 2,
+      to: 1,
+      term: 1,
+      prevLogIndex: index - 1,
+      prevLogTerm: index > 1 ? 1 : 0,
+      entries: [{ index, term: 1, command: `c${index}` }],
+      leaderCommit: 0,
+    },
+  });
+  const batchOf = (seq: number, inputs: unknown[]) => ({ v: 2, type: 'batch', seq, inputs });
+
+  it('three appends in one batch: one apply call holding every op in order, one answer with three outputs', async () => {
+    const disk = new CountingStorage();
+    const posted: FromWorker[] = [];
+    const receive = createNodeHost({ post: (m) => posted.push(m), openStorage: () => Promise.resolve(disk) });
+    receive({ v: 2, type: 'init', seq: 1, now: 0, settings: settings() });
+    await settle();
+    receive(batchOf(2, [appendFrom2(1, 10), appendFrom2(2, 11), { type: 'tick', now: 12 }, appendFrom2(3, 12)]));
+    await settle();
+    expect(posted.map((m) => m.type)).toEqual(['output', 'outputs']);
+    const answer = posted[1]!;
+    if (answer.type !== 'outputs') throw new Error('expected outputs');
+    expect(answer.seq).toBe(2);
+    expect(answer.error).toBeNull();
+    expect(answer.outputs).toHaveLength(4);
+    // One transaction, holding each output's ops in input order.
+    expect(disk.transactions).toHaveLength(1);
+    expect(disk.transactions[0]).toEqual(answer.outputs.flatMap((o) => o.persist));
+    expect(disk.storedEntries.map((e) => e.index)).toEqual([1, 2, 3]);
+    // Each output is what that input alone produced: the first takes term 1, each append acknowledges its own entry.
+    expect(answer.outputs[0]!.persist[0]).toEqual({ kind: 'hardState', hardState: { term: 1, votedFor: 0 } });
+    const acks = answer.outputs.map((o) => o.messages.map((m) => (m.type === 'AppendEntriesReply' ? m.matchIndex : -1)));
+    expect(acks).toEqual([[1], [2], [], [3]]);
+  });
+
+  it('nothing of the batch leaves before its one write is durable (Figure 2)', async () => {
+    const disk = new GatedStorage();
+    const node = life(disk);
+    node.send({ v: 2, type: 'init', seq: 1, now: 0, settings: settings() });
+    await settle();
+    node.send(batchOf(2, [appendFrom2(1, 10), appendFrom2(2, 11)]) as ToWorker);
+    await settle();
+    expect(disk.pendingWrites).toBe(1);
+    expect(node.posted).toHaveLength(1);
+    disk.release();
+    await settle();
+    expect(node.posted.map((m) => m.type)).toEqual(['output', 'outputs']);
+    expect(disk.durable.storedEntries.map((e) => e.index)).toEqual([1, 2]);
+  });
+
+  it('a core failure on the third input: the first two are committed and answered with the error; nothing more is taken', async () => {
+    const disk = new CountingStorage();
+    const posted: FromWorker[] = [];
+    const receive = createNodeHost({
+      post: (m) => posted.push(m),
+      openStorage: () => Promise.resolve(disk),
+      failInput: (input) => (input.type === 'deliver' && input.now === 12 ? 'boom' : null),
+    });
+    receive({ v: 2, type: 'init', seq: 1, now: 0, settings: settings() });
+    await settle();
+    receive(batchOf(2, [appendFrom2(1, 10), appendFrom2(2, 11), appendFrom2(3, 12), appendFrom2(4, 13)]));
+    await settle();
+    const answer = posted[1]!;
+    if (answer.type !== 'outputs') throw new Error('expected outputs');
+    expect(answer.outputs).toHaveLength(2);
+    expect(answer.error).toBe('boom');
+    expect(disk.transactions).toHaveLength(1);
+    expect(disk.storedEntries.map((e) => e.index)).toEqual([1, 2]);
+    receive(batchOf(3, [{ type: 'tick', now: 20 }]));
+    await settle();
+    expect(posted[2]).toMatchObject({ type: 'error', seq: 3 });
+  });
+
+  it('a batch before init, or with a message for another node, is refused whole', async () => {
+    const disk = new CountingStorage();
+    const posted: FromWorker[] = [];
+    const receive = createNodeHost({ post: (m) => posted.push(m), openStorage: () => Promise.resolve(disk) });
+    receive(batchOf(1, [{ type: 'tick', now: 1 }]));
+    await settle();
+    expect(posted[0]).toMatchObject({ type: 'error', message: 'batch received before init' });
+    receive({ v: 2, type: 'init', seq: 2, now: 0, settings: settings() });
+    await settle();
+    const misaddressed = appendFrom2(1, 10);
+    receive(
+      batchOf(3, [
+        { type: 'tick', now: 5 },
+        { ...misaddressed, message: { ...misaddressed.message, to: 3 } },
+      ]),
+    );
+    await settle();
+    expect(posted[2]).toMatchObject({ type: 'error', seq: 3 });
+    expect(posted[2]!.type === 'error' && posted[2]!.message).toMatch(/inputs\[1\]\.message\.to is 3/);
+    expect(disk.transactions).toHaveLength(0);
   });
 });

@@ -244,7 +244,7 @@ describe('message schemas (Figure 2 RPCs, Figure 13 InstallSnapshot)', () => {
 const settings: WorkerNodeSettings = workerSettings();
 const self = membershipOf(settings);
 const deliver = (message: unknown, patch: Record<string, unknown> = {}): unknown => ({
-  v: 1,
+  v: 2,
   type: 'deliver',
   seq: 2,
   now: 10,
@@ -255,11 +255,11 @@ const deliver = (message: unknown, patch: Record<string, unknown> = {}): unknown
 describe('invalidToWorker', () => {
   it('accepts every well-formed input', () => {
     const inputs: ToWorker[] = [
-      { v: 1, type: 'init', seq: 1, now: 0, settings },
-      { v: 1, type: 'tick', seq: 2, now: 12.5 },
-      { v: 1, type: 'deliver', seq: 3, now: 13, message: samples.AppendEntries },
-      { v: 1, type: 'propose', seq: 4, now: 14, command: 'x=1' },
-      { v: 1, type: 'timeout', seq: 5, now: 15 },
+      { v: 2, type: 'init', seq: 1, now: 0, settings },
+      { v: 2, type: 'tick', seq: 2, now: 12.5 },
+      { v: 2, type: 'deliver', seq: 3, now: 13, message: samples.AppendEntries },
+      { v: 2, type: 'propose', seq: 4, now: 14, command: 'x=1' },
+      { v: 2, type: 'timeout', seq: 5, now: 15 },
     ];
     for (const input of inputs) expect(invalidToWorker(input, self), input.type).toBeNull();
   });
@@ -284,22 +284,22 @@ describe('invalidToWorker', () => {
 
   it('refuses bad envelopes: version, type, seq, now, command', () => {
     expect(invalidToWorker('tick')).toBe('not an object');
-    expect(invalidToWorker({ v: 2, type: 'tick', seq: 1, now: 0 })).toBe('protocol version 2 is not 1');
-    expect(invalidToWorker({ v: 1, type: 'reboot', seq: 1, now: 0 })).toMatch(
-      /^type must be "init" \| "resume" \| "tick" \| "deliver" \| "propose" \| "timeout" \| "setElectionTimer", got "reboot"$/,
+    expect(invalidToWorker({ v: 1, type: 'tick', seq: 1, now: 0 })).toBe('protocol version 1 is not 2');
+    expect(invalidToWorker({ v: 2, type: 'reboot', seq: 1, now: 0 })).toMatch(
+      /^type must be "init" \| "resume" \| "tick" \| "deliver" \| "propose" \| "timeout" \| "setElectionTimer" \| "batch", got "reboot"$/,
     );
-    expect(invalidToWorker({ v: 1, type: 'setElectionTimer', seq: 1, now: 0 })).toBe('ms is missing');
-    expect(invalidToWorker({ v: 1, type: 'setElectionTimer', seq: 1, now: 0, ms: -5 })).toMatch(/^ms must be a virtual time/);
-    expect(invalidToWorker({ v: 1, type: 'setElectionTimer', seq: 1, now: 0, ms: 150 })).toBeNull();
-    expect(invalidToWorker({ v: 1, type: 'tick', seq: 0, now: 0 })).toBe('seq must be a sequence number (an integer >= 1)');
-    expect(invalidToWorker({ v: 1, type: 'tick', seq: 1, now: NaN })).toBe(
+    expect(invalidToWorker({ v: 2, type: 'setElectionTimer', seq: 1, now: 0 })).toBe('ms is missing');
+    expect(invalidToWorker({ v: 2, type: 'setElectionTimer', seq: 1, now: 0, ms: -5 })).toMatch(/^ms must be a virtual time/);
+    expect(invalidToWorker({ v: 2, type: 'setElectionTimer', seq: 1, now: 0, ms: 150 })).toBeNull();
+    expect(invalidToWorker({ v: 2, type: 'tick', seq: 0, now: 0 })).toBe('seq must be a sequence number (an integer >= 1)');
+    expect(invalidToWorker({ v: 2, type: 'tick', seq: 1, now: NaN })).toBe(
       'now must be a virtual time (a finite number of ms >= 0), got NaN',
     );
-    expect(invalidToWorker({ v: 1, type: 'tick', seq: 1, now: -1 })).toMatch(/^now must be a virtual time/);
-    expect(invalidToWorker({ v: 1, type: 'propose', seq: 1, now: 0, command: 'x'.repeat(MAX_COMMAND_LENGTH + 1) })).toBe(
+    expect(invalidToWorker({ v: 2, type: 'tick', seq: 1, now: -1 })).toMatch(/^now must be a virtual time/);
+    expect(invalidToWorker({ v: 2, type: 'propose', seq: 1, now: 0, command: 'x'.repeat(MAX_COMMAND_LENGTH + 1) })).toBe(
       `command must be a command of at most ${MAX_COMMAND_LENGTH} characters, got ${MAX_COMMAND_LENGTH + 1}`,
     );
-    expect(invalidToWorker({ v: 1, type: 'tick', seq: 1, now: 0, extra: true })).toBe('extra is not a known field');
+    expect(invalidToWorker({ v: 2, type: 'tick', seq: 1, now: 0, extra: true })).toBe('extra is not a known field');
   });
 
   it.each([
@@ -311,7 +311,7 @@ describe('invalidToWorker', () => {
     ['an empty dbName', { dbName: '' }, 'settings.dbName must be a database name'],
     ['a seed of 2**32', { seed: 2 ** 32 }, 'settings.seed must be a 32-bit seed'],
   ])('refuses init settings with %s', (_name, patch, reason) => {
-    expect(invalidToWorker({ v: 1, type: 'init', seq: 1, now: 0, settings: { ...settings, ...patch } })).toBe(reason);
+    expect(invalidToWorker({ v: 2, type: 'init', seq: 1, now: 0, settings: { ...settings, ...patch } })).toBe(reason);
   });
 
   it('checks a resume (a fork from a checkpoint): the disk, and the running node’s volatile state and PRNG', () => {
@@ -329,7 +329,7 @@ describe('invalidToWorker', () => {
       progress: [[2, { nextIndex: 2, matchIndex: 1, inflightAt: null, inflightEnd: 1, snapshotInFlight: false }]],
       now: 320,
     };
-    const resume = (running: unknown, d: unknown = disk) => ({ v: 1, type: 'resume', seq: 1, now: 320, settings, disk: d, running });
+    const resume = (running: unknown, d: unknown = disk) => ({ v: 2, type: 'resume', seq: 1, now: 320, settings, disk: d, running });
     expect(invalidToWorker(resume({ volatile, random: 12345 }))).toBeNull();
     expect(invalidToWorker(resume(null))).toBeNull();
     expect(invalidToWorker(resume({ volatile, random: -1 }))).toBe('running.random must be a PRNG state (a 32-bit unsigned integer)');
@@ -361,7 +361,7 @@ const state: VolatileState = {
 };
 type Output = Extract<FromWorker, { type: 'output' }>;
 const output = (patch: Partial<Record<keyof Output, unknown>> = {}): unknown => ({
-  v: 1,
+  v: 2,
   type: 'output',
   seq: 3,
   persist: [],
@@ -388,7 +388,7 @@ const voteEvent = (patch: Record<string, unknown> = {}) => ({
 describe('invalidFromWorker', () => {
   it('accepts a well-formed output and error', () => {
     expect(invalidFromWorker(output({ messages: [reply()], events: [voteEvent()] }), self)).toBeNull();
-    expect(invalidFromWorker({ v: 1, type: 'error', seq: null, message: 'boom' }, self)).toBeNull();
+    expect(invalidFromWorker({ v: 2, type: 'error', seq: null, message: 'boom' }, self)).toBeNull();
     expect(invalidFromWorker(output({ state: { ...state, electionDeadline: Infinity } }), self)).toBeNull();
   });
 
@@ -456,9 +456,76 @@ describe('invalidFromWorker', () => {
   });
 
   it('refuses bad envelopes', () => {
-    expect(invalidFromWorker({ v: 1, type: 'error', seq: 1, message: 5 })).toBe('message must be a string, got 5');
-    expect(invalidFromWorker({ v: 1, type: 'hello' })).toMatch(/^type must be "output" \| "error", got "hello"$/);
-    expect(invalidFromWorker({ v: 0, type: 'error' })).toBe('protocol version 0 is not 1');
+    expect(invalidFromWorker({ v: 2, type: 'error', seq: 1, message: 5 })).toBe('message must be a string, got 5');
+    expect(invalidFromWorker({ v: 2, type: 'hello' })).toMatch(/^type must be "output" \| "outputs" \| "error", got "hello"$/);
+    expect(invalidFromWorker({ v: 0, type: 'error' })).toBe('protocol version 0 is not 2');
+  });
+});
+
+describe('batches: several inputs in one message, all their outputs in one answer', () => {
+  const batch = (inputs: unknown, patch: Record<string, unknown> = {}): unknown => ({ v: 2, type: 'batch', seq: 4, inputs, ...patch });
+  const step = (patch: Record<string, unknown> = {}) => ({ persist: [], messages: [], events: [], deadline: 300, state, ...patch });
+  const outputs = (list: unknown[], error: string | null = null, patch: Record<string, unknown> = {}): unknown => ({
+    v: 2,
+    type: 'outputs',
+    seq: 4,
+    outputs: list,
+    error,
+    ...patch,
+  });
+
+  it('accepts ticks and deliveries in queue order, every message checked as if it came alone', () => {
+    const inputs = [
+      { type: 'tick', now: 10 },
+      { type: 'deliver', now: 10, message: samples.AppendEntries },
+      { type: 'deliver', now: 12.5, message: samples.RequestVote },
+    ];
+    expect(invalidToWorker(batch(inputs), self)).toBeNull();
+    expect(invalidToWorker(batch([{ type: 'deliver', now: 1, message: forged('AppendEntries', { term: 2 ** 53 }) }]), self)).toBe(
+      'inputs[0].message.term must be a term (an integer in 0..1099511627776), got 9007199254740992',
+    );
+    expect(invalidToWorker(batch([inputs[0], { type: 'deliver', now: 11, message: forged('RequestVote', { to: 3 }) }]), self)).toBe(
+      'inputs[1].message.to is 3, but this is node 1 (a message for another node)',
+    );
+  });
+
+  it('refuses an empty batch, time going back, other inputs, a missing now and unknown fields', () => {
+    expect(invalidToWorker(batch([]), self)).toBe('inputs must hold at least one input');
+    expect(
+      invalidToWorker(
+        batch([
+          { type: 'tick', now: 20 },
+          { type: 'tick', now: 19 },
+        ]),
+        self,
+      ),
+    ).toBe('inputs: inputs[1].now 19 is before inputs[0].now 20 (virtual time never goes back)');
+    expect(invalidToWorker(batch([{ type: 'propose', now: 1, command: 'x' }]), self)).toMatch(
+      /^inputs\[0\]\.type must be "tick" \| "deliver", got "propose"$/,
+    );
+    expect(invalidToWorker(batch([{ type: 'tick' }]), self)).toBe('inputs[0].now is missing');
+    expect(invalidToWorker(batch([{ type: 'tick', now: 1, seq: 3 }]), self)).toBe('inputs[0].seq is not a known field');
+    expect(invalidToWorker(batch([{ type: 'tick', now: 1 }], { now: 1 }), self)).toBe('now is not a known field');
+    expect(invalidToWorker(batch([{ type: 'tick', now: 1 }], { v: 1 }), self)).toBe('protocol version 1 is not 2');
+  });
+
+  it('accepts an answer with one output per input, or the outputs before a failed input and its error', () => {
+    expect(invalidFromWorker(outputs([step({ messages: [reply()], events: [voteEvent()] }), step()]), self)).toBeNull();
+    expect(invalidFromWorker(outputs([], 'the core threw'), self)).toBeNull();
+  });
+
+  it('checks every output: its fields, and that it speaks only for this node (named by its place in the batch)', () => {
+    expect(invalidFromWorker(outputs([step(), step({ deadline: 'soon' })]), self)).toBe(
+      'outputs[1].deadline must be a deadline (virtual ms >= 0, or Infinity), got "soon"',
+    );
+    expect(invalidFromWorker(outputs([step(), step({ messages: [reply({ to: 42 })] })]), self)).toBe(
+      'outputs[1].messages[0].to is 42, not a member of the cluster (nodes 1, 2, 3, 4, 5)',
+    );
+    expect(invalidFromWorker(outputs([step({ events: [voteEvent({ node: 4 })] })]), self)).toBe(
+      'outputs[0].events[0].node is 4, but this is node 1',
+    );
+    expect(invalidFromWorker(outputs([step({ result: null })]), self)).toBe('outputs[0].result is not a known field');
+    expect(invalidFromWorker(outputs([step()], 5 as unknown as string), self)).toMatch(/^error must be/);
   });
 });
 

@@ -6,6 +6,25 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCluster, registerTransport, type Cluster, type ClusterEvent } from '../../src/sim';
 import { createLoopbackPort, IdbStorage, workerTransport, type FromWorker } from '../../src/worker';
 
+type Output = Extract<FromWorker, { type: 'output' }>;
+
+/**
+ * Rewrites every output a worker posts with `forge` — a single `output`, or
+ * each output of a batch's `outputs` in turn (seen as a single output) —
+ * leaving anything `forge` returns null for as it is.
+ */
+function eachOutput(m: FromWorker, forge: (out: Output) => Output | null): FromWorker {
+  if (m.type === 'output') return forge(m) ?? m;
+  if (m.type !== 'outputs') return m;
+  const outputs = m.outputs.map((o) => {
+    const forged = forge({ v: m.v, type: 'output', seq: m.seq, ...o, result: null, recovered: null });
+    if (!forged) return o;
+    const { persist, messages, events, deadline, state } = forged;
+    return { persist, messages, events, deadline, state };
+  });
+  return { ...m, outputs };
+}
+
 /** Rewrites what the workers post; `port` is the worker's name ("raft node 3"). */
 let tamper: ((m: FromWorker, port: string) => unknown) | undefined;
 const tamperable = () =>
@@ -146,13 +165,13 @@ describe('worker transport (loopback port + fake-indexeddb)', () => {
     const events: ClusterEvent[] = [];
     c.subscribe((e) => events.push(e));
     const victim = c.ids.find((id) => c.node(id).role !== 'leader')!;
-    tamper = (m) => (m.type === 'output' && m.state.role === 'follower' ? { ...m, deadline: 'soon' } : m);
+    tamper = (m) => eachOutput(m, (out) => (out.state.role === 'follower' ? ({ ...out, deadline: 'soon' } as unknown as Output) : null));
     await c.runFor(200);
     tamper = undefined;
     const error = events.find((e) => e.kind === 'error');
     expect(error).toBeDefined();
     expect(error && error.kind === 'error' ? error.message : '').toMatch(
-      /node \d sent a malformed message \(deadline must be a deadline \(virtual ms >= 0, or Infinity\), got "soon"\)/,
+      /node \d sent a malformed message \((outputs\[\d+\]\.)?deadline must be a deadline \(virtual ms >= 0, or Infinity\), got "soon"\)/,
     );
     expect(events.some((e) => e.kind === 'crash')).toBe(true);
     expect(c.ids.some((id) => !c.node(id).alive)).toBe(true);
@@ -169,10 +188,14 @@ describe('worker transport (loopback port + fake-indexeddb)', () => {
     await c.runFor(600);
     const events: ClusterEvent[] = [];
     c.subscribe((e) => events.push(e));
-    tamper = (m) =>
-      m.type === 'output' && m.seq > 0 && m.events.some((e) => e.kind === 'vote')
-        ? { v: 1, type: 'error', seq: m.seq, message: 'boom' }
-        : m;
+    // The worker fails on the input that makes it vote: a single input's
+    // error, or within a batch, the outputs before it and the error.
+    tamper = (m) => {
+      if (m.type === 'output' && m.events.some((e) => e.kind === 'vote')) return { v: 2, type: 'error', seq: m.seq, message: 'boom' };
+      if (m.type !== 'outputs') return m;
+      const k = m.outputs.findIndex((o) => o.events.some((e) => e.kind === 'vote'));
+      return k === -1 ? m : { ...m, outputs: m.outputs.slice(0, k), error: 'boom' };
+    };
     const follower = c.ids.find((id) => c.node(id).role === 'follower')!;
     await c.timeout(follower);
     await c.runFor(100);
@@ -265,7 +288,6 @@ describe('the safety monitor on a resumed cluster', () => {
 });
 
 describe('a worker whose output is invalid (checked whole, before any of it is used)', () => {
-  type Output = Extract<FromWorker, { type: 'output' }>;
   /** Runs a 5-node cluster to a leader, then lets `forge` rewrite outputs of one follower (once). */
   async function withForgery(forge: (out: Output, victim: number) => Output | null) {
     const c = make({ nodes: 5, seed: 2, transport: 'worker' });
@@ -276,10 +298,13 @@ describe('a worker whose output is invalid (checked whole, before any of it is u
     c.subscribe((e) => events.push(e));
     let forged = 0;
     tamper = (m, port) => {
-      if (forged > 0 || port !== `raft node ${victim}` || m.type !== 'output') return m;
-      const out = forge(m, victim);
-      if (out) forged += 1;
-      return out ?? m;
+      if (port !== `raft node ${victim}`) return m;
+      return eachOutput(m, (o) => {
+        if (forged > 0) return null;
+        const out = forge(o, victim);
+        if (out) forged += 1;
+        return out;
+      });
     };
     for (let i = 0; i < 3; i++) await c.start(leader, `x${i}=${i}`);
     await c.runFor(300);
@@ -344,22 +369,22 @@ describe('a worker whose output is invalid (checked whole, before any of it is u
     [
       'a message to a non-member',
       (out) => (out.messages[0] ? { ...out, messages: [{ ...out.messages[0], to: 42 }] } : null),
-      /sent a malformed message \(messages\[0\]\.to is 42, not a member of the cluster \(nodes 1, 2, 3, 4, 5\)\)/,
+      /sent a malformed message \((outputs\[\d+\]\.)?messages\[0\]\.to is 42, not a member of the cluster \(nodes 1, 2, 3, 4, 5\)\)/,
     ],
     [
       'a message in another node’s name',
       (out, victim) => (out.messages[0] ? { ...out, messages: [{ ...out.messages[0], from: victim === 1 ? 2 : 1 }] } : null),
-      /sent a malformed message \(messages\[0\]\.from is \d, but this is node \d\)/,
+      /sent a malformed message \((outputs\[\d+\]\.)?messages\[0\]\.from is \d, but this is node \d\)/,
     ],
     [
       'an event of another node',
       (out, victim) => (out.events[0] ? { ...out, events: [{ ...out.events[0], node: victim === 1 ? 2 : 1 }] } : null),
-      /sent a malformed message \(events\[0\]\.node is \d, but this is node \d\)/,
+      /sent a malformed message \((outputs\[\d+\]\.)?events\[0\]\.node is \d, but this is node \d\)/,
     ],
     [
       'a term of 2**53 in a reply',
       (out) => (out.messages[0] ? { ...out, messages: [{ ...out.messages[0], term: 2 ** 53 }] } : null),
-      /sent a malformed message \(messages\[0\]\.term must be a term \(an integer in 0\.\.1099511627776\), got 9007199254740992\)/,
+      /sent a malformed message \((outputs\[\d+\]\.)?messages\[0\]\.term must be a term \(an integer in 0\.\.1099511627776\), got 9007199254740992\)/,
     ],
     [
       'an append event whose entries do not follow its fromIndex',
@@ -367,7 +392,7 @@ describe('a worker whose output is invalid (checked whole, before any of it is u
         const e = out.events.find((x) => x.kind === 'append');
         return e && e.kind === 'append' ? { ...out, events: [{ ...e, entries: [{ ...e.entries[0]!, index: e.fromIndex + 1 }] }] } : null;
       },
-      /sent a malformed message \(events\[0\]: entries\[0\] has index \d+, expected \d+ \(entries are consecutive\)\)/,
+      /sent a malformed message \((outputs\[\d+\]\.)?events\[0\]: entries\[0\] has index \d+, expected \d+ \(entries are consecutive\)\)/,
     ],
   ])('%s', async (_name, forge, reason) => {
     await expectOnlyVictimFailed(await withForgery(forge), reason);
