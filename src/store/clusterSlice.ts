@@ -44,8 +44,13 @@ export interface ClusterSlice {
   /**
    * Advances virtual time by `ms` (the driver calls it every frame). With
    * `sync: false` the store is not updated (the driver syncs at its own pace).
+   * With `budgetMs`, an inline cluster (which runs on this thread) stops
+   * after the first event that ends past that much wall time, its clock at
+   * that event: the caller carries the rest over (the history is the same,
+   * only cut at another point). A worker cluster runs the whole span (its
+   * nodes work on their own threads).
    */
-  advance(ms: number, options?: { sync?: boolean }): Promise<void>;
+  advance(ms: number, options?: { sync?: boolean; budgetMs?: number }): Promise<void>;
   /** Processes the next event only; false if nothing is scheduled. */
   stepOnce(): Promise<boolean>;
   /**
@@ -59,6 +64,14 @@ export interface ClusterSlice {
    * `onlyIfChanged`, only if an event happened since the last copy.
    */
   sync(onlyIfChanged?: boolean): void;
+}
+
+const inline = new WeakMap<Cluster, boolean>();
+/** Does `c` run its nodes on this thread (the inline transport)? */
+function runsInline(c: Cluster): boolean {
+  let v = inline.get(c);
+  if (v === undefined) inline.set(c, (v = c.creationOptions().transport === 'inline'));
+  return v;
 }
 
 function newestSeq(narration: NarrationBuffers): number {
@@ -116,7 +129,22 @@ export function createClusterSlice(
     inFlight: () => get().cluster.inFlight(),
 
     async advance(ms, options) {
-      await run('app', (c) => c.runFor(ms), options?.sync ?? true);
+      const budget = options?.budgetMs;
+      await run(
+        'app',
+        (c) => {
+          if (budget === undefined || !runsInline(c)) return c.runFor(ms);
+          // The budget starts with the run (after the first event), not when it is queued behind other calls.
+          let deadline = -1;
+          const spent = () => {
+            const t = performance.now();
+            if (deadline < 0) deadline = t + budget;
+            return t >= deadline;
+          };
+          return c.runUntil(spent, ms).then(() => undefined);
+        },
+        options?.sync ?? true,
+      );
     },
 
     lastStep: null,

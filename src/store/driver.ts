@@ -22,6 +22,13 @@ export type FrameListener = (nowMs: number) => void;
 const THROTTLE_ABOVE_SPEED = 0.2;
 const SYNC_INTERVAL_MS = 50;
 
+/**
+ * Wall ms of a frame the inline engine may take (it runs on this thread): the
+ * rest of the frame is for drawing. Time it could not run is carried to the
+ * next frame, within the backlog bound, and the real rate says so.
+ */
+export const ENGINE_BUDGET_MS = 8;
+
 /** The real rate is virtual ms advanced per wall ms over the last RATE_WINDOW_MS of play. */
 const RATE_WINDOW_MS = 2000;
 /** Wall ms between updates of realRate() (a moving average redrawn every frame would only flicker). */
@@ -33,6 +40,11 @@ const RATE_GAP_MS = 1000;
 interface RateSample {
   readonly wallMs: number;
   readonly virtualMs: number;
+}
+
+/** The most virtual time carried to the next frame: a transport slower than the clock must not build an endless backlog. */
+function backlogCap(speed: number): number {
+  return Math.max(1, speed * MAX_FRAME_WALL_MS);
 }
 
 export class Driver {
@@ -107,15 +119,20 @@ export class Driver {
         const whole = Math.floor(this.carryMs);
         this.carryMs -= whole;
         this.busy = true;
-        this.targetMs = s.cluster.now() + whole;
-        this.targetCluster = s.cluster;
-        void s.advance(whole, { sync: false }).finally(() => {
+        const cluster = s.cluster;
+        this.targetMs = cluster.now() + whole;
+        this.targetCluster = cluster;
+        void s.advance(whole, { sync: false, budgetMs: ENGINE_BUDGET_MS }).finally(() => {
           this.busy = false;
-          this.syncIfDue(wallMs);
+          // Cut short by the budget: the time not run yet is run next (the backlog bound below applies).
+          const st = this.store.getState();
+          if (st.cluster === cluster)
+            this.carryMs = Math.min(this.carryMs + Math.max(0, this.targetMs - cluster.now()), backlogCap(st.speed));
+          // The store is synced in the next frame, not here: at most one store update per frame.
         });
       }
       // A transport slower than the clock must not build an endless backlog.
-      this.carryMs = Math.min(this.carryMs, Math.max(1, s.speed * MAX_FRAME_WALL_MS));
+      this.carryMs = Math.min(this.carryMs, backlogCap(s.speed));
     }
     this.sampleRate(wallMs, gapMs);
     this.syncIfDue(wallMs);

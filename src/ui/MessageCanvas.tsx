@@ -39,14 +39,28 @@ export const HIT_RADIUS = 14;
 /** …and never less than this on screen, px: a ≥ 28 px target, so a click on a moving message lands (issue 9). */
 export const HIT_RADIUS_PX = 14;
 
+/** Each directed pair's lane, per layout (a frame places every message on one: no need to redo the geometry). */
+const lanes = new WeakMap<RingLayout, Map<number, ReturnType<typeof lane> | null>>();
+function laneOf(layout: RingLayout, from: number, to: number): ReturnType<typeof lane> | null {
+  let byPair = lanes.get(layout);
+  if (!byPair) lanes.set(layout, (byPair = new Map<number, ReturnType<typeof lane> | null>()));
+  const key = from * 1024 + to;
+  let l = byPair.get(key);
+  if (l === undefined) {
+    const a = layout.centres[from - 1];
+    const b = layout.centres[to - 1];
+    l = a && b ? lane(a, b, layout.nodeRadius + 10, LANE_OFFSET) : null;
+    byPair.set(key, l);
+  }
+  return l;
+}
+
 /** Where every message is at virtual time `now`. */
 export function placeMessages(list: readonly InFlightMessage[], layout: RingLayout, now: number, reducedMotion: boolean): Placed[] {
   const out: Placed[] = [];
   for (const message of list) {
-    const a = layout.centres[message.from - 1];
-    const b = layout.centres[message.to - 1];
-    if (!a || !b) continue;
-    const path = lane(a, b, layout.nodeRadius + 10, LANE_OFFSET);
+    const path = laneOf(layout, message.from, message.to);
+    if (!path) continue;
     const t = progress(now, message.sentAt, message.deliverAt, reducedMotion);
     out.push({ message, x: path.from.x + (path.to.x - path.from.x) * t, y: path.from.y + (path.to.y - path.from.y) * t });
   }
@@ -129,8 +143,13 @@ interface Look {
   readonly duplicate: boolean;
 }
 
-function lookKey(l: Look): string {
-  return `${l.kind}${l.reply ? 'r' : ''}${l.mark ? `${l.mark.tone}${l.mark.text}` : ''}${l.hovered ? 'h' : ''}${l.selected ? 's' : ''}${l.duplicate ? 'd' : ''}`;
+const KIND_CODE: Readonly<Record<GlyphKind, number>> = { vote: 0, append: 1, heartbeat: 2, snapshot: 3 };
+
+/** A look as one small number (its sprite's key): kind, reply, mark, hovered, selected, duplicate. */
+function lookCode(l: Look): number {
+  // A count is 1–9, or "9+" (10); ✓ 11, ✕ 12.
+  const mark = l.mark === null ? 0 : l.mark.tone === 'count' ? Number(l.mark.text) || 10 : l.mark.tone === 'ok' ? 11 : 12;
+  return KIND_CODE[l.kind] | (l.reply ? 4 : 0) | (mark << 3) | (l.hovered ? 128 : 0) | (l.selected ? 256 : 0) | (l.duplicate ? 512 : 0);
 }
 
 /** Paints one glyph centred at (0, 0) in view units (the context's transform maps them to pixels). */
@@ -175,7 +194,7 @@ function paintGlyph(ctx: CanvasRenderingContext2D, look: Look, colours: Palette)
  * of a few dozen sprites a fraction of that (docs/performance.md).
  */
 class GlyphSprites {
-  private readonly sprites = new Map<string, HTMLCanvasElement | null>();
+  private readonly sprites = new Map<number, HTMLCanvasElement | null>();
   private pxPerUnit = 0;
   private colours: Palette | null = null;
 
@@ -190,7 +209,7 @@ class GlyphSprites {
       this.colours = colours;
       this.side = Math.ceil(2 * SPRITE_HALF * pxPerUnit);
     }
-    const key = lookKey(look);
+    const key = lookCode(look);
     let sprite = this.sprites.get(key);
     if (sprite === undefined) {
       sprite = document.createElement('canvas');

@@ -4,7 +4,7 @@
  * with the space-time diagram: the lines of the mark selected there are
  * highlighted, and a line's button selects its mark in the diagram.
  */
-import { useId, useMemo } from 'react';
+import { useId, useMemo, useRef } from 'react';
 import {
   NARRATION_CATEGORIES,
   selectIds,
@@ -16,6 +16,7 @@ import {
   type NarrationLine,
 } from '../store';
 import { useLab, useLabApi } from './LabContext';
+import { useHeld, useOnScreen } from './useOnScreen';
 import { formatVirtualTime } from './VirtualClock';
 
 const CATEGORY_LABEL: Record<NarrationCategory, string> = {
@@ -28,6 +29,11 @@ const CATEGORY_LABEL: Record<NarrationCategory, string> = {
 
 /** How many lines the panel shows at most. */
 const SHOWN = 150;
+
+/** While the run plays faster than this, the list changes at most every HOLD_MS (it would churn dozens of lines per sync). */
+const CALM_ABOVE_SPEED = 1;
+const HOLD_MS = 500;
+const selectFast = (s: LabState) => s.playing && s.speed > CALM_ABOVE_SPEED;
 
 /** The diagram's selected mark, as the narration matches it: its time and node. */
 let placeCache: { id: number; place: string | null } | null = null;
@@ -54,7 +60,11 @@ function markOf(s: LabState, line: NarrationLine): number | null {
 
 export function NarrationPanel() {
   const lab = useLabApi();
-  const narration = useLab(selectNarration);
+  const ref = useRef<HTMLDivElement>(null);
+  const onScreen = useOnScreen(ref);
+  const fast = useLab(selectFast);
+  // Out of sight it holds still; at speed it changes twice a second (issue 12: a layout per change).
+  const narration = useHeld(useLab(selectNarration), onScreen, fast ? HOLD_MS : 0);
   const filter = useLab(selectNarrationFilter);
   const ids = useLab(selectIds);
   const reviewAt = useLab(selectReviewAt);
@@ -72,7 +82,7 @@ export function NarrationPanel() {
   }, [narration, filter, reviewAt]);
   const s = () => lab.store.getState();
   return (
-    <div className="narration-panel">
+    <div className="narration-panel" ref={ref}>
       <div className="narration-filter" role="group" aria-label="Which events to show">
         {NARRATION_CATEGORIES.map((c) => (
           <label key={c} className={`filter-chip cat-${c}`}>

@@ -68,8 +68,8 @@ export interface SpaceTimeDiagramProps {
 
 export function SpaceTimeDiagram({ cursorMs, onExportSvg }: SpaceTimeDiagramProps) {
   const lab = useLabApi();
-  const sectionRef = useRef<HTMLElement>(null);
-  const onScreen = useOnScreen(sectionRef);
+  const plotRef = useRef<HTMLDivElement>(null);
+  const onScreen = useOnScreen(plotRef);
   const liveVersion = useLab(selectSpaceTimeVersion);
   const ids = useLab(selectIds);
   const liveNow = useLab(selectNowMs);
@@ -89,7 +89,6 @@ export function SpaceTimeDiagram({ cursorMs, onExportSvg }: SpaceTimeDiagramProp
   const nowMs = Math.max(storeNow, latestMs);
   const cursor = cursorMs !== undefined ? cursorMs : reviewAt;
 
-  const plotRef = useRef<HTMLDivElement>(null);
   const svgRef = useRef<SVGSVGElement>(null);
   const backRef = useRef<SVGSVGElement>(null);
   const [width, setWidth] = useState(DEFAULT_WIDTH);
@@ -199,7 +198,6 @@ export function SpaceTimeDiagram({ cursorMs, onExportSvg }: SpaceTimeDiagramProp
 
   return (
     <section
-      ref={sectionRef}
       className="panel space-time"
       aria-label="Space-time diagram"
       tabIndex={0}
