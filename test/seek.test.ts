@@ -126,9 +126,33 @@ describe('RunReplayer.seek lands on the exact state', () => {
     expect(() => replayer.setActions([])).toThrow(/actions must extend the log given before: actions\[0\] differs/);
     expect(() => new RunReplayer({ nodes: 3 }, [{ at: 3, kind: 'heal' }])).toThrow(/actions\[0\] \(heal at 3 ms\) has no position/);
     expect(() => new RunReplayer({ nodes: 3 }, [], { checkpointEvery: 0 })).toThrow(/checkpointEvery must be an integer >= 1, got 0/);
+    expect(() => new RunReplayer({ nodes: 3 }, [], { sliceMs: -1 })).toThrow(/sliceMs must be a number >= 0, got -1/);
     expect(() => new RunReplayer({ nodes: 0 })).toThrow(/nodes/);
     await expect(replayer.seek({ after: -1 })).rejects.toThrow(/target.after must be an integer >= 0, got -1/);
     await expect(replayer.seek({ at: Number.NaN })).rejects.toThrow(/target.at must be a finite number >= 0/);
     await expect(replayer.seek(null as unknown as { at: number })).rejects.toThrow(/target must be \{ after \} or \{ at \}/);
+  });
+
+  it('a long first pass lets the page breathe: it yields to the event loop between slices, with the same result (issue 12)', async () => {
+    const a = createCluster({ nodes: 5, seed: 8 });
+    await a.runFor(20_000);
+    const ticksDuring = async (sliceMs: number) => {
+      const replayer = new RunReplayer({ nodes: 5, seed: 8 }, a.actions(), { checkpointEvery: 200, sliceMs });
+      let ticks = 0;
+      let on = true;
+      const tick = () => {
+        ticks += 1;
+        if (on) setTimeout(tick, 0);
+      };
+      setTimeout(tick, 0);
+      const got = await replayer.seek({ at: a.now() });
+      on = false;
+      expect(shown(got, true)).toBe(shown(a, true));
+      return ticks;
+    };
+    // Never yielding, the whole pass runs in one task (only microtasks): no timer gets in.
+    expect(await ticksDuring(Infinity)).toBe(0);
+    // A slice of 0 ms yields at every checkpoint: timers (frames, input) run in between.
+    expect(await ticksDuring(0)).toBeGreaterThan(5);
   });
 });

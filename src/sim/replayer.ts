@@ -25,6 +25,12 @@ export type SeekTarget = { readonly after: number } | { readonly at: number };
 export interface RunReplayerOptions {
   /** Events between checkpoints (default 2,000): a seek replays at most this many. */
   readonly checkpointEvery?: number;
+  /**
+   * Wall ms a first pass may run before it lets the page breathe (default 8):
+   * at the next checkpoint it yields to the event loop, so a long pass (≈0.5 s
+   * over a 10-minute run) does not hold a frame. Infinity: never yields.
+   */
+  readonly sliceMs?: number;
 }
 
 /** How far a cluster may run while looking for an event count it cannot reach (the run ended). */
@@ -37,6 +43,9 @@ export class RunReplayer {
   private readonly frontier: SimCluster;
   /** In position order; the first is the start of the run. */
   private readonly saved: ClusterCheckpoint[] = [];
+  private readonly sliceMs: number;
+  /** When the current slice of wall time began (set by each seek). */
+  private sliceStart: number | null = null;
 
   /**
    * `options`: the run's (its transport is ignored: replay is inline).
@@ -47,6 +56,10 @@ export class RunReplayer {
     const every = opts.checkpointEvery ?? 2000;
     if (!Number.isSafeInteger(every) || every < 1) throw new Error(`checkpointEvery must be an integer >= 1, got ${describe(every)}`);
     this.every = every;
+    const slice = opts.sliceMs ?? 8;
+    if (typeof slice !== 'number' || Number.isNaN(slice) || slice < 0)
+      throw new Error(`sliceMs must be a number >= 0, got ${describe(slice)}`);
+    this.sliceMs = slice;
     this.options = { ...options, transport: 'inline' };
     delete (this.options as { storageKey?: string }).storageKey;
     this.frontier = new SimCluster(resolveOptions(this.options));
@@ -86,6 +99,7 @@ export class RunReplayer {
    */
   async seek(target: SeekTarget): Promise<Cluster> {
     const goal = checkTarget(target);
+    this.sliceStart = performance.now();
     if (!this.reached(this.frontier, goal)) await this.advance(this.frontier, goal, true);
     let from = this.saved[0]!;
     for (const cp of this.saved) {
@@ -95,6 +109,14 @@ export class RunReplayer {
     const cluster = restoreCluster(from);
     await this.advance(cluster, goal, false);
     return cluster;
+  }
+
+  /** Once a slice of wall time is spent, yields to the event loop (a frame may be drawn) and starts the next. */
+  private async breathe(): Promise<void> {
+    if (this.sliceMs === Infinity || typeof setTimeout === 'undefined') return;
+    if (this.sliceStart !== null && performance.now() - this.sliceStart < this.sliceMs) return;
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    this.sliceStart = performance.now();
   }
 
   /** True if `c` is already at or past the target (no event or action inside it is left). */
@@ -124,6 +146,7 @@ export class RunReplayer {
           await c.runUntil(() => c.processed() >= boundary, stopAt - c.now());
           if (c.processed() < boundary) break; // the time ran out first
           this.saved.push(c.checkpoint());
+          await this.breathe();
         }
       }
       if (inside) {
