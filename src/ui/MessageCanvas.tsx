@@ -285,7 +285,7 @@ export function MessageCanvas({ layout, hoveredId, onHover }: Props) {
     if (!canvas) return;
     const list = messagesOnShow(lab.store.getState());
     placed.current = placeMessages(list, layout, now, reducedMotion);
-    canvas.dataset.count = String(list.length);
+    if (canvas.dataset.count !== String(list.length)) canvas.dataset.count = String(list.length);
     if (hovered.current !== null && !list.some((m) => m.id === hovered.current)) onHoverRef.current(null);
     const ctx = canvas.getContext?.('2d', { willReadFrequently: true });
     if (!ctx) return; // jsdom, or a browser without canvas: the In flight list still works
