@@ -1,9 +1,12 @@
 /**
  * In-page benchmarks (run in Chromium by `npm run bench`): the worker
- * transport's delivered messages per second, beside a raw postMessage
- * round-trip loop to an echo worker measured in the same page.
+ * transport's delivered messages per second, batched (the default) and
+ * unbatched (one message per input, the dispatch before batching), beside
+ * two baselines measured in the same page: a raw postMessage round-trip loop
+ * to an echo worker, and a raw lock-step IndexedDB commit loop.
  */
-import { createCluster, type NetworkOptions } from '../sim';
+import { createCluster, registerTransport, type NetworkOptions } from '../sim';
+import { workerTransport } from './index';
 import { spawnEchoWorker } from './spawn';
 
 export interface TransportBench {
@@ -21,14 +24,49 @@ export interface TransportBench {
   idleRatio: number;
   /** workerDeliveredPerSec / rawRoundTripsPerSec. */
   ratio: number;
+  /** workerIdleDeliveredPerSec with batching off (one postMessage per input: the dispatch before batching). */
+  workerUnbatchedIdleDeliveredPerSec: number;
+  /** workerDeliveredPerSec with batching off. */
+  workerUnbatchedDeliveredPerSec: number;
+  /** workerAppNetworkDeliveredPerSec with batching off. */
+  workerUnbatchedAppNetworkDeliveredPerSec: number;
+  /** workerAppNetworkDeliveredPerSec / rawRoundTripsPerSec. */
+  appNetworkRatio: number;
+  /**
+   * Client load, 1–10 ms delays: wall ms per command (one `start` and a 5
+   * virtual ms `runFor`), and how they split — the proposal's round trip
+   * (one IndexedDB commit at the leader before it answers) and the run.
+   */
+  workerMsPerCommand: number;
+  workerStartMsPerCommand: number;
+  /** The same split with the app network (15–25 ms delays). */
+  workerAppNetworkMsPerCommand: number;
+  workerAppNetworkStartMsPerCommand: number;
+  /**
+   * Messages delivered per command (per 5 virtual ms), inline, the same
+   * load: with 15–25 ms delays the leader sends fewer, larger AppendEntries
+   * (it waits for acknowledgements), so fewer messages carry the same
+   * entries — which is why delivered/s is lower on the app network.
+   */
+  messagesPerCommand: number;
+  appNetworkMessagesPerCommand: number;
+  /** Lock-step IndexedDB readwrite transactions (one small put, relaxed durability) per wall-second, on the main thread. */
+  rawIdbCommitsPerSec: number;
 }
 
-async function deliveredPerSec(
+interface LoadFigures {
+  deliveredPerSec: number;
+  msPerCommand: number;
+  startMsPerCommand: number;
+  messagesPerCommand: number;
+}
+
+async function underLoad(
   transport: 'inline' | 'worker',
   virtualMs: number,
   load = true,
   network: NetworkOptions = {},
-): Promise<number> {
+): Promise<LoadFigures> {
   const cluster = createCluster({ nodes: 5, seed: 11, transport, network });
   let delivered = 0;
   cluster.subscribe((e) => {
@@ -37,14 +75,36 @@ async function deliveredPerSec(
   await cluster.runFor(1000);
   const leader = cluster.ids.find((id) => cluster.node(id).role === 'leader') ?? 1;
   delivered = 0;
+  let commands = 0;
+  let startMs = 0;
   const t0 = performance.now();
   for (let t = 0, n = 0; t < virtualMs; t += 5, n++) {
-    if (load) await cluster.start(leader, `k${n % 50}=${n}`);
+    if (load) {
+      const s0 = performance.now();
+      await cluster.start(leader, `k${n % 50}=${n}`);
+      startMs += performance.now() - s0;
+    }
     await cluster.runFor(5);
+    commands++;
   }
-  const seconds = (performance.now() - t0) / 1000;
+  const ms = performance.now() - t0;
   await cluster.destroy();
-  return delivered / seconds;
+  return {
+    deliveredPerSec: delivered / (ms / 1000),
+    msPerCommand: ms / commands,
+    startMsPerCommand: startMs / commands,
+    messagesPerCommand: delivered / commands,
+  };
+}
+
+/** Runs `fn` with the worker transport's batching switched to `batching`, then restores the default. */
+async function withBatching<T>(batching: boolean, fn: () => Promise<T>): Promise<T> {
+  registerTransport('worker', workerTransport(undefined, { batching }));
+  try {
+    return await fn();
+  } finally {
+    registerTransport('worker', workerTransport());
+  }
 }
 
 async function rawRoundTrips(count: number): Promise<number> {
@@ -72,19 +132,66 @@ async function rawRoundTrips(count: number): Promise<number> {
   return count / seconds;
 }
 
+/** Lock-step IndexedDB commits: what one persisted input costs at least, whatever the transport does. */
+async function rawIdbCommits(count: number): Promise<number> {
+  const name = `raftlab-bench-idb-${Math.random().toString(36).slice(2)}`;
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const req = indexedDB.open(name, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore('log', { keyPath: 'index' });
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error ?? new Error('open failed'));
+  });
+  const once = (i: number) =>
+    new Promise<void>((resolve, reject) => {
+      const tx = db.transaction('log', 'readwrite', { durability: 'relaxed' });
+      tx.objectStore('log').put({ index: i, term: 3, command: 'k=v' });
+      tx.oncomplete = () => resolve();
+      tx.onabort = () => reject(tx.error ?? new Error('aborted'));
+    });
+  for (let i = 0; i < 50; i++) await once(i); // warm-up
+  const t0 = performance.now();
+  for (let i = 0; i < count; i++) await once(i);
+  const seconds = (performance.now() - t0) / 1000;
+  db.close();
+  await new Promise<void>((resolve) => {
+    const req = indexedDB.deleteDatabase(name);
+    req.onsuccess = req.onerror = req.onblocked = () => resolve();
+  });
+  return count / seconds;
+}
+
 export async function benchTransport(virtualMs = 2000): Promise<TransportBench> {
   const rawRoundTripsPerSec = await rawRoundTrips(5000);
-  const workerIdleDeliveredPerSec = await deliveredPerSec('worker', virtualMs * 10, false);
-  const workerDeliveredPerSec = await deliveredPerSec('worker', virtualMs);
-  const workerAppNetworkDeliveredPerSec = await deliveredPerSec('worker', virtualMs, true, { delayMs: [15, 25] });
-  const inlineDeliveredPerSec = await deliveredPerSec('inline', virtualMs * 5);
+  const rawIdbCommitsPerSec = await rawIdbCommits(500);
+  const appNetwork: NetworkOptions = { delayMs: [15, 25] };
+  const idle = await underLoad('worker', virtualMs * 10, false);
+  const client = await underLoad('worker', virtualMs);
+  const app = await underLoad('worker', virtualMs, true, appNetwork);
+  const unbatched = await withBatching(false, async () => ({
+    idle: await underLoad('worker', virtualMs * 10, false),
+    client: await underLoad('worker', virtualMs),
+    app: await underLoad('worker', virtualMs, true, appNetwork),
+  }));
+  const inline = await underLoad('inline', virtualMs * 5);
+  const inlineApp = await underLoad('inline', virtualMs * 5, true, appNetwork);
   return {
-    workerIdleDeliveredPerSec,
-    idleRatio: workerIdleDeliveredPerSec / rawRoundTripsPerSec,
-    workerDeliveredPerSec,
-    workerAppNetworkDeliveredPerSec,
-    inlineDeliveredPerSec,
+    workerIdleDeliveredPerSec: idle.deliveredPerSec,
+    idleRatio: idle.deliveredPerSec / rawRoundTripsPerSec,
+    workerDeliveredPerSec: client.deliveredPerSec,
+    workerAppNetworkDeliveredPerSec: app.deliveredPerSec,
+    inlineDeliveredPerSec: inline.deliveredPerSec,
     rawRoundTripsPerSec,
-    ratio: workerDeliveredPerSec / rawRoundTripsPerSec,
+    ratio: client.deliveredPerSec / rawRoundTripsPerSec,
+    workerUnbatchedIdleDeliveredPerSec: unbatched.idle.deliveredPerSec,
+    workerUnbatchedDeliveredPerSec: unbatched.client.deliveredPerSec,
+    workerUnbatchedAppNetworkDeliveredPerSec: unbatched.app.deliveredPerSec,
+    appNetworkRatio: app.deliveredPerSec / rawRoundTripsPerSec,
+    workerMsPerCommand: client.msPerCommand,
+    workerStartMsPerCommand: client.startMsPerCommand,
+    workerAppNetworkMsPerCommand: app.msPerCommand,
+    workerAppNetworkStartMsPerCommand: app.startMsPerCommand,
+    messagesPerCommand: inline.messagesPerCommand,
+    appNetworkMessagesPerCommand: inlineApp.messagesPerCommand,
+    rawIdbCommitsPerSec,
   };
 }
