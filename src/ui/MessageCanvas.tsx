@@ -145,6 +145,9 @@ interface Look {
 
 const KIND_CODE: Readonly<Record<GlyphKind, number>> = { vote: 0, append: 1, heartbeat: 2, snapshot: 3 };
 
+/** Each look's code, worked out once per look object. */
+const codes = new WeakMap<Look, number>();
+
 /** A look as one small number (its sprite's key): kind, reply, mark, hovered, selected, duplicate. */
 function lookCode(l: Look): number {
   // A count is 1–9, or "9+" (10); ✓ 11, ✕ 12.
@@ -209,7 +212,7 @@ class GlyphSprites {
       this.colours = colours;
       this.side = Math.ceil(2 * SPRITE_HALF * pxPerUnit);
     }
-    const key = lookCode(look);
+    const key = codes.get(look) ?? codes.set(look, lookCode(look)).get(look)!;
     let sprite = this.sprites.get(key);
     if (sprite === undefined) {
       sprite = document.createElement('canvas');
@@ -241,21 +244,24 @@ function draw(
   const pxPerUnit = map.scale * map.dpr;
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   for (const { message, x, y } of placed) {
-    const g = glyphOf(message.payload);
-    const look: Look = {
-      kind: g.kind,
-      reply: g.reply,
-      mark: glyphMark(g),
-      hovered: message.id === hoveredId,
-      selected: message.id === selectedId,
-      duplicate: message.duplicate,
-    };
+    const hovered = message.id === hoveredId;
+    const selected = message.id === selectedId;
+    // Almost every message is neither hovered nor selected: its look is worked out once in its life.
+    let look = hovered || selected ? undefined : plainLooks.get(message);
+    if (!look) {
+      const g = glyphOf(message.payload);
+      look = { kind: g.kind, reply: g.reply, mark: glyphMark(g), hovered, selected, duplicate: message.duplicate };
+      if (!hovered && !selected) plainLooks.set(message, look);
+    }
     const sprite = sprites.get(look, pxPerUnit, colours);
     if (!sprite) continue;
     const half = sprites.side / 2;
     ctx.drawImage(sprite, Math.round((map.ox + x * map.scale) * map.dpr - half), Math.round((map.oy + y * map.scale) * map.dpr - half));
   }
 }
+
+/** Each message's look when neither hovered nor selected (messages are immutable, so it never changes). */
+const plainLooks = new WeakMap<InFlightMessage, Look>();
 
 interface Props {
   layout: RingLayout;
