@@ -81,6 +81,39 @@ export function NarrationPanel() {
     return chosen.slice(0, SHOWN);
   }, [narration, filter, reviewAt]);
   const s = () => lab.store.getState();
+  // The same lines and selection give the very same elements, so React skips the list (it re-renders with every sync).
+  const list = useMemo(
+    () =>
+      lines.length === 0 ? (
+        <p className="muted narration-empty">No events of these kinds yet.</p>
+      ) : (
+        // Focusable, so the keyboard can scroll it (axe: scrollable-region-focusable).
+        <ol className="narration" aria-label="Events, newest first" tabIndex={0}>
+          {lines.map((l) => {
+            const selected = place !== null && place === `${l.at}:${l.node}`;
+            return (
+              // A click shows the line's mark in the space-time diagram (the keyboard reaches the marks there).
+              <li
+                key={l.seq}
+                className={`cat-${l.category}${selected ? ' is-selected' : ''}`}
+                aria-current={selected ? 'true' : undefined}
+                title="Click to show it in the space-time diagram"
+                onClick={() => {
+                  // Its mark in the space-time diagram, if it has one; and the Why panel explains that very line.
+                  const st = lab.store.getState();
+                  st.selectMark(markOf(st, l));
+                  if (l.node !== null) st.explainMoment(l.at, l.node);
+                }}
+              >
+                <span className="narr-time">{(l.at / 1000).toFixed(3)} s</span>
+                <span className="narr-text">{l.text}</span>
+              </li>
+            );
+          })}
+        </ol>
+      ),
+    [lines, place, lab],
+  );
   return (
     <div className="narration-panel" ref={ref}>
       <div className="narration-filter" role="group" aria-label="Which events to show">
@@ -105,34 +138,7 @@ export function NarrationPanel() {
       {reviewAt !== null && (
         <p className="narration-past">Events up to {formatVirtualTime(reviewAt)}, the moment on show (Live returns to now).</p>
       )}
-      {lines.length === 0 ? (
-        <p className="muted narration-empty">No events of these kinds yet.</p>
-      ) : (
-        // Focusable, so the keyboard can scroll it (axe: scrollable-region-focusable).
-        <ol className="narration" aria-label="Events, newest first" tabIndex={0}>
-          {lines.map((l) => {
-            const selected = place !== null && place === `${l.at}:${l.node}`;
-            return (
-              // A click shows the line's mark in the space-time diagram (the keyboard reaches the marks there).
-              <li
-                key={l.seq}
-                className={`cat-${l.category}${selected ? ' is-selected' : ''}`}
-                aria-current={selected ? 'true' : undefined}
-                title="Click to show it in the space-time diagram"
-                onClick={() => {
-                  // Its mark in the space-time diagram, if it has one; and the Why panel explains that very line.
-                  const mark = markOf(s(), l);
-                  s().selectMark(mark);
-                  if (l.node !== null) s().explainMoment(l.at, l.node);
-                }}
-              >
-                <span className="narr-time">{(l.at / 1000).toFixed(3)} s</span>
-                <span className="narr-text">{l.text}</span>
-              </li>
-            );
-          })}
-        </ol>
-      )}
+      {list}
     </div>
   );
 }
