@@ -35,6 +35,8 @@ export interface BrowserBenchOptions {
   runs: number;
   /** Virtual minutes of the memory run. */
   memoryMinutes: number;
+  /** Wall minutes after which the memory run gives up (undefined: twice its time at full pace, plus one). */
+  memoryWallMinutes: number | undefined;
   /** Wall seconds per frame measurement, and per lag run. */
   frameSeconds: number;
   lagSeconds: number;
@@ -123,7 +125,7 @@ export async function benchBrowser(options: BrowserBenchOptions): Promise<void> 
       if (want('transport')) await benchTransportSection(browser, baseURL, options.runs);
       if (want('frames')) record('frames', await benchFrames(browser, baseURL, options.runs, options.frameSeconds * 1000));
       if (want('lag')) record('lag', await benchLag(browser, baseURL, options.runs, options.lagSeconds));
-      if (want('memory')) record('memory', await benchMemory(browser, baseURL, options.memoryMinutes));
+      if (want('memory')) record('memory', await benchMemory(browser, baseURL, options.memoryMinutes, options.memoryWallMinutes));
       if (want('spacetime')) await benchSpaceTimeSection(browser, baseURL, options.runs);
     }),
   );

@@ -3,7 +3,7 @@
  * worker transport, 9 nodes at 10×, snapshots on (compaction past 100
  * entries), a command through the store every 250 wall ms, until the cluster
  * reaches `minutes` virtual minutes (60 ≈ 6 wall minutes if it keeps pace;
- * given up at twice that plus a minute). At 1, 10, 30 and 60 virtual minutes
+ * given up at twice that plus a minute, or after `--memory-wall-minutes`). At 1, 10, 30 and 60 virtual minutes
  * (those within `minutes`, and `minutes` itself): the JS heap after a forced
  * GC — the page's main thread through CDP (HeapProfiler.collectGarbage, then
  * Runtime.getHeapUsage), each node's worker through a browser-level CDP
@@ -92,6 +92,8 @@ export interface MemoryMark {
   /** What the store keeps that grows with the run: timeline events, the space-time record's entries. */
   historySize: number;
   inFlight: number;
+  /** False for the last measurement of a run that ran out of wall time before this mark. */
+  reachedMark: boolean;
 }
 
 async function pageFigures(page: Page) {
@@ -120,11 +122,15 @@ export interface MemoryFigures {
   note: string;
 }
 
-export async function benchMemory(browser: Browser, baseURL: string, minutes = 60): Promise<MemoryFigures> {
+/**
+ * @param wallMinutes when to give up if the cluster falls behind (default:
+ *   twice the wall time at full pace, plus a minute).
+ */
+export async function benchMemory(browser: Browser, baseURL: string, minutes = 60, wallMinutes?: number): Promise<MemoryFigures> {
   const marks = [...new Set([...[1, 10, 30, 60].filter((m) => m < minutes), minutes])];
-  const wallCapMs = 2 * ((minutes * 60_000) / SPEED) + 60_000;
+  const wallCapMs = wallMinutes !== undefined ? wallMinutes * 60_000 : 2 * ((minutes * 60_000) / SPEED) + 60_000;
   console.log(
-    `\n# Memory (worker transport, 9 nodes at ${SPEED}×, compaction past 100 entries, a command every 250 wall ms; up to ${minutes} virtual min, given up after ${Math.round(wallCapMs / 60_000)} wall min; heaps after a forced GC)`,
+    `\n# Memory (worker transport, 9 nodes at ${SPEED}×, compaction past 100 entries, a command every 250 wall ms; up to ${minutes} virtual min, given up after ${Number((wallCapMs / 60_000).toFixed(1))} wall min; heaps after a forced GC)`,
   );
   return withPage(browser, async (page, context) => {
     await openApp(page, baseURL, { transport: 'worker', nodes: 9, seed: 7, compact: 100 });
@@ -143,7 +149,9 @@ export async function benchMemory(browser: Browser, baseURL: string, minutes = 6
           await sleep(2000);
           now = await pageFigures(page);
         }
-        if (now.virtualMs < mark * 60_000) break; // out of wall time
+        // Out of wall time: one last measurement where the run got to (so a slow run still shows a trend), then stop.
+        const reachedMark = now.virtualMs >= mark * 60_000;
+        if (!reachedMark && out.length > 0 && now.virtualMs - out[out.length - 1]!.virtualMinutes * 60_000 < 30_000) break;
         await cdp.send('HeapProfiler.collectGarbage');
         const main = await cdp.send('Runtime.getHeapUsage');
         let workers: number[] | null = null;
@@ -163,11 +171,14 @@ export async function benchMemory(browser: Browser, baseURL: string, minutes = 6
           indexedDbMB: now.indexedDb === null ? null : now.indexedDb / MB,
           historySize: now.historySize,
           inFlight: now.inFlight,
+          reachedMark,
         };
         out.push(m);
+        const label = reachedMark ? `${mark} virtual min` : `${m.virtualMinutes.toFixed(1)} virtual min (out of wall time)`;
         console.log(
-          `${`${mark} virtual min`.padEnd(15)} at ${m.wallSeconds.toFixed(0).padStart(4)} wall s: main heap ${m.mainHeapMB.toFixed(1)} MB, workers ${m.workersHeapMB === null ? 'n/a' : `${m.workersHeapMB.toFixed(1)} MB (${m.workers}, largest ${m.largestWorkerHeapMB!.toFixed(1)})`}, storage ${m.storageMB.toFixed(2)} MB${m.indexedDbMB === null ? '' : ` (IndexedDB ${m.indexedDbMB.toFixed(2)})`}; timeline ${m.historySize.toLocaleString('en-US')} events, ${m.inFlight} in flight`,
+          `${label.padEnd(15)} at ${m.wallSeconds.toFixed(0).padStart(4)} wall s: main heap ${m.mainHeapMB.toFixed(1)} MB, workers ${m.workersHeapMB === null ? 'n/a' : `${m.workersHeapMB.toFixed(1)} MB (${m.workers}, largest ${m.largestWorkerHeapMB!.toFixed(1)})`}, storage ${m.storageMB.toFixed(2)} MB${m.indexedDbMB === null ? '' : ` (IndexedDB ${m.indexedDbMB.toFixed(2)})`}; timeline ${m.historySize.toLocaleString('en-US')} events, ${m.inFlight} in flight`,
         );
+        if (!reachedMark) break;
       }
     } finally {
       await stopLoad(page).catch(() => undefined);
@@ -194,7 +205,9 @@ export async function benchMemory(browser: Browser, baseURL: string, minutes = 6
         `heap growth (main + workers) per virtual minute: ${early.toFixed(2)} MB between the first two marks, ${late.toFixed(2)} MB between the last two: ${levelsOff ? 'levels off' : 'does NOT level off'}`,
       );
     } else {
-      console.log('heap growth: too few marks to tell whether it levels off (run longer: --memory-minutes 30 or more)');
+      console.log(
+        'heap growth: too few marks to tell whether it levels off (run longer: --memory-minutes 30 or more, or --memory-wall-minutes)',
+      );
     }
     if (note) console.log(note);
     return {

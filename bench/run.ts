@@ -10,7 +10,8 @@
  *   --frames-only      frame times beside a blank page (Chromium)
  *   --transport-only   the worker transport beside raw postMessage (Chromium)
  *   --lag-only         virtual time vs wall time at 10×, 9 nodes (Chromium)
- *   --memory-only      heap and IndexedDB over virtual minutes (Chromium); --memory-minutes N (default 60)
+ *   --memory-only      heap and IndexedDB over virtual minutes (Chromium); --memory-minutes N (default 60),
+ *                      --memory-wall-minutes N (give up after N wall minutes; default twice the time at full pace + 1)
  *   --profile          a performance trace and CPU profile per case (Chromium), also bench/profile.txt
  *   --runs N           measured runs per browser case (default 3, after one warm-up)
  *   --frame-seconds N  wall seconds per frame measurement (default 5); --lag-seconds N per lag run (default 60)
@@ -39,6 +40,7 @@ function numberFlag(name: string, fallback: number): number {
 const sizes = () => ({
   runs: numberFlag('--runs', 3),
   memoryMinutes: numberFlag('--memory-minutes', 60),
+  memoryWallMinutes: argv.includes('--memory-wall-minutes') ? numberFlag('--memory-wall-minutes', 0) : undefined,
   frameSeconds: numberFlag('--frame-seconds', 5),
   lagSeconds: numberFlag('--lag-seconds', 60),
 });
