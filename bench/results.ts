@@ -56,7 +56,11 @@ function previous(): Record<string, Section> {
   if (!existsSync(RESULTS_PATH)) return {};
   try {
     const old = JSON.parse(readFileSync(RESULTS_PATH, 'utf8')) as Partial<Results>;
-    return old.sections && typeof old.sections === 'object' ? old.sections : {};
+    if (!old.sections || typeof old.sections !== 'object') return {};
+    // Only sections in this shape (an older file's are dropped).
+    return Object.fromEntries(
+      Object.entries(old.sections).filter(([, v]) => typeof v === 'object' && v !== null && 'measuredAt' in v && 'figures' in v),
+    );
   } catch {
     return {}; // an unreadable file is replaced
   }
@@ -83,7 +87,9 @@ export function record(section: string, figures: unknown): void {
     figures,
   };
   const results: Results = { date: new Date().toISOString(), machine, sections };
-  writeFileSync(RESULTS_PATH, `${JSON.stringify(results, null, 2)}\n`);
+  // Six significant digits are plenty for figures this noisy (16.699999999999818 → 16.7).
+  const tidy = (_key: string, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v);
+  writeFileSync(RESULTS_PATH, `${JSON.stringify(results, tidy, 2)}\n`);
 }
 
 export function loadAverageNow(): string {
