@@ -4,7 +4,7 @@
  * as a file both ways. Modal: the focus stays inside, Esc closes it and the
  * focus goes back to Share (the caller's onClose).
  */
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { MAX_RUN_BYTES, selectOpeningRun, selectShared } from '../store';
 import { useLab, useLabApi } from './LabContext';
 import { NoticeLine } from './NoticeLine';
@@ -64,7 +64,9 @@ export function ShareDialog({ copy, onCopy, onClose }: { copy: CopyOutcome; onCo
   const fileInput = useRef<HTMLInputElement>(null);
   const [status, setStatus] = useState<string | null>(null);
 
-  useEffect(() => {
+  // A layout effect: the focus is in place when the dialog is (a passive effect runs later, after a paint, and a
+  // keystroke or a test could come first).
+  useLayoutEffect(() => {
     // The link is what the user came for: focused and selected, so Ctrl+C copies it whatever the clipboard said.
     const field = linkField.current;
     if (field) {
