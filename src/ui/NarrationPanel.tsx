@@ -4,7 +4,7 @@
  * with the space-time diagram: the lines of the mark selected there are
  * highlighted, and a line's button selects its mark in the diagram.
  */
-import { useId, useMemo, useRef } from 'react';
+import { useId, useMemo } from 'react';
 import {
   NARRATION_CATEGORIES,
   selectIds,
@@ -16,7 +16,7 @@ import {
   type NarrationLine,
 } from '../store';
 import { useLab, useLabApi } from './LabContext';
-import { useHeld, useOnScreen } from './useOnScreen';
+import { useHeld } from './useOnScreen';
 import { formatVirtualTime } from './VirtualClock';
 
 const CATEGORY_LABEL: Record<NarrationCategory, string> = {
@@ -60,11 +60,9 @@ function markOf(s: LabState, line: NarrationLine): number | null {
 
 export function NarrationPanel() {
   const lab = useLabApi();
-  const ref = useRef<HTMLDivElement>(null);
-  const onScreen = useOnScreen(ref);
   const fast = useLab(selectFast);
-  // Out of sight it holds still; at speed it changes twice a second (issue 12: a layout per change).
-  const narration = useHeld(useLab(selectNarration), onScreen, fast ? HOLD_MS : 0);
+  // At speed it changes twice a second (issue 12: a layout per change, dozens of lines each).
+  const narration = useHeld(useLab(selectNarration), true, fast ? HOLD_MS : 0);
   const filter = useLab(selectNarrationFilter);
   const ids = useLab(selectIds);
   const reviewAt = useLab(selectReviewAt);
@@ -115,7 +113,7 @@ export function NarrationPanel() {
     [lines, place, lab],
   );
   return (
-    <div className="narration-panel" ref={ref}>
+    <div className="narration-panel">
       <div className="narration-filter" role="group" aria-label="Which events to show">
         {NARRATION_CATEGORIES.map((c) => (
           <label key={c} className={`filter-chip cat-${c}`}>

@@ -13,6 +13,7 @@ export function SpaceTimeCanvas({
   width,
   height,
   palette,
+  paint = true,
 }: {
   drawing: Drawing;
   /** Px from the drawing's coordinates to the view's. */
@@ -20,6 +21,8 @@ export function SpaceTimeCanvas({
   width: number;
   height: number;
   palette: SpaceTimePalette;
+  /** False while the diagram is out of sight: the drawing is kept (and said in the data attributes), not painted. */
+  paint?: boolean;
 }) {
   const ref = useRef<HTMLCanvasElement>(null);
   const scale = typeof window !== 'undefined' && window.devicePixelRatio > 0 ? window.devicePixelRatio : 1;
@@ -29,8 +32,8 @@ export function SpaceTimeCanvas({
     // (test/ui/glyphs.test.tsx records every stroke on any canvas) is not this canvas's business.
     const ctx = canvas?.getContext('2d') ?? null;
     const real = typeof CanvasRenderingContext2D !== 'undefined' && ctx instanceof CanvasRenderingContext2D;
-    if (ctx && real) paintDrawing(ctx, drawing, palette, width, height, scale, shift);
-  }, [drawing, palette, width, height, scale, shift]);
+    if (paint && ctx && real) paintDrawing(ctx, drawing, palette, width, height, scale, shift);
+  }, [drawing, palette, width, height, scale, shift, paint]);
   const count = (state: string) => drawing.groups.filter((g) => g.state === state).reduce((n, g) => n + g.count, 0);
   return (
     <canvas
@@ -41,6 +44,7 @@ export function SpaceTimeCanvas({
       height={Math.round(height * scale)}
       style={{ width, height }}
       data-arrows={drawing.drawn}
+      data-painted={paint}
       data-delivered={count('delivered')}
       data-flight={count('flight')}
       data-dropped={count('dropped')}

@@ -69,14 +69,12 @@ export interface SpaceTimeDiagramProps {
 export function SpaceTimeDiagram({ cursorMs, onExportSvg }: SpaceTimeDiagramProps) {
   const lab = useLabApi();
   const plotRef = useRef<HTMLDivElement>(null);
+  // Scrolled out of sight, the canvas is not painted (the browser would rasterise it anyway); it is when back.
+  // Everything else — the message and mark buttons, the status line — follows the run wherever it is.
   const onScreen = useOnScreen(plotRef);
-  const liveVersion = useLab(selectSpaceTimeVersion);
+  const version = useLab(selectSpaceTimeVersion);
   const ids = useLab(selectIds);
-  const liveNow = useLab(selectNowMs);
-  // Scrolled out of sight, the diagram holds still (nothing recomputed, nothing painted) and catches up when back.
-  const shown = useRef({ version: liveVersion, storeNow: liveNow });
-  if (onScreen) shown.current = { version: liveVersion, storeNow: liveNow };
-  const { version, storeNow } = shown.current;
+  const storeNow = useLab(selectNowMs);
   const reviewAt = useLab(selectReviewAt);
   const theme = useLab(selectTheme);
   const selectedMessage = useLab(selectSelectedMessage);
@@ -237,7 +235,7 @@ export function SpaceTimeDiagram({ cursorMs, onExportSvg }: SpaceTimeDiagramProp
             <SpaceTimeLaneLines ids={ids} width={width} selectedNode={selectedNode} palette={palette} />
             <SpaceTimeAxis view={view} range={range} width={width} height={height} nowMs={nowMs} cursorMs={cursor} palette={palette} />
           </svg>
-          <SpaceTimeCanvas drawing={drawing} shift={shift} width={width} height={height} palette={palette} />
+          <SpaceTimeCanvas drawing={drawing} shift={shift} width={width} height={height} palette={palette} paint={onScreen} />
           <svg ref={svgRef} className="st-layer st-svg" width={width} height={height} data-following={following}>
             <g data-st="placed" transform={`translate(${shift} 0)`}>
               <SpaceTimeArrows

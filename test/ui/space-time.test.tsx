@@ -16,6 +16,7 @@ import { advance, renderLab, untilLeader } from './helpers';
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
+  vi.restoreAllMocks();
 });
 
 /** An IntersectionObserver stand-in the test drives: `show(false)` scrolls every observed element out of sight. */
@@ -179,21 +180,41 @@ describe('space-time diagram', () => {
     expect(solid[0]!.getAttribute('stroke-dasharray')).toBeNull();
   });
 
-  it('scrolled out of sight it holds still (nothing recomputed or painted) and catches up when back (issue 12)', () => {
+  it('scrolled out of sight its canvas is not painted, while its buttons follow the run; painted again when back (issue 12)', () => {
     const show = stubIntersection();
+    // A 2D context that counts its paintings (each starts with one clearRect), seen by SpaceTimeCanvas as real.
+    let paintings = 0;
+    class FakeContext {}
+    vi.stubGlobal('CanvasRenderingContext2D', FakeContext);
+    const ctx = new Proxy(new FakeContext() as Record<string | symbol, unknown>, {
+      get(target, key) {
+        if (key === 'clearRect') return () => (paintings += 1);
+        if (key in target) return target[key];
+        return () => undefined;
+      },
+      set(target, key, value) {
+        target[key] = value;
+        return true;
+      },
+    });
+    vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(ctx as unknown as CanvasRenderingContext2D);
     const { lab, container } = renderDiagram();
     finish(lab, send(lab, { id: 1, from: 1, to: 2, sentAt: 100, dueAt: 106 }), 106);
     publish(lab);
     expect(painted(container)).toBe(1);
+    const before = paintings;
+    expect(before).toBeGreaterThan(0);
     show(false);
     finish(lab, send(lab, { id: 2, from: 2, to: 3, sentAt: 110, dueAt: 120 }), 120);
     send(lab, { id: 3, from: 3, to: 1, sentAt: 130, dueAt: 190 });
     publish(lab);
-    expect(painted(container)).toBe(1);
-    expect(messageButtons()).toHaveLength(1);
-    show(true);
+    expect(paintings).toBe(before); // nothing painted out of sight…
+    expect(messageButtons()).toHaveLength(3); // …but the buttons and the drawing follow the run
     expect(painted(container)).toBe(3);
-    expect(messageButtons()).toHaveLength(3);
+    expect(container.querySelector('canvas.st-canvas')).toHaveAttribute('data-painted', 'false');
+    show(true);
+    expect(paintings).toBe(before + 1);
+    expect(container.querySelector('canvas.st-canvas')).toHaveAttribute('data-painted', 'true');
   });
 
   it('paints each arrow as its own stroke, 1 px wide once more than DENSE_LIMIT are drawn', () => {
