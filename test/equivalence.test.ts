@@ -16,6 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { registerTransport, type ClusterEvent } from '../src/sim';
 import { createLoopbackPort, IdbStorage, workerTransport } from '../src/worker';
 import { envInteger, replayCommand, Schedule } from './support/fuzz-schedule';
+import { recordRun, type RecordedRun } from './support/recorded-run';
 
 registerTransport(
   'worker',
@@ -34,32 +35,10 @@ const STEPS = envInteger('FUZZ_STEPS') ?? 150;
 const one = envInteger('FUZZ_SEED');
 const seeds = one !== undefined ? [one] : Array.from({ length: SCHEDULES }, (_, i) => i + 1);
 
-interface Run {
-  readonly trace: readonly ClusterEvent[];
-  readonly views: string;
-  readonly actions: string;
-  readonly outcome: string;
-  readonly options: Schedule['options'];
-}
+type Run = RecordedRun;
 
-async function run(seed: number, transport: 'inline' | 'worker'): Promise<Run> {
-  const s = new Schedule(seed, transport);
-  let outcome = 'converged';
-  try {
-    for (let step = 0; step < STEPS; step++) await s.randomAction();
-    await s.settle();
-  } catch (err) {
-    outcome = err instanceof Error ? err.message : String(err);
-  }
-  const run: Run = {
-    trace: s.cluster.trace(),
-    views: JSON.stringify(s.cluster.ids.map((id) => s.cluster.node(id))),
-    actions: JSON.stringify(s.cluster.actions()),
-    outcome,
-    options: s.options,
-  };
-  await s.cluster.destroy();
-  return run;
+function run(seed: number, transport: 'inline' | 'worker'): Promise<Run> {
+  return recordRun(new Schedule(seed, transport), STEPS);
 }
 
 /** The first event where virtual time goes backwards, or null. */

@@ -62,7 +62,7 @@ export function NarrationPanel() {
   const lab = useLabApi();
   const fast = useLab(selectFast);
   // At speed it changes twice a second (issue 12: a layout per change, dozens of lines each).
-  const narration = useHeld(useLab(selectNarration), true, fast ? HOLD_MS : 0);
+  const narration = useHeld(useLab(selectNarration), fast ? HOLD_MS : 0);
   const filter = useLab(selectNarrationFilter);
   const ids = useLab(selectIds);
   const reviewAt = useLab(selectReviewAt);

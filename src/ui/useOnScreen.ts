@@ -27,17 +27,17 @@ export function useOnScreen(ref: RefObject<Element | null>, margin = '0px'): boo
 }
 
 /**
- * `value` as last shown: it follows `value` while `visible`, at most once
- * every `minIntervalMs` of wall time, and holds still otherwise. For views
- * of things that change with every store sync (the Events list gains and
- * loses dozens of lines per sync at 10×): nobody reads them that fast, and
- * each change costs the browser a layout (docs/performance.md). A render
- * when the hold ends is up to the caller (a change of `visible` or of the
- * interval re-renders, so pausing shows the latest at once).
+ * `value` as last shown: it follows `value` at most once every
+ * `minIntervalMs` of wall time. For views of things that change with every
+ * store sync (the Events list gains and loses dozens of lines per sync at
+ * 10×): nobody reads them that fast, and each change costs the browser a
+ * layout (docs/performance.md). A render when the hold ends is up to the
+ * caller (a change of the interval re-renders, so pausing shows the latest
+ * at once).
  */
-export function useHeld<T>(value: T, visible: boolean, minIntervalMs: number): T {
+export function useHeld<T>(value: T, minIntervalMs: number): T {
   const held = useRef({ value, atMs: -Infinity });
-  if (visible && value !== held.current.value) {
+  if (value !== held.current.value) {
     const now = performance.now();
     if (now - held.current.atMs >= minIntervalMs) held.current = { value, atMs: now };
   }

@@ -30,6 +30,7 @@ import {
   type ToWorker,
 } from '../../src/worker';
 import { envInteger, replayCommand, Schedule } from '../support/fuzz-schedule';
+import { recordRun, type RecordedRun } from '../support/recorded-run';
 
 const SCHEDULES = envInteger('BATCH_SCHEDULES') ?? 40;
 const STEPS = envInteger('FUZZ_STEPS') ?? 150;
@@ -74,13 +75,7 @@ function transport(batching: boolean) {
   );
 }
 
-interface Run {
-  readonly trace: readonly ClusterEvent[];
-  readonly views: string;
-  readonly actions: string;
-  readonly outcome: string;
-  readonly options: Schedule['options'];
-}
+type Run = RecordedRun;
 
 async function run(seed: number, batching: boolean): Promise<Run> {
   registerTransport('worker', transport(batching));
@@ -88,22 +83,9 @@ async function run(seed: number, batching: boolean): Promise<Run> {
   fault =
     seed % 3 === 0 ? { node: 1 + (Math.floor(seed / 3) % 3), fromMs: 300 + ((seed * 37) % 2000), toMs: 340 + ((seed * 37) % 2000) } : null;
   const s = new Schedule(seed, 'worker');
-  let outcome = 'converged';
-  try {
-    for (let step = 0; step < STEPS; step++) await s.randomAction();
+  const result = await recordRun(s, STEPS, () => {
     fault = null; // the healed cluster must converge
-    await s.settle();
-  } catch (err) {
-    outcome = err instanceof Error ? err.message : String(err);
-  }
-  const result: Run = {
-    trace: s.cluster.trace(),
-    views: JSON.stringify(s.cluster.ids.map((id) => s.cluster.node(id))),
-    actions: JSON.stringify(s.cluster.actions()),
-    outcome,
-    options: s.options,
-  };
-  await s.cluster.destroy();
+  });
   fault = null;
   return result;
 }
