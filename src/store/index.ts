@@ -9,7 +9,7 @@ export * from './selectors';
 export * from './types';
 export { entryAt, lastIndex, liveLeader } from './snapshot';
 export { selectCommitUnknown, selectDiscarded, DISCARDED_SHOWN_MS, type Discarded } from './explainSlice';
-export { describeMessage, showCommand } from './narrate';
+export { describeConfig, describeMessage, showCommand, showEntry } from './narrate';
 export { characterCount } from './characters';
 export {
   parseClusterSize,

@@ -3,7 +3,7 @@
  * reason the core or the network gave ("Node 2 rejected AppendEntries from
  * node 1: it has no entry at index 7").
  */
-import { describeWhy, type Entry, type Message, type Why } from '../raft';
+import { describeWhy, type Configuration, type Entry, type Message, type Why } from '../raft';
 import type { ClusterEvent, InFlightMessage, NetworkOptions } from '../sim';
 import type { NarrationCategory } from './types';
 import { revealInvisible } from './characters';
@@ -30,11 +30,23 @@ export function showCommand(command: string): string {
   return command === '' ? 'no-op' : revealInvisible(command);
 }
 
+/** "voters 1, 2, 3, learner 6": a configuration (thesis §4.1) in words. */
+export function describeConfig(config: Configuration): string {
+  const voters = `voter${config.voters.length === 1 ? '' : 's'} ${config.voters.join(', ') || 'none'}`;
+  if (config.learners.length === 0) return voters;
+  return `${voters}; learner${config.learners.length === 1 ? '' : 's'} ${config.learners.join(', ')}`;
+}
+
+/** An entry's content as the logs show it: a command, a no-op, or a configuration entry (thesis §4.1). */
+export function showEntry(entry: Entry): string {
+  return entry.config ? `configuration: ${describeConfig(entry.config)}` : showCommand(entry.command);
+}
+
 function entryRange(entries: readonly Entry[]): string {
   const first = entries[0];
   const last = entries[entries.length - 1];
   if (!first || !last) return 'no entries';
-  if (first === last) return `entry ${first.index} (term ${first.term}, ${showCommand(first.command)})`;
+  if (first === last) return `entry ${first.index} (term ${first.term}, ${showEntry(first)})`;
   return `entries ${first.index}–${last.index}`;
 }
 
@@ -53,6 +65,12 @@ export function describeMessage(m: Message): string {
       return `InstallSnapshot up to index ${m.snapshot.lastIncludedIndex}`;
     case 'InstallSnapshotReply':
       return 'an InstallSnapshot reply';
+    case 'PreVote':
+      return `PreVote for term ${m.term} (would you vote for me?)`;
+    case 'PreVoteReply':
+      return `a pre-vote reply (${m.voteGranted ? 'yes' : 'no'})`;
+    case 'TimeoutNow':
+      return 'TimeoutNow (start an election now)';
   }
 }
 
@@ -75,6 +93,18 @@ function describeSettings(o: NetworkOptions, action: string): string {
   if (o.duplicateRate !== undefined) parts.push(`duplicate ${Math.round(o.duplicateRate * 100)} %`);
   if (o.longDelayRate !== undefined) parts.push(`long delays ${Math.round(o.longDelayRate * 100)} %`);
   return parts.length ? `settings now ${parts.join(', ')}` : action;
+}
+
+/** A leadership transfer's phase (thesis §3.10) in words. */
+function transferText(leader: number, to: number, phase: 'started' | 'timeoutNow' | 'abandoned'): string {
+  switch (phase) {
+    case 'started':
+      return `Node ${leader} began handing leadership to node ${to}: it takes no new commands and catches node ${to} up (thesis §3.10)`;
+    case 'timeoutNow':
+      return `Node ${leader} sent TimeoutNow to node ${to}, now caught up: it will start an election at once (thesis §3.10)`;
+    case 'abandoned':
+      return `Node ${leader} gave up handing leadership to node ${to}: no election within an election timeout; it takes commands again (thesis §3.10)`;
+  }
 }
 
 /** The sentence for one event, or null when the event repeats what another line says. */
@@ -159,6 +189,45 @@ export function narrate(e: ClusterEvent): Narration | null {
       };
     case 'restart':
       return { category: 'fault', node: e.node, text: `Node ${e.node} restarted from its disk as a follower` };
+    case 'preCampaign':
+      return {
+        category: 'election',
+        node: e.node,
+        text: `Node ${e.node} timed out and asked for pre-votes for term ${e.term}, its own term unchanged (PreVote, thesis §9.6)`,
+      };
+    case 'preVote':
+      return {
+        category: 'election',
+        node: e.node,
+        text: e.granted
+          ? `Node ${e.node} would vote for node ${e.candidate} in term ${e.term} (pre-vote granted, nothing changed on its disk): ${e.reason}`
+          : `Node ${e.node} would not vote for node ${e.candidate} in term ${e.term} (pre-vote denied): ${e.reason}`,
+      };
+    case 'config':
+      return {
+        category: 'replication',
+        node: e.node,
+        text:
+          e.index === 0
+            ? `Node ${e.node} is back to the initial configuration (${describeConfig(e.config)}) (thesis §4.1)`
+            : e.committed
+              ? `Node ${e.node}: the configuration of entry ${e.index} (${describeConfig(e.config)}) is committed (thesis §4.1)`
+              : `Node ${e.node} now uses the configuration of entry ${e.index} (${describeConfig(e.config)}), in force as soon as it is in the log (thesis §4.1)`,
+      };
+    case 'transfer':
+      return { category: 'election', node: e.node, text: transferText(e.node, e.to, e.phase) };
+    case 'added':
+      return {
+        category: 'fault',
+        node: e.node,
+        text: `Node ${e.node} was added with an empty disk: the leader will catch it up as a learner, then make it a voter (thesis §4.2.1)`,
+      };
+    case 'removed':
+      return {
+        category: 'fault',
+        node: e.node,
+        text: `Node ${e.node} was removed: entry ${e.index}, which takes it out of the configuration, is committed, so it was shut down (thesis §4.1)`,
+      };
     case 'recover':
       return {
         category: 'fault',

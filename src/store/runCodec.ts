@@ -65,6 +65,8 @@ export function makeRun(
       ...(o.network !== undefined ? { network: copyNetwork(o.network) } : {}),
       ...(o.snapshotThreshold !== undefined ? { snapshotThreshold: o.snapshotThreshold } : {}),
       ...(o.leaderNoop !== undefined ? { leaderNoop: o.leaderNoop } : {}),
+      ...(o.preVote ? { preVote: true } : {}),
+      ...(o.checkQuorum ? { checkQuorum: true } : {}),
     },
     seed: o.seed ?? 1,
     actions: actions.map(copyAction),
@@ -88,6 +90,8 @@ export function runClusterOptions(run: Run): ClusterOptions {
     ...(o.network !== undefined ? { network: copyNetwork(o.network) } : {}),
     ...(o.snapshotThreshold !== undefined ? { snapshotThreshold: o.snapshotThreshold } : {}),
     ...(o.leaderNoop !== undefined ? { leaderNoop: o.leaderNoop } : {}),
+    ...(o.preVote !== undefined ? { preVote: o.preVote } : {}),
+    ...(o.checkQuorum !== undefined ? { checkQuorum: o.checkQuorum } : {}),
   };
 }
 

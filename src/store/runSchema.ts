@@ -73,6 +73,10 @@ export interface RunOptions {
   readonly network?: RunNetwork;
   readonly snapshotThreshold?: number;
   readonly leaderNoop?: boolean;
+  /** Thesis §9.6 PreVote (absent: off). */
+  readonly preVote?: boolean;
+  /** Thesis §6.2 CheckQuorum (absent: off). */
+  readonly checkQuorum?: boolean;
 }
 
 /** Where every action happened: virtual ms, and (when recorded) how many scheduler items were processed before it. */
@@ -91,6 +95,8 @@ export type RunAction = ActionPlace &
     | { readonly kind: 'heal' | 'alignTimers' | 'spreadTimers' }
     | { readonly kind: 'setNetwork'; readonly opts: RunNetwork }
     | { readonly kind: 'dropMessage'; readonly id: number }
+    | { readonly kind: 'transferLeadership'; readonly from: number; readonly to: number }
+    | { readonly kind: 'addNode' | 'removeNode'; readonly id: number }
   );
 
 /** A position in the run: how many scheduler items had been processed, and the virtual time, ms. */
@@ -161,8 +167,14 @@ const rateSchema = finite(0, 1, 'a probability');
 const delayRangeSchema = range(finite(0, MAX_RUN_DELAY_MS, 'a delay in ms'), 'delays');
 const timeSchema = finite(0, MAX_RUN_TIME_MS, 'a virtual time in ms');
 const countSchema = integer(0, Number.MAX_SAFE_INTEGER);
-/** A node id; whether it is in the cluster is checked against `options.nodes` below. */
-const nodeIdSchema = integer(1, MAX_NODES, 'a node id');
+/**
+ * Largest node id a run may name: addNode() gives each new node the highest
+ * id ever + 1, so ids grow past MAX_NODES as nodes come and go (each add is
+ * one action, so this is no real limit).
+ */
+export const MAX_RUN_NODE_ID = MAX_NODES + MAX_RUN_ACTIONS;
+/** A node id; whether it is in the cluster is checked against `options.nodes` and the addNode actions below. */
+const nodeIdSchema = integer(1, MAX_RUN_NODE_ID, 'a node id');
 
 const NetworkSchema = v.strictObject({
   delayMs: v.optional(delayRangeSchema),
@@ -179,6 +191,8 @@ const OptionsSchema = v.strictObject({
   network: v.optional(NetworkSchema),
   snapshotThreshold: v.optional(integer(0, MAX_SNAPSHOT_THRESHOLD, 'a whole number of entries')),
   leaderNoop: v.optional(v.boolean()),
+  preVote: v.optional(v.boolean()),
+  checkQuorum: v.optional(v.boolean()),
 });
 
 const place = { at: timeSchema, after: v.optional(countSchema) };
@@ -210,6 +224,9 @@ const ACTION_SCHEMAS = {
   spreadTimers: v.strictObject({ ...place, kind: v.literal('spreadTimers') }),
   setNetwork: v.strictObject({ ...place, kind: v.literal('setNetwork'), opts: NetworkSchema }),
   dropMessage: v.strictObject({ ...place, kind: v.literal('dropMessage'), id: countSchema }),
+  transferLeadership: v.strictObject({ ...place, kind: v.literal('transferLeadership'), from: nodeIdSchema, to: nodeIdSchema }),
+  addNode: v.strictObject({ ...place, kind: v.literal('addNode'), id: nodeIdSchema }),
+  removeNode: v.strictObject({ ...place, kind: v.literal('removeNode'), id: nodeIdSchema }),
 } as const;
 
 /** Every action kind a run may hold. */
@@ -271,8 +288,10 @@ function nodeIdsOf(a: RunShape['actions'][number]): [string, number][] {
     case 'restart':
     case 'disconnect':
     case 'connect':
+    case 'removeNode':
       return [['id', a.id]];
     case 'setLink':
+    case 'transferLeadership':
       return [
         ['from', a.from],
         ['to', a.to],
@@ -285,7 +304,8 @@ function nodeIdsOf(a: RunShape['actions'][number]): [string, number][] {
 }
 
 /**
- * What is wrong across fields, or null: node ids within 1..nodes, a node in
+ * What is wrong across fields, or null: node ids within 1..nodes (or up to
+ * the last node an addNode created, which must be the highest id + 1), a node in
  * at most one partition group, actions in the order they happened (at and
  * after never decreasing), and the §5.6 timing the engine insists on.
  */
@@ -297,11 +317,20 @@ function crossFieldProblem(run: RunShape): string | null {
   }
   let lastAt = 0;
   let lastAfter = 0;
+  let highest = nodes;
   for (let i = 0; i < run.actions.length; i++) {
     const a = run.actions[i]!;
     const label = actionLabel(run.actions, i);
+    if (a.kind === 'addNode') {
+      if (a.id !== highest + 1) return `${label}: the new node must be node ${highest + 1} (the highest id so far + 1), not ${a.id}`;
+      highest = a.id;
+    }
     for (const [, id] of nodeIdsOf(a)) {
-      if (id > nodes) return `${label}: node ${id} is not in a ${nodes}-node cluster`;
+      if (id > highest) {
+        return highest === nodes
+          ? `${label}: node ${id} is not in a ${nodes}-node cluster`
+          : `${label}: node ${id} is not in the cluster (nodes 1–${highest} so far)`;
+      }
     }
     if (a.kind === 'partition') {
       const seen = new Set<number>();

@@ -141,7 +141,8 @@ export class SpaceTimeRecord {
           to: m.to,
           type: m.type,
           entries: p.type === 'AppendEntries' ? p.entries.length : 0,
-          ok: p.type === 'RequestVoteReply' ? p.voteGranted : p.type === 'AppendEntriesReply' ? p.success : null,
+          ok:
+            p.type === 'RequestVoteReply' || p.type === 'PreVoteReply' ? p.voteGranted : p.type === 'AppendEntriesReply' ? p.success : null,
           sentAt: m.sentAt,
           dueAt: m.deliverAt,
           deliveredAt: null,

@@ -8,7 +8,7 @@
 import { WHY_CODES, type Why, type WhyCode } from '../raft';
 
 /** The event a reason was given for (the same code can explain a vote and a reject). */
-export type WhyEventKind = 'timeout' | 'role' | 'term' | 'vote' | 'reject';
+export type WhyEventKind = 'timeout' | 'role' | 'term' | 'vote' | 'reject' | 'preCampaign' | 'preVote';
 
 /** A rule worded for the Why panel: the sentence and where the paper states it. */
 export interface WhyWording {
@@ -72,6 +72,31 @@ export const WHY_WORDING: Table = {
     word: (w) =>
       `AppendEntries rejected: the entry at prevLogIndex ${w.prevLogIndex} has term ${w.localTerm}, not ${w.prevLogTerm}; the leader backs up and the conflicting entries will be replaced`,
   },
+  'won-pre-vote': {
+    section: 'thesis §9.6',
+    word: (w) =>
+      `won the pre-vote: ${w.voters.join(', ')}, a majority, said they would vote for it, so only now does it raise its term and start a real election (PreVote keeps a node that cannot win from disrupting the cluster)`,
+  },
+  'leader-lease': {
+    section: 'thesis §9.6, §4.2.3',
+    word: (w, kind) =>
+      `${kind === 'preVote' ? 'pre-vote' : 'vote'} ignored: it heard from leader ${w.leader} only ${w.sinceMs} ms ago, less than the shortest election timeout, so it believes that leader is alive and will not help unseat it (and keeps its term)`,
+  },
+  'check-quorum': {
+    section: 'thesis §6.2',
+    word: (w) =>
+      `CheckQuorum: in a whole election timeout it heard from ${w.heard.length === 0 ? 'no follower' : `only ${w.heard.join(', ')}`}, fewer than the ${w.needed} servers of a majority, so it steps down rather than lead a minority`,
+  },
+  'timeout-now': {
+    section: 'thesis §3.10',
+    word: (w) =>
+      `leadership transfer: leader ${w.from} caught it up and sent TimeoutNow, so it starts an election at once, without waiting for its timer`,
+  },
+  'removed-from-config': {
+    section: 'thesis §4.2.2',
+    word: (w) =>
+      `removed from the configuration: entry ${w.index}, which takes it out, is committed, so this leader steps down (it led until then without counting itself in majorities)`,
+  },
 };
 
 /** The rule behind a core reason, for the event kind it explains. */
@@ -99,6 +124,21 @@ export const STATE_WORDING = {
   crashed: (): WhyWording => ({
     text: 'crashed: its volatile state (role, commitIndex, lastApplied) is gone; its term, vote and log stay on disk',
     section: '§5.1, Figure 2',
+  }),
+  /** Thesis §4.2.1: a learner (non-voting member) catching up. */
+  learner: (): WhyWording => ({
+    text: 'learner: a new server receives the log but does not vote and is not counted in majorities, so adding it cannot slow commits or elections while it catches up; the leader then makes it a voter',
+    section: 'thesis §4.2.1',
+  }),
+  /** Thesis §9.6: a pre-candidate. */
+  preCandidate: (term: number): WhyWording => ({
+    text: `pre-candidate: its election timer fired and it asks whether it could win term ${term}, without raising its own term; only with a majority of yeses does it start a real election`,
+    section: 'thesis §9.6',
+  }),
+  /** Thesis §3.10: a leader handing over. */
+  transferring: (to: number): WhyWording => ({
+    text: `handing leadership to node ${to}: it takes no new commands, catches node ${to} up, then tells it to time out now; if no election happens within an election timeout it gives up and leads on`,
+    section: 'thesis §3.10',
   }),
   /** Figure 2: restart from disk. */
   restarted: (): WhyWording => ({

@@ -1,5 +1,5 @@
 /** A message's fields as label–value rows (hover tooltip, in-flight list). */
-import { showCommand, type InFlightMessage } from '../store';
+import { showEntry, type InFlightMessage } from '../store';
 
 export function messageTitle(m: InFlightMessage): string {
   const heartbeat = m.payload.type === 'AppendEntries' && m.payload.entries.length === 0;
@@ -12,12 +12,24 @@ export function messageFields(m: InFlightMessage): [string, string][] {
   switch (p.type) {
     case 'RequestVote':
       rows.push(['lastLogIndex', String(p.lastLogIndex)], ['lastLogTerm', String(p.lastLogTerm)]);
+      if (p.transfer) rows.push(['transfer', 'true (leadership transfer, thesis §3.10)']);
+      break;
+    case 'PreVote':
+      rows.push(
+        ['lastLogIndex', String(p.lastLogIndex)],
+        ['lastLogTerm', String(p.lastLogTerm)],
+        ['note', 'term not raised (thesis §9.6)'],
+      );
       break;
     case 'RequestVoteReply':
+    case 'PreVoteReply':
       rows.push(['voteGranted', String(p.voteGranted)]);
       break;
+    case 'TimeoutNow':
+      rows.push(['note', 'start an election now (thesis §3.10)']);
+      break;
     case 'AppendEntries': {
-      const shown = p.entries.slice(0, 4).map((e) => `${e.index}@t${e.term} ${showCommand(e.command)}`);
+      const shown = p.entries.slice(0, 4).map((e) => `${e.index}@t${e.term} ${showEntry(e)}`);
       if (p.entries.length > 4) shown.push(`… ${p.entries.length - 4} more`);
       rows.push(
         ['prevLogIndex', String(p.prevLogIndex)],

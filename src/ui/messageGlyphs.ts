@@ -37,6 +37,12 @@ export function glyphOf(m: Message): GlyphInfo {
       return { kind: 'snapshot', reply: false, ok: null, count: 0 };
     case 'InstallSnapshotReply':
       return { kind: 'snapshot', reply: true, ok: true, count: 0 };
+    // Election messages beyond Figure 2 (thesis §9.6, §3.10) share the vote glyph; the tooltip names the type.
+    case 'PreVote':
+    case 'TimeoutNow':
+      return { kind: 'vote', reply: false, ok: null, count: 0 };
+    case 'PreVoteReply':
+      return { kind: 'vote', reply: true, ok: m.voteGranted, count: 0 };
   }
 }
 

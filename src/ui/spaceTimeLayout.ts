@@ -86,6 +86,9 @@ export function kindOf(m: Pick<SpaceTimeMessage, 'type' | 'entries'>): GlyphKind
   switch (m.type) {
     case 'RequestVote':
     case 'RequestVoteReply':
+    case 'PreVote':
+    case 'PreVoteReply':
+    case 'TimeoutNow':
       return 'vote';
     case 'AppendEntries':
       return m.entries === 0 ? 'heartbeat' : 'append';

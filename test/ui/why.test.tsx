@@ -26,6 +26,11 @@ const EXAMPLES: Record<Why['code'], Why> = {
   'candidate-up-to-date': { code: 'candidate-up-to-date' },
   'no-entry-at-prev': { code: 'no-entry-at-prev', prevLogIndex: 7 },
   'prev-term-mismatch': { code: 'prev-term-mismatch', prevLogIndex: 7, localTerm: 2, prevLogTerm: 3 },
+  'won-pre-vote': { code: 'won-pre-vote', voters: [1, 2, 3] },
+  'leader-lease': { code: 'leader-lease', leader: 2, sinceMs: 40 },
+  'check-quorum': { code: 'check-quorum', heard: [], needed: 3 },
+  'timeout-now': { code: 'timeout-now', from: 1 },
+  'removed-from-config': { code: 'removed-from-config', index: 9 },
 };
 
 describe('the wording table', () => {
@@ -34,7 +39,7 @@ describe('the wording table', () => {
     for (const code of WHY_CODES) {
       const w = wordWhy(EXAMPLES[code], 'vote');
       expect(w.text.length, code).toBeGreaterThan(15);
-      expect(w.section, code).toMatch(/^(§\d+(\.\d+)*|Figure \d+)(, (§\d+(\.\d+)*|Figure \d+))*$/);
+      expect(w.section, code).toMatch(/^((thesis )?§\d+(\.\d+)*|Figure \d+)(, ((thesis )?§\d+(\.\d+)*|Figure \d+))*$/);
     }
     for (const w of [
       STATE_WORDING.earlierTermUncommitted(4, 2, 3),
