@@ -1,16 +1,20 @@
 /**
- * A node's configuration: who it is, who the cluster is, and its timing
- * (§5.2). The membership it describes is fixed for a node's life here;
- * single-server membership changes (§4.1 of Ongaro's thesis) will extend it.
+ * A node's settings: who it is, the configuration it starts from, its timing
+ * (§5.2) and the optional extensions (PreVote, CheckQuorum). The
+ * configuration in force later comes from the log (configuration.ts, thesis
+ * §4.1); `nodes` is only where it starts.
  */
 import { isFaultName, type FaultName } from './faults';
-import { majority } from './quorum';
-import type { NodeId } from './types';
+import type { Configuration, NodeId } from './types';
 
 export interface RaftConfig {
   /** This node's id. */
   readonly id: NodeId;
-  /** Every node of the cluster, this one included. */
+  /**
+   * The voters of the initial configuration, this one included for a
+   * founding member; empty for a server added later (thesis §4.2.1: it
+   * learns the configuration from the leader's log).
+   */
   readonly nodes: readonly NodeId[];
   /** Election timeout range in virtual ms, drawn uniformly (§5.2). */
   readonly electionTimeoutMs: readonly [number, number];
@@ -29,17 +33,21 @@ export interface RaftConfig {
    * purpose. Default none: a correct Raft.
    */
   readonly faults?: readonly FaultName[];
+  /** Thesis §9.6: ask for pre-votes before raising the term. Default false. */
+  readonly preVote?: boolean;
+  /** Thesis §6.2 and §4.2.3: leaders step down without a majority; followers keep a leader lease. Default false. */
+  readonly checkQuorum?: boolean;
 }
 
 /** A configuration with its derived values filled in. */
 export interface ResolvedConfig extends RaftConfig {
-  /** Every other node. */
-  readonly peers: readonly NodeId[];
-  /** Votes (or replicas) that make a majority of `nodes` (§5.2, §5.3). */
-  readonly quorum: number;
+  /** The configuration before any configuration entry: `nodes` as voters, no learners. */
+  readonly initial: Configuration;
   readonly snapshotThreshold: number;
   readonly leaderNoop: boolean;
   readonly maxEntriesPerMessage: number;
+  readonly preVote: boolean;
+  readonly checkQuorum: boolean;
   /** The bug switches that are on (faults.ts); empty for a correct Raft. */
   readonly faultSet: ReadonlySet<FaultName>;
 }
@@ -48,11 +56,12 @@ export function resolveConfig(config: RaftConfig): ResolvedConfig {
   for (const f of config.faults ?? []) if (!isFaultName(f)) throw new Error(`unknown fault ${JSON.stringify(f)}`);
   return {
     ...config,
-    peers: config.nodes.filter((n) => n !== config.id),
-    quorum: majority(config.nodes.length),
+    initial: { voters: [...config.nodes].sort((a, b) => a - b), learners: [] },
     snapshotThreshold: config.snapshotThreshold ?? 0,
     leaderNoop: config.leaderNoop ?? false,
     maxEntriesPerMessage: config.maxEntriesPerMessage ?? 64,
+    preVote: config.preVote ?? false,
+    checkQuorum: config.checkQuorum ?? false,
     faultSet: new Set(config.faults ?? []),
   };
 }

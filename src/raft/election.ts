@@ -1,20 +1,120 @@
 /**
  * Leader election (§5.2) and the election restriction (§5.4.1): asking for
- * votes, answering RequestVote, counting the answers. The candidate's own
- * transition (a new term, a vote for itself) is RaftNode's; this module
- * decides who gets a vote.
+ * votes, answering RequestVote, counting the answers; and the thesis's
+ * extensions of it: the Pre-Vote phase (§9.6), the leader lease that lets
+ * followers ignore disruptive candidates (CheckQuorum, §4.2.3), and a
+ * leader's own quorum check (§6.2). The candidate's own transition (a new
+ * term, a vote for itself) is RaftNode's; this module decides who gets a
+ * vote. Only voters of the configuration in force are asked, and only their
+ * answers count (§4.1).
  */
 import { describeWhy, type Why } from './reasons';
 import type { NodeState } from './state';
-import { NONE, type RequestVote, type RequestVoteReply } from './types';
+import { NONE, type PreVote, type PreVoteReply, type RequestVote, type RequestVoteReply } from './types';
 
-/** §5.2: "issues RequestVote RPCs in parallel to each of the other servers". */
-export function requestVotes(s: NodeState): void {
+/** §5.2: "issues RequestVote RPCs in parallel to each of the other servers" (the voters, §4.1). */
+export function requestVotes(s: NodeState, transfer: boolean): void {
   const lastLogIndex = s.lastIndex;
   const lastLogTerm = s.lastTerm;
-  for (const peer of s.config.peers) {
-    s.send({ type: 'RequestVote', from: s.id, to: peer, term: s.currentTerm, lastLogIndex, lastLogTerm });
+  for (const peer of s.peers) {
+    if (!s.voter(peer)) continue;
+    s.send({
+      type: 'RequestVote',
+      from: s.id,
+      to: peer,
+      term: s.currentTerm,
+      lastLogIndex,
+      lastLogTerm,
+      ...(transfer ? { transfer: true as const } : {}),
+    });
   }
+}
+
+/**
+ * Thesis §9.6: before raising its term, a would-be candidate asks the voters
+ * whether they would vote for it in term + 1. Its own term and vote do not
+ * change, so a node that cannot win (cut off, or behind) never disturbs the
+ * cluster. It counts itself; a majority of yeses starts the real election.
+ */
+export function preCampaign(s: NodeState, now: number, why: Why): void {
+  s.preCandidate = true;
+  s.votes.clear();
+  s.votes.add(s.id);
+  s.resetElectionTimer(now);
+  const term = s.currentTerm + 1;
+  s.emit({ at: s.now, kind: 'preCampaign', node: s.id, term, why, reason: describeWhy(why) });
+  if (s.votes.size >= s.quorum) {
+    s.roles.campaign(now, { code: 'won-pre-vote', voters: [s.id] });
+    return;
+  }
+  for (const peer of s.peers) {
+    if (!s.voter(peer)) continue;
+    s.send({ type: 'PreVote', from: s.id, to: peer, term, lastLogIndex: s.lastIndex, lastLogTerm: s.lastTerm });
+  }
+}
+
+/**
+ * Thesis §9.6, a voter's answer to a PreVote: yes if the term asked about is
+ * newer than its own, the candidate's log is at least as up-to-date as its
+ * own (§5.4.1), and it has not heard from a leader within the minimum
+ * election timeout ("if it hasn't received heartbeats from a valid leader
+ * for at least a baseline election timeout"). Nothing is persisted: the
+ * answer binds nobody, and the timer is not reset.
+ */
+export function handlePreVote(s: NodeState, m: PreVote, now: number): void {
+  let why: Why;
+  let granted = false;
+  if (m.term <= s.currentTerm) {
+    why = { code: 'stale-term', ours: s.currentTerm, theirs: m.term };
+  } else if (s.inLease(now)) {
+    why = { code: 'leader-lease', leader: s.role === 'leader' ? s.id : s.leader, sinceMs: s.role === 'leader' ? 0 : now - s.leaderContactAt };
+  } else if (!isUpToDate(s, m.lastLogIndex, m.lastLogTerm)) {
+    why = {
+      code: 'log-more-up-to-date',
+      lastIndex: s.lastIndex,
+      lastTerm: s.lastTerm,
+      candidateLastIndex: m.lastLogIndex,
+      candidateLastTerm: m.lastLogTerm,
+    };
+  } else {
+    granted = true;
+    why = { code: 'candidate-up-to-date' };
+  }
+  s.emit({ at: s.now, kind: 'preVote', node: s.id, term: m.term, candidate: m.from, granted, why, reason: describeWhy(why) });
+  // A yes carries the term asked about (so it is not mistaken for news of a
+  // newer term); a no carries this node's own term (which may be newer).
+  s.send({ type: 'PreVoteReply', from: s.id, to: m.from, term: granted ? m.term : s.currentTerm, voteGranted: granted });
+}
+
+/** Thesis §9.6: a pre-candidate counts the yeses of voters; a majority starts the real election (§5.2). */
+export function handlePreVoteReply(s: NodeState, m: PreVoteReply, now: number): void {
+  if (!s.preCandidate || !m.voteGranted || m.term !== s.currentTerm + 1 || !s.voter(m.from)) return;
+  s.votes.add(m.from);
+  if (s.votes.size >= s.quorum) s.roles.campaign(now, { code: 'won-pre-vote', voters: [...s.votes].sort((a, b) => a - b) });
+}
+
+/**
+ * Thesis §4.2.3 (with CheckQuorum on): "if a server receives a RequestVote
+ * request within the minimum election timeout of hearing from a current
+ * leader, it does not update its term or grant its vote". Such a request is
+ * ignored before the term rule of §5.1 — unless it comes from a leadership
+ * transfer (§3.10), which the leader itself asked for.
+ */
+export function ignoredInLease(s: NodeState, m: RequestVote, now: number): boolean {
+  return s.config.checkQuorum && m.transfer !== true && m.term > s.currentTerm && s.inLease(now);
+}
+
+/**
+ * Thesis §6.2 (CheckQuorum): "a leader steps down if an election timeout
+ * elapses without a successful round of heartbeats to a majority of its
+ * cluster". Checked every minimum election timeout; returns the voters heard
+ * from if too few were, or null when the leader keeps its quorum.
+ */
+export function quorumLost(s: NodeState): { heard: number[]; needed: number } | null {
+  const heard = [...s.recentActive].filter((id) => s.voter(id)).sort((a, b) => a - b);
+  s.recentActive.clear();
+  const count = heard.length + (s.isVoter ? 1 : 0);
+  return count >= s.quorum ? null : { heard, needed: s.quorum };
 }
 
 /** Figure 2, RequestVote RPC, receiver implementation. */
@@ -86,7 +186,8 @@ export function isUpToDate(s: NodeState, lastLogIndex: number, lastLogTerm: numb
 
 /** A candidate counts a vote; §5.2: "A candidate wins an election if it receives votes from a majority". */
 export function handleRequestVoteReply(s: NodeState, m: RequestVoteReply, now: number): void {
-  if (s.role !== 'candidate' || m.term !== s.currentTerm || !m.voteGranted) return;
+  // §4.1: only the votes of the configuration's voters count.
+  if (s.role !== 'candidate' || m.term !== s.currentTerm || !m.voteGranted || !s.voter(m.from)) return;
   s.votes.add(m.from);
-  if (s.votes.size >= s.config.quorum) s.roles.becomeLeader(now);
+  if (s.votes.size >= s.quorum) s.roles.becomeLeader(now);
 }

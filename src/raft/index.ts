@@ -8,3 +8,4 @@ export { LogWindow, entryOfView, lastIndexOfView, type LogBase } from './log-win
 export { MAX_TERM, MAX_INDEX, MAX_COMMAND_LENGTH, isBoundedInt } from './limits';
 export { describeWhy, WHY_CODES, type Why, type WhyCode } from './reasons';
 export { FAULT_NAMES, isFaultName, type FaultName } from './faults';
+export { configOfEntries, applyChange, changeRefusal, isVoter, members } from './configuration';

@@ -12,23 +12,48 @@
  * per-follower state), quorum.ts (majorities), state.ts (what they share).
  */
 import { resolveConfig, type RaftConfig } from './config';
-import { handleRequestVote, handleRequestVoteReply, requestVotes } from './election';
+import { changePending, proposeChange, trackMembers } from './configuration';
+import {
+  handlePreVote,
+  handlePreVoteReply,
+  handleRequestVote,
+  handleRequestVoteReply,
+  ignoredInLease,
+  preCampaign,
+  quorumLost,
+  requestVotes,
+} from './election';
 import type { KvStateMachine } from './kv';
 import { Progress, progressRecords } from './progress';
 import {
+  abandonTransfer,
+  appendAndReplicate,
   appendOwn,
   broadcastHeartbeat,
   handleAppendEntries,
   handleAppendEntriesReply,
   handleInstallSnapshotReply,
+  handleTimeoutNow,
   maybeCommit,
   replicateToIdle,
+  startTransfer,
 } from './replication';
 import { describeWhy, type Why } from './reasons';
 import { loadVolatile, saveVolatile, type CoreVolatile } from './resume';
 import { handleInstallSnapshot } from './snapshot';
 import { NodeState } from './state';
-import { NONE, type Entry, type Message, type NodeId, type PersistentState, type Ready, type Role, type Snapshot } from './types';
+import {
+  NONE,
+  type ConfChange,
+  type Configuration,
+  type Entry,
+  type Message,
+  type NodeId,
+  type PersistentState,
+  type Ready,
+  type Role,
+  type Snapshot,
+} from './types';
 
 export type { RaftConfig } from './config';
 export type { CoreVolatile } from './resume';
@@ -49,6 +74,7 @@ export class RaftNode {
     const s = new NodeState(resolveConfig(config), stored, now, {
       becomeFollower: (term, leader, at, why) => this.becomeFollower(term, leader, at, why),
       becomeLeader: (at) => this.becomeLeader(at),
+      campaign: (at, why, transfer) => this.campaign(at, why, transfer === true),
     });
     this.s = s;
     if (stored.snapshot) {
@@ -137,6 +163,30 @@ export class RaftNode {
   get electionTimeout(): number {
     return this.s.electionTimeoutMs;
   }
+  /** The configuration in force at this node: its latest configuration entry, committed or not (thesis §4.1). */
+  get config(): Configuration {
+    return this.s.conf;
+  }
+  /** Index of the entry holding it (0: the initial configuration; the snapshot's index if it came from one). */
+  get configIndex(): number {
+    return this.s.confIndex;
+  }
+  /** A configuration change is appended but uncommitted, or held until the leader commits an entry of its term. */
+  get configChangePending(): boolean {
+    return changePending(this.s);
+  }
+  /** Thesis §9.6: a follower asking for pre-votes (its term unchanged). */
+  get preCandidate(): boolean {
+    return this.s.preCandidate;
+  }
+  /** The pre-candidate's yeses (itself included); empty unless a pre-candidate. */
+  get preVotesGranted(): readonly NodeId[] {
+    return this.s.preCandidate ? [...this.s.votes] : [];
+  }
+  /** The target of a leadership transfer in progress (thesis §3.10), or 0. */
+  get transferee(): NodeId {
+    return this.s.transferee;
+  }
   /** The leader's per-follower progress; empty on other roles. */
   get progress(): ReadonlyMap<NodeId, Readonly<Progress>> {
     return this.s.progress;
@@ -153,7 +203,9 @@ export class RaftNode {
 
   /** The earliest virtual time at which `tick` has something to do. */
   nextDeadline(): number {
-    return this.s.role === 'leader' ? this.s.heartbeatDeadlineMs : this.s.electionDeadlineMs;
+    const s = this.s;
+    if (s.role !== 'leader') return s.electionDeadlineMs;
+    return Math.min(s.heartbeatDeadlineMs, s.checkQuorumDeadlineMs, s.transferDeadlineMs);
   }
 
   /** Term of the entry at `index`, or -1 if this node does not know it. */
@@ -168,6 +220,16 @@ export class RaftNode {
     const s = this.s;
     s.now = now;
     if (s.role === 'leader') {
+      if (now >= s.checkQuorumDeadlineMs) {
+        // Thesis §6.2 (CheckQuorum): no word from a majority for an election timeout.
+        const lost = quorumLost(s);
+        if (lost) {
+          this.becomeFollower(s.currentTerm, NONE, now, { code: 'check-quorum', heard: lost.heard, needed: lost.needed });
+          return;
+        }
+        s.checkQuorumDeadlineMs = now + s.config.electionTimeoutMs[0];
+      }
+      if (now >= s.transferDeadlineMs) abandonTransfer(s); // thesis §3.10
       if (now >= s.heartbeatDeadlineMs) {
         s.heartbeatDeadlineMs = now + s.config.heartbeatMs;
         broadcastHeartbeat(s);
@@ -175,14 +237,51 @@ export class RaftNode {
     } else if (now >= s.electionDeadlineMs) {
       // §5.2: "If a follower receives no communication over a period of time
       // called the election timeout, then it ... begins an election."
-      this.campaign(now, { code: 'election-timeout' });
+      this.electionTimerFired(now, { code: 'election-timeout' });
     }
   }
 
-  /** Makes the election timer fire now (no effect on a leader). */
+  /** Makes the election timer fire now (no effect on a leader, nor on a non-voter). */
   timeout(now: number): void {
     this.s.now = now;
-    if (this.s.role !== 'leader') this.campaign(now, { code: 'told-to-time-out' });
+    if (this.s.role !== 'leader') this.electionTimerFired(now, { code: 'told-to-time-out' });
+  }
+
+  /**
+   * The election timer fired: a voter campaigns — first by pre-vote with
+   * PreVote on (thesis §9.6). A learner or a removed server never does
+   * (thesis §4.2.1: non-voting members do not start elections); it only
+   * draws its next timeout.
+   */
+  private electionTimerFired(now: number, why: Why): void {
+    const s = this.s;
+    if (!s.isVoter) {
+      s.resetElectionTimer(now);
+      return;
+    }
+    if (s.config.preVote) preCampaign(s, now, why);
+    else this.campaign(now, why);
+  }
+
+  /**
+   * Thesis §3.10: hand leadership to `to`. Returns false, changing nothing,
+   * unless this node is the leader and `to` another voter. From then on the
+   * leader refuses commands until the transfer ends.
+   */
+  transferLeadership(to: NodeId, now: number): boolean {
+    this.s.now = now;
+    return startTransfer(this.s, to, now);
+  }
+
+  /**
+   * A single-server configuration change at the leader (thesis §4.1, and the
+   * 2015 fix: see configuration.ts). Returns null if it was taken (appended,
+   * or held until an entry of this term commits), else why not.
+   */
+  proposeConfChange(change: ConfChange, now: number): string | null {
+    const s = this.s;
+    s.now = now;
+    return proposeChange(s, change, (command, config) => appendAndReplicate(s, command, config));
   }
 
   /**
@@ -214,6 +313,8 @@ export class RaftNode {
     const s = this.s;
     s.now = now;
     if (s.role !== 'leader') return { index: -1, term: s.currentTerm, isLeader: false };
+    // Thesis §3.10: during a transfer "the prior leader stops accepting new client requests".
+    if (s.transferee !== NONE) return { index: -1, term: s.currentTerm, isLeader: true };
     const entry = appendOwn(s, command);
     replicateToIdle(s);
     maybeCommit(s);
@@ -229,13 +330,33 @@ export class RaftNode {
     // is not ours to act on (a forged vote from a non-member must never count
     // toward a majority). The worker protocol refuses these too; this keeps
     // the core safe whatever its host feeds it.
-    if (m.to !== s.id || !s.config.peers.includes(m.from)) return;
-    if (m.term > s.currentTerm) {
+    if (m.to !== s.id || m.from === s.id) return;
+    if (m.type === 'RequestVote' && ignoredInLease(s, m, now)) {
+      // Thesis §4.2.3 (CheckQuorum on): a follower with a live leader ignores
+      // the request — no newer term, no vote, no answer.
+      s.emit({
+        at: now,
+        kind: 'vote',
+        node: s.id,
+        term: s.currentTerm,
+        candidate: m.from,
+        granted: false,
+        why: { code: 'leader-lease', leader: s.role === 'leader' ? s.id : s.leader, sinceMs: s.role === 'leader' ? 0 : now - s.leaderContactAt },
+        reason: `it ignored the request: ${s.role === 'leader' ? 'it is the leader' : `it heard from leader ${s.leader} only ${now - s.leaderContactAt} ms ago`} (§4.2.3)`,
+      });
+      return;
+    }
+    // Thesis §9.6: a PreVote, and a yes to one, carry the term the candidate
+    // would take, which nobody takes yet: they are not news of a newer term.
+    const preVoteTerm = m.type === 'PreVote' || (m.type === 'PreVoteReply' && m.voteGranted);
+    if (m.term > s.currentTerm && !preVoteTerm) {
       // §5.1: "If a server receives a request with a stale term number ... ;
       // if one server's current term is smaller than the other's, then it
       // updates its current term to the larger value ... reverts to follower."
       this.becomeFollower(m.term, NONE, now, { code: 'saw-newer-term', term: m.term, from: m.from });
     }
+    // Thesis §6.2 (CheckQuorum): a leader notes every voter it hears from in its term.
+    if (s.role === 'leader' && m.term === s.currentTerm) s.recentActive.add(m.from);
     switch (m.type) {
       case 'RequestVote':
         return handleRequestVote(s, m, now);
@@ -249,6 +370,12 @@ export class RaftNode {
         return handleInstallSnapshot(s, m, now);
       case 'InstallSnapshotReply':
         return handleInstallSnapshotReply(s, m);
+      case 'PreVote':
+        return handlePreVote(s, m, now);
+      case 'PreVoteReply':
+        return handlePreVoteReply(s, m, now);
+      case 'TimeoutNow':
+        return handleTimeoutNow(s, m, now);
     }
   }
 
@@ -275,11 +402,20 @@ export class RaftNode {
       s.emit({ at: s.now, kind: 'term', node: s.id, term, why, reason });
     }
     const wasLeader = s.role === 'leader';
+    if (s.preCandidate) {
+      s.preCandidate = false;
+      s.votes.clear();
+    }
     if (s.role !== 'follower') {
       s.role = 'follower';
       s.votes.clear();
       s.progress.clear();
       s.heartbeatDeadlineMs = Infinity;
+      s.checkQuorumDeadlineMs = Infinity;
+      s.recentActive.clear();
+      s.transferee = NONE;
+      s.transferDeadlineMs = Infinity;
+      s.pendingChange = null;
       s.emit({ at: s.now, kind: 'role', node: s.id, role: 'follower', term: s.currentTerm, why, reason });
     }
     // §5.2: a deposed leader's timer was last set as a candidate, long ago;
@@ -288,10 +424,11 @@ export class RaftNode {
     s.leader = leader;
   }
 
-  /** §5.2: increment currentTerm, vote for self, reset the timer, ask for votes. */
-  private campaign(now: number, why: Why): void {
+  /** §5.2: increment currentTerm, vote for self, reset the timer, ask for votes (`transfer`: on TimeoutNow, §3.10). */
+  private campaign(now: number, why: Why, transfer = false): void {
     const s = this.s;
     const reason = describeWhy(why);
+    s.preCandidate = false;
     s.currentTerm += 1;
     s.votedFor = s.id;
     s.hardStateDirty = true;
@@ -303,11 +440,11 @@ export class RaftNode {
     s.emit({ at: s.now, kind: 'timeout', node: s.id, term: s.currentTerm, why, reason });
     s.emit({ at: s.now, kind: 'term', node: s.id, term: s.currentTerm, why, reason });
     s.emit({ at: s.now, kind: 'role', node: s.id, role: 'candidate', term: s.currentTerm, why, reason });
-    if (s.votes.size >= s.config.quorum) {
+    if (s.votes.size >= s.quorum) {
       this.becomeLeader(now);
       return;
     }
-    requestVotes(s);
+    requestVotes(s, transfer);
   }
 
   private becomeLeader(now: number): void {
@@ -317,9 +454,12 @@ export class RaftNode {
     const why: Why = { code: 'won-election', voters: [...s.votes].sort((a, b) => a - b) };
     s.votes.clear();
     s.emit({ at: s.now, kind: 'role', node: s.id, role: 'leader', term: s.currentTerm, why, reason: describeWhy(why) });
-    // Figure 2: nextIndex initialized to leader last log index + 1, matchIndex to 0.
-    const next = s.lastIndex + 1;
-    for (const peer of s.config.peers) s.progress.set(peer, new Progress(next));
+    // Figure 2: nextIndex initialized to leader last log index + 1, matchIndex
+    // to 0 — for every member, learners included (§4.2.1).
+    s.progress.clear();
+    trackMembers(s);
+    s.recentActive.clear();
+    s.checkQuorumDeadlineMs = s.config.checkQuorum ? now + s.config.electionTimeoutMs[0] : Infinity;
     if (s.config.leaderNoop) appendOwn(s, '');
     // §5.2: "Upon election: send initial empty AppendEntries RPCs (heartbeat)".
     s.heartbeatDeadlineMs = now + s.config.heartbeatMs;

@@ -34,7 +34,20 @@ export type Why =
   /** Figure 2, AppendEntries receiver 2: no entry at prevLogIndex. */
   | { readonly code: 'no-entry-at-prev'; readonly prevLogIndex: number }
   /** Figure 2, AppendEntries receiver 2: the entry at prevLogIndex has another term. */
-  | { readonly code: 'prev-term-mismatch'; readonly prevLogIndex: number; readonly localTerm: number; readonly prevLogTerm: number };
+  | { readonly code: 'prev-term-mismatch'; readonly prevLogIndex: number; readonly localTerm: number; readonly prevLogTerm: number }
+  /** Thesis §9.6: a majority said they would vote for it, so it starts a real election. */
+  | { readonly code: 'won-pre-vote'; readonly voters: readonly NodeId[] }
+  /**
+   * Thesis §9.6 and §4.2.3: it heard from a leader less than the minimum
+   * election timeout ago, so it will not help unseat that leader.
+   */
+  | { readonly code: 'leader-lease'; readonly leader: NodeId; readonly sinceMs: number }
+  /** Thesis §6.2 (CheckQuorum): a leader that heard from no majority for an election timeout steps down. */
+  | { readonly code: 'check-quorum'; readonly heard: readonly NodeId[]; readonly needed: number }
+  /** Thesis §3.10: its leader handed leadership over with TimeoutNow. */
+  | { readonly code: 'timeout-now'; readonly from: NodeId }
+  /** Thesis §4.2.2: a leader removed from the configuration steps down once the change is committed. */
+  | { readonly code: 'removed-from-config'; readonly index: number };
 
 export type WhyCode = Why['code'];
 
@@ -51,6 +64,11 @@ export const WHY_CODES: readonly WhyCode[] = [
   'candidate-up-to-date',
   'no-entry-at-prev',
   'prev-term-mismatch',
+  'won-pre-vote',
+  'leader-lease',
+  'check-quorum',
+  'timeout-now',
+  'removed-from-config',
 ];
 
 /** The plain wording of a reason, as the node's own account ("it already voted for node 1 in term 4"). */
@@ -78,5 +96,17 @@ export function describeWhy(why: Why): string {
       return `it has no entry at index ${why.prevLogIndex}`;
     case 'prev-term-mismatch':
       return `its entry at index ${why.prevLogIndex} has term ${why.localTerm}, not ${why.prevLogTerm}`;
+    case 'won-pre-vote':
+      return `a majority (${why.voters.join(', ')}) said they would vote for it`;
+    case 'leader-lease':
+      return `it heard from leader ${why.leader} only ${why.sinceMs} ms ago, less than the shortest election timeout`;
+    case 'check-quorum':
+      return why.heard.length === 0
+        ? `it heard from no follower for a whole election timeout (it needs ${why.needed} servers, itself included)`
+        : `in a whole election timeout it heard only from ${why.heard.join(', ')} (it needs ${why.needed} servers, itself included)`;
+    case 'timeout-now':
+      return `leader ${why.from} handed leadership to it (TimeoutNow)`;
+    case 'removed-from-config':
+      return `its own removal (entry ${why.index}) is committed`;
   }
 }

@@ -2,29 +2,49 @@
  * Log replication (§5.3) and commitment (§5.3, §5.4.2): the leader appends
  * commands, sends AppendEntries (or, when the entries were compacted away,
  * InstallSnapshot, §7) under the one-outstanding-message flow control of
- * progress.ts, and handles their replies; followers check and append.
+ * progress.ts, and handles their replies; followers check and append. Also
+ * leadership transfer (thesis §3.10), which is replication to one follower
+ * followed by TimeoutNow. Majorities are of the voters in force (§4.1);
+ * learners are replicated to but never counted.
  */
+import { afterLeaderCommit, maybePromote, refreshConfig } from './configuration';
 import { committedIndex } from './quorum';
 import { describeWhy, type Why } from './reasons';
 import { maybeCompact } from './snapshot';
 import type { Progress } from './progress';
 import type { NodeState } from './state';
-import type { AppendEntries, AppendEntriesReply, Entry, InstallSnapshotReply, NodeId } from './types';
+import { NONE, type AppendEntries, type AppendEntriesReply, type Configuration, type Entry, type InstallSnapshotReply, type NodeId, type TimeoutNow } from './types';
 
 const EMPTY: readonly Entry[] = [];
 
-/** §5.3: "the leader appends the command to its log as a new entry". */
-export function appendOwn(s: NodeState, command: string): Entry {
-  const entry: Entry = { index: s.lastIndex + 1, term: s.currentTerm, command };
+/**
+ * §5.3: "the leader appends the command to its log as a new entry". With
+ * `config`, a configuration entry (thesis §4.1), in force at once.
+ */
+export function appendOwn(s: NodeState, command: string, config?: Configuration): Entry {
+  const entry: Entry = config ? { index: s.lastIndex + 1, term: s.currentTerm, command, config } : { index: s.lastIndex + 1, term: s.currentTerm, command };
   s.log.append(entry);
   s.persist({ kind: 'entries', fromIndex: entry.index, entries: [entry] });
   s.emit({ at: s.now, kind: 'append', node: s.id, term: s.currentTerm, fromIndex: entry.index, entries: [entry], truncatedFrom: null });
+  if (config) refreshConfig(s);
   return entry;
+}
+
+/** A leader's own entry, sent at once to whoever is idle (a configuration change's entries too). */
+export function appendAndReplicate(s: NodeState, command: string, config?: Configuration): void {
+  appendOwn(s, command, config);
+  replicateToIdle(s);
+  maybeCommit(s);
+}
+
+/** The log changed on a follower: put back in force the configuration it now holds, if that can have changed (§4.1). */
+function logChanged(s: NodeState, fresh: readonly Entry[], truncatedFrom: number | null): void {
+  if ((truncatedFrom !== null && truncatedFrom <= s.confIndex) || fresh.some((e) => e.config)) refreshConfig(s);
 }
 
 /** Sends new entries to every follower that has no message outstanding (the others get them with its answer). */
 export function replicateToIdle(s: NodeState): void {
-  for (const peer of s.config.peers) {
+  for (const peer of s.peers) {
     const pr = s.progress.get(peer);
     if (pr && !pr.isPaused()) sendAppend(s, peer, pr);
   }
@@ -33,7 +53,7 @@ export function replicateToIdle(s: NodeState): void {
 /** §5.2: heartbeats "to maintain their authority"; also the retry of anything presumed lost. */
 export function broadcastHeartbeat(s: NodeState): void {
   const now = s.now;
-  for (const peer of s.config.peers) {
+  for (const peer of s.peers) {
     const pr = s.progress.get(peer);
     if (!pr) continue;
     if (pr.sentWithin(now, s.config.heartbeatMs)) {
@@ -99,6 +119,8 @@ export function handleAppendEntries(s: NodeState, m: AppendEntries, now: number)
     s.roles.becomeFollower(m.term, m.from, now, { code: 'heard-from-leader', leader: m.from, term: m.term });
   }
   s.leader = m.from;
+  s.preCandidate = false;
+  s.leaderContactAt = now; // thesis §9.6, §4.2.3: the leader lease starts now
   // Figure 2, rules for followers: AppendEntries from the current leader resets the timer.
   s.resetElectionTimer(now);
 
@@ -170,6 +192,7 @@ export function handleAppendEntries(s: NodeState, m: AppendEntries, now: number)
     const fromIndex = fresh[0]!.index;
     s.persist({ kind: 'entries', fromIndex, entries: fresh });
     s.emit({ at: s.now, kind: 'append', node: s.id, term: s.currentTerm, fromIndex, entries: fresh, truncatedFrom });
+    logChanged(s, fresh, truncatedFrom);
   }
   if (s.commitIndex > s.lastIndex) {
     // Only with a bug switch on (a committed entry was overwritten above).
@@ -209,6 +232,7 @@ function keptConflicting(s: NodeState, entries: readonly Entry[], i: number): re
     for (const entry of fresh) s.log.append(entry);
     s.persist({ kind: 'entries', fromIndex, entries: fresh });
     s.emit({ at: s.now, kind: 'append', node: s.id, term: s.currentTerm, fromIndex, entries: fresh, truncatedFrom: null });
+    logChanged(s, fresh, null);
   }
   return entries.slice(0, end);
 }
@@ -273,9 +297,14 @@ export function handleInstallSnapshotReply(s: NodeState, m: InstallSnapshotReply
 
 /** A follower holds everything through `index`: maybe commit, and send what it still lacks. */
 function acknowledged(s: NodeState, peer: NodeId, pr: Progress, index: number): void {
-  pr.maybeUpdate(index);
+  const moved = pr.maybeUpdate(index);
   maybeCommit(s);
+  if (s.role !== 'leader') return; // its own removal committed: it stepped down (§4.2.2)
   if (!pr.isPaused() && pr.nextIndex <= s.lastIndex) sendAppend(s, peer, pr);
+  // Thesis §3.10: once the target holds the whole log, tell it to campaign.
+  if (moved && peer === s.transferee && pr.matchIndex === s.lastIndex) sendTimeoutNow(s, peer);
+  // §4.2.1: a learner that has caught up is promoted.
+  if (moved && s.conf.learners.includes(peer)) maybePromote(s, (c, conf) => appendAndReplicate(s, c, conf));
 }
 
 /**
@@ -283,9 +312,11 @@ function acknowledged(s: NodeState, peer: NodeId, pr: Progress, index: number): 
  * but only if log[N].term == currentTerm; earlier entries commit with it.
  */
 export function maybeCommit(s: NodeState): void {
-  const matches: number[] = [s.lastIndex];
-  for (const pr of s.progress.values()) matches.push(pr.matchIndex);
-  const n = committedIndex(matches, s.config.quorum);
+  // §4.1: a majority of the voters in force; a leader that is not one of
+  // them (its removal is pending, §4.2.2) does not count itself.
+  const matches: number[] = s.isVoter ? [s.lastIndex] : [];
+  for (const [peer, pr] of s.progress) if (s.voter(peer)) matches.push(pr.matchIndex);
+  const n = committedIndex(matches, s.quorum);
   // FAULT (lab bug switch): 'commit-earlier-term' breaks §5.4.2 — it commits
   // an entry of an earlier term by counting replicas, which a later leader
   // may still overwrite (Figure 8 (d)): State Machine Safety, Leader Completeness.
@@ -301,8 +332,86 @@ function advanceCommit(s: NodeState, index: number): void {
   while (s.lastApplied < s.commitIndex) {
     s.lastApplied += 1;
     const entry = s.log.at(s.lastApplied);
-    s.sm.apply(entry.command);
+    s.sm.apply(entry.command); // a configuration entry's command is '': it changes no key
     s.emit({ at: s.now, kind: 'apply', node: s.id, index: entry.index, term: entry.term, command: entry.command });
+    if (entry.config) {
+      s.emit({
+        at: s.now,
+        kind: 'config',
+        node: s.id,
+        term: s.currentTerm,
+        index: entry.index,
+        config: entry.config,
+        committed: true,
+        reason: `the configuration of entry ${entry.index} is committed`,
+      });
+    }
   }
   maybeCompact(s);
+  if (s.role === 'leader') afterLeaderCommit(s, (c, conf) => appendAndReplicate(s, c, conf));
+}
+
+// ------------------------------------------------- leadership transfer (§3.10)
+
+/**
+ * Thesis §3.10: "the prior leader stops accepting new client requests",
+ * brings the target's log up to date, then sends it TimeoutNow. If no
+ * election happens within an election timeout, the transfer is abandoned and
+ * the leader takes requests again. Returns false (and changes nothing) if
+ * this node is not a leader or `to` is not another voter.
+ */
+export function startTransfer(s: NodeState, to: NodeId, now: number): boolean {
+  if (s.role !== 'leader' || to === s.id || !s.voter(to)) return false;
+  s.transferee = to;
+  s.transferDeadlineMs = now + s.config.electionTimeoutMs[1];
+  s.emit({
+    at: s.now,
+    kind: 'transfer',
+    node: s.id,
+    term: s.currentTerm,
+    to,
+    phase: 'started',
+    reason: `it stops taking commands and hands leadership to node ${to} (§3.10)`,
+  });
+  const pr = s.progress.get(to);
+  if (!pr) return true;
+  if (pr.matchIndex === s.lastIndex) sendTimeoutNow(s, to);
+  else if (!pr.isPaused()) sendAppend(s, to, pr);
+  return true;
+}
+
+function sendTimeoutNow(s: NodeState, to: NodeId): void {
+  s.emit({
+    at: s.now,
+    kind: 'transfer',
+    node: s.id,
+    term: s.currentTerm,
+    to,
+    phase: 'timeoutNow',
+    reason: `node ${to} holds its whole log, so it tells it to start an election now (§3.10)`,
+  });
+  const m: TimeoutNow = { type: 'TimeoutNow', from: s.id, to, term: s.currentTerm };
+  s.send(m);
+}
+
+/** The transfer did not lead to an election within an election timeout: take commands again (§3.10). */
+export function abandonTransfer(s: NodeState): void {
+  const to = s.transferee;
+  s.transferee = NONE;
+  s.transferDeadlineMs = Infinity;
+  s.emit({
+    at: s.now,
+    kind: 'transfer',
+    node: s.id,
+    term: s.currentTerm,
+    to,
+    phase: 'abandoned',
+    reason: `node ${to} did not take over within an election timeout, so it takes commands again (§3.10)`,
+  });
+}
+
+/** Thesis §3.10: TimeoutNow from the leader of this term — a voter starts an election at once (no pre-vote). */
+export function handleTimeoutNow(s: NodeState, m: TimeoutNow, now: number): void {
+  if (m.term !== s.currentTerm || s.role === 'leader' || !s.isVoter) return;
+  s.roles.campaign(now, { code: 'timeout-now', from: m.from }, true);
 }

@@ -7,7 +7,7 @@
  */
 import { Progress, type ProgressRecord } from './progress';
 import type { NodeState } from './state';
-import type { NodeId, Role } from './types';
+import type { ConfChange, NodeId, Role } from './types';
 
 /** Everything of a node's life that is not on its disk. Structured-clonable. */
 export interface CoreVolatile {
@@ -26,6 +26,19 @@ export interface CoreVolatile {
   readonly progress: readonly (readonly [NodeId, ProgressRecord])[];
   /** Virtual time of the last input. */
   readonly now: number;
+  // The thesis's extensions (absent in checkpoints made before them: defaults).
+  /** Thesis §9.6: asking for pre-votes; `votes` then holds the yeses. */
+  readonly preCandidate?: boolean;
+  /** Thesis §9.6, §4.2.3: when it last heard from its leader (null: never this life). */
+  readonly leaderContactAt?: number | null;
+  /** Thesis §6.2: a leader's voters heard from since its last quorum check, and the next check. */
+  readonly recentActive?: readonly NodeId[];
+  readonly checkQuorumDeadlineMs?: number;
+  /** Thesis §3.10: a transfer's target (0: none) and when it is abandoned. */
+  readonly transferee?: NodeId;
+  readonly transferDeadlineMs?: number;
+  /** A change held until an entry of the leader's term commits (the 2015 fix). */
+  readonly pendingChange?: ConfChange | null;
 }
 
 /** Reads the volatile state. The outbox must be empty (taken by takeReady). */
@@ -45,6 +58,14 @@ export function saveVolatile(s: NodeState): CoreVolatile {
     votes: [...s.votes],
     progress: [...s.progress].map(([peer, pr]) => [peer, pr.toRecord()] as const),
     now: s.now,
+    preCandidate: s.preCandidate,
+    // Infinity does not survive JSON: null stands for "never".
+    leaderContactAt: Number.isFinite(s.leaderContactAt) ? s.leaderContactAt : null,
+    recentActive: [...s.recentActive],
+    checkQuorumDeadlineMs: s.checkQuorumDeadlineMs,
+    transferee: s.transferee,
+    transferDeadlineMs: s.transferDeadlineMs,
+    pendingChange: s.pendingChange,
   };
 }
 
@@ -64,4 +85,12 @@ export function loadVolatile(s: NodeState, v: CoreVolatile): void {
   s.progress.clear();
   for (const [peer, record] of v.progress) s.progress.set(peer, Progress.fromRecord(record));
   s.now = v.now;
+  s.preCandidate = v.preCandidate ?? false;
+  s.leaderContactAt = v.leaderContactAt ?? -Infinity;
+  s.recentActive.clear();
+  for (const id of v.recentActive ?? []) s.recentActive.add(id);
+  s.checkQuorumDeadlineMs = v.checkQuorumDeadlineMs ?? Infinity;
+  s.transferee = v.transferee ?? 0;
+  s.transferDeadlineMs = v.transferDeadlineMs ?? Infinity;
+  s.pendingChange = v.pendingChange ?? null;
 }

@@ -3,6 +3,7 @@
  * grows past the threshold, and a follower installs a leader's snapshot
  * (Figure 13, receiver side; sending it is replication's).
  */
+import { configOfLog, refreshConfig } from './configuration';
 import type { NodeState } from './state';
 import type { InstallSnapshot, InstallSnapshotReply, Snapshot } from './types';
 
@@ -13,7 +14,13 @@ export function maybeCompact(s: NodeState): void {
   if (s.lastApplied <= s.log.snapshotIndex) return;
   const lastIncludedIndex = s.lastApplied;
   const lastIncludedTerm = s.termAt(lastIncludedIndex);
-  const snapshot: Snapshot = { lastIncludedIndex, lastIncludedTerm, data: s.sm.snapshot() };
+  // Thesis §5.1.1: the snapshot keeps the latest configuration as of its last
+  // included index (only once there has been a change: before, the initial one).
+  const inForce = configOfLog(s.log, s.config.initial, lastIncludedIndex);
+  const snapshot: Snapshot =
+    inForce.index > 0
+      ? { lastIncludedIndex, lastIncludedTerm, data: s.sm.snapshot(), config: inForce.config }
+      : { lastIncludedIndex, lastIncludedTerm, data: s.sm.snapshot() };
   s.log.setSnapshot(snapshot, true);
   s.persist({ kind: 'snapshot', snapshot, discardLog: false });
   s.emit({ at: s.now, kind: 'snapshot', node: s.id, lastIncludedIndex, lastIncludedTerm, reason: 'compacted' });
@@ -40,6 +47,8 @@ export function handleInstallSnapshot(s: NodeState, m: InstallSnapshot, now: num
     s.roles.becomeFollower(m.term, m.from, now, { code: 'heard-from-leader', leader: m.from, term: m.term });
   }
   s.leader = m.from;
+  s.preCandidate = false;
+  s.leaderContactAt = now; // thesis §9.6, §4.2.3: the leader lease starts now
   s.resetElectionTimer(now);
   const snap = m.snapshot;
   if (snap.lastIncludedIndex > s.commitIndex) {
@@ -52,6 +61,7 @@ export function handleInstallSnapshot(s: NodeState, m: InstallSnapshot, now: num
     s.commitIndex = snap.lastIncludedIndex;
     s.lastApplied = snap.lastIncludedIndex;
     s.persist({ kind: 'snapshot', snapshot: snap, discardLog: !keep });
+    refreshConfig(s); // the snapshot's configuration, unless a kept entry holds a later one (§4.1)
     s.emit({
       at: s.now,
       kind: 'snapshot',

@@ -6,11 +6,24 @@
  * getters; election.ts, replication.ts and snapshot.ts act on it.
  */
 import type { ResolvedConfig } from './config';
+import { configOfLog } from './configuration';
 import { KvStateMachine } from './kv';
 import { RaftLog } from './log';
 import type { ProgressTracker } from './progress';
+import { majority } from './quorum';
 import type { Why } from './reasons';
-import { NONE, type CoreEvent, type Message, type NodeId, type PersistOp, type PersistentState, type Ready, type Role } from './types';
+import {
+  NONE,
+  type ConfChange,
+  type Configuration,
+  type CoreEvent,
+  type Message,
+  type NodeId,
+  type PersistOp,
+  type PersistentState,
+  type Ready,
+  type Role,
+} from './types';
 
 /** Role changes, which only RaftNode makes (§5.1's state diagram, Figure 4). */
 export interface RoleTransitions {
@@ -18,6 +31,11 @@ export interface RoleTransitions {
   becomeFollower(term: number, leader: NodeId, now: number, why: Why): void;
   /** A candidate that won its election (§5.2). */
   becomeLeader(now: number): void;
+  /**
+   * §5.2: a new term, a vote for itself, RequestVote to the voters (after a
+   * won pre-vote, thesis §9.6; or at once, `transfer`, on TimeoutNow, §3.10).
+   */
+  campaign(now: number, why: Why, transfer?: boolean): void;
 }
 
 export class NodeState {
@@ -35,6 +53,32 @@ export class NodeState {
   lastApplied: number;
   leader: NodeId = NONE;
   readonly sm = new KvStateMachine();
+
+  // Membership (configuration.ts, thesis §4.1): the configuration in force
+  // (the latest in the log), the index of the entry holding it (0: the
+  // initial one), and what follows from it.
+  conf: Configuration;
+  confIndex = 0;
+  /** Every member but this node: voters and learners (a leader replicates to all). */
+  peers: readonly NodeId[] = [];
+  /** Votes (or replicas) that make a majority of the voters (§5.2, §5.3). */
+  quorum = 1;
+  /** A leader's change held until an entry of its term commits (the 2015 fix; configuration.ts). */
+  pendingChange: ConfChange | null = null;
+
+  // Leadership transfer (thesis §3.10): the target, and when to give up.
+  transferee: NodeId = NONE;
+  transferDeadlineMs = Infinity;
+
+  // PreVote (thesis §9.6) and CheckQuorum (§6.2, §4.2.3).
+  /** A follower asking for pre-votes (its term unchanged); `votes` holds the yeses. */
+  preCandidate = false;
+  /** Virtual ms this node last heard from its leader (-Infinity: never this life). */
+  leaderContactAt = -Infinity;
+  /** A leader's voters heard from since its last quorum check. */
+  readonly recentActive = new Set<NodeId>();
+  /** A leader's next quorum check (CheckQuorum on), virtual ms. */
+  checkQuorumDeadlineMs = Infinity;
 
   // Timers, absolute virtual ms.
   electionDeadlineMs = 0;
@@ -67,6 +111,38 @@ export class NodeState {
     this.log = new RaftLog(stored.snapshot, stored.entries);
     this.commitIndex = this.log.snapshotIndex;
     this.lastApplied = this.log.snapshotIndex;
+    // §4.1: the latest configuration in the log (or the snapshot's, thesis §5.1.1).
+    const inForce = configOfLog(this.log, config.initial);
+    this.conf = inForce.config;
+    this.setConf(inForce.config, inForce.index);
+  }
+
+  /** Puts a configuration in force (configuration.ts decides which). */
+  setConf(conf: Configuration, index: number): void {
+    this.conf = conf;
+    this.confIndex = index;
+    this.peers = [...conf.voters, ...conf.learners].filter((n) => n !== this.id).sort((a, b) => a - b);
+    this.quorum = majority(conf.voters.length);
+  }
+
+  /** Is this node a voter of the configuration in force? Only voters campaign (§4.2.1). */
+  get isVoter(): boolean {
+    return this.conf.voters.includes(this.id);
+  }
+
+  /** Is this voter one of the configuration in force? (Votes and acks count only from voters.) */
+  voter(id: NodeId): boolean {
+    return this.conf.voters.includes(id);
+  }
+
+  /**
+   * Thesis §9.6 and §4.2.3: has this node heard from a current leader within
+   * the minimum election timeout (a leader is its own)? Such a node will not
+   * help start an election.
+   */
+  inLease(now: number): boolean {
+    if (this.role === 'leader') return true;
+    return this.leader !== NONE && now - this.leaderContactAt < this.config.electionTimeoutMs[0];
   }
 
   emit(event: CoreEvent): void {

@@ -13,15 +13,40 @@ import type { Why } from './reasons';
 export type NodeId = number;
 export const NONE: NodeId = 0;
 
+/**
+ * A cluster configuration (thesis §4.1): the servers whose votes count
+ * (`voters`), and the non-voting members a leader replicates to while they
+ * catch up (`learners`, thesis §4.2.1). Both sorted, disjoint.
+ */
+export interface Configuration {
+  readonly voters: readonly NodeId[];
+  readonly learners: readonly NodeId[];
+}
+
 /** One log entry (§5.3). Entries are never mutated after creation. */
 export interface Entry {
   /** Position in the log, starting at 1. */
   readonly index: number;
   /** Term of the leader that created the entry. */
   readonly term: number;
-  /** The client's command, opaque to Raft. `''` marks a leader no-op (§8). */
+  /** The client's command, opaque to Raft. `''` marks a leader no-op (§8) or a configuration entry. */
   readonly command: string;
+  /**
+   * Set only on a configuration entry (thesis §4.1), a log entry kind of its
+   * own: the whole new configuration. It takes effect on each server as soon
+   * as it is in that server's log, committed or not; its command is `''`.
+   */
+  readonly config?: Configuration;
 }
+
+/** A single-server change (thesis §4.1, §4.2.1): one at a time. */
+export type ConfChange =
+  /** Add a new server as a non-voting learner (it catches up first). */
+  | { readonly kind: 'addLearner'; readonly node: NodeId }
+  /** Make a caught-up learner a voter. */
+  | { readonly kind: 'promote'; readonly node: NodeId }
+  /** Remove a voter or a learner. */
+  | { readonly kind: 'remove'; readonly node: NodeId };
 
 export type Role = 'follower' | 'candidate' | 'leader';
 
@@ -39,6 +64,12 @@ export interface Snapshot {
   readonly lastIncludedTerm: number;
   /** The state machine's state, as produced by `StateMachine.snapshot()`. */
   readonly data: Readonly<Record<string, string>>;
+  /**
+   * The latest configuration as of lastIncludedIndex (thesis §5.1.1: a
+   * snapshot keeps the configuration, since the entries that held it are
+   * gone). Absent: the initial configuration, as before any change.
+   */
+  readonly config?: Configuration;
 }
 
 /** Everything a node keeps on disk; what a restart recovers from. */
@@ -62,6 +93,34 @@ export interface RequestVote extends MessageBase {
   readonly type: 'RequestVote';
   readonly lastLogIndex: number;
   readonly lastLogTerm: number;
+  /**
+   * Set when the candidate campaigns because its leader handed leadership
+   * over (thesis §3.10, TimeoutNow): voters then answer even inside a
+   * leader lease (CheckQuorum, thesis §4.2.3), as in etcd's campaignTransfer.
+   */
+  readonly transfer?: true;
+}
+
+/**
+ * Thesis §9.6, the Pre-Vote phase: "would you vote for me?" `term` is the
+ * term the sender would campaign in (its currentTerm + 1); it does not raise
+ * anyone's term. Fields as RequestVote's.
+ */
+export interface PreVote extends MessageBase {
+  readonly type: 'PreVote';
+  readonly lastLogIndex: number;
+  readonly lastLogTerm: number;
+}
+
+/** The answer to a PreVote: `term` is the PreVote's term if granted, else the voter's currentTerm. */
+export interface PreVoteReply extends MessageBase {
+  readonly type: 'PreVoteReply';
+  readonly voteGranted: boolean;
+}
+
+/** Thesis §3.10: a leader handing over tells the caught-up target to start an election now. */
+export interface TimeoutNow extends MessageBase {
+  readonly type: 'TimeoutNow';
 }
 
 export interface RequestVoteReply extends MessageBase {
@@ -112,7 +171,16 @@ export interface InstallSnapshotReply extends MessageBase {
   readonly lastIncludedIndex: number;
 }
 
-export type Message = RequestVote | RequestVoteReply | AppendEntries | AppendEntriesReply | InstallSnapshot | InstallSnapshotReply;
+export type Message =
+  | RequestVote
+  | RequestVoteReply
+  | AppendEntries
+  | AppendEntriesReply
+  | InstallSnapshot
+  | InstallSnapshotReply
+  | PreVote
+  | PreVoteReply
+  | TimeoutNow;
 
 export type MessageType = Message['type'];
 
@@ -123,6 +191,9 @@ export const MESSAGE_TYPES: readonly MessageType[] = [
   'AppendEntriesReply',
   'InstallSnapshot',
   'InstallSnapshotReply',
+  'PreVote',
+  'PreVoteReply',
+  'TimeoutNow',
 ];
 
 /**
@@ -208,6 +279,56 @@ export type CoreEvent =
       readonly index: number;
       readonly term: number;
       readonly command: string;
+    }
+  /** Thesis §9.6: the election timer fired and, PreVote on, the node first asks whether it could win `term` (its term is unchanged). */
+  | {
+      readonly kind: 'preCampaign';
+      readonly at: number;
+      readonly node: NodeId;
+      /** The term it would campaign in. */
+      readonly term: number;
+      readonly why?: Why;
+      readonly reason: string;
+    }
+  /** Thesis §9.6: the node answered a PreVote (nothing on its disk changed). */
+  | {
+      readonly kind: 'preVote';
+      readonly at: number;
+      readonly node: NodeId;
+      /** The term the candidate asked about. */
+      readonly term: number;
+      readonly candidate: NodeId;
+      readonly granted: boolean;
+      readonly why?: Why;
+      readonly reason: string;
+    }
+  /**
+   * The configuration in force at the node changed (thesis §4.1): a
+   * configuration entry reached its log (`committed` false), or was
+   * committed and applied (`committed` true), or a truncation or snapshot
+   * put an earlier one back in force.
+   */
+  | {
+      readonly kind: 'config';
+      readonly at: number;
+      readonly node: NodeId;
+      readonly term: number;
+      /** Index of the entry that holds it (0: the initial configuration). */
+      readonly index: number;
+      readonly config: Configuration;
+      readonly committed: boolean;
+      readonly reason: string;
+    }
+  /** Thesis §3.10 leadership transfer, as the leader sees it. */
+  | {
+      readonly kind: 'transfer';
+      readonly at: number;
+      readonly node: NodeId;
+      readonly term: number;
+      readonly to: NodeId;
+      /** started: proposals stop; timeoutNow: the target is caught up and told to campaign; abandoned: no election within an election timeout. */
+      readonly phase: 'started' | 'timeoutNow' | 'abandoned';
+      readonly reason: string;
     }
   | {
       readonly kind: 'snapshot';

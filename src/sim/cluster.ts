@@ -4,12 +4,12 @@
  * a node's timer — is processed in (time, sequence) order, so the same seed
  * and the same calls give the same history.
  */
-import { deepFreeze, MAX_COMMAND_LENGTH, type NodeId } from '../raft';
+import { deepFreeze, MAX_COMMAND_LENGTH, type ConfChange, type NodeId } from '../raft';
 import { BetweenEvents } from './between';
 import { loadCluster, saveCluster, type ClusterCheckpoint, type SimParts } from './checkpoint';
 import { Network } from './network';
 import { NetworkActions } from './network-actions';
-import { Nodes, type RuntimeFactory } from './nodes';
+import { describeIds, Nodes, type RuntimeFactory } from './nodes';
 import { createRandom } from './prng';
 import { InlineRuntime } from './runtime';
 import { Scheduler } from './scheduler';
@@ -36,7 +36,6 @@ import { checkInteger, describe } from './validate';
 export type { RuntimeFactory } from './nodes';
 
 export class SimCluster implements Cluster {
-  readonly ids: readonly NodeId[];
   private readonly options: ResolvedOptions;
   private readonly sched: Scheduler;
   private readonly net: Network;
@@ -69,14 +68,14 @@ export class SimCluster implements Cluster {
       },
       pipelined,
     );
-    this.ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
-    this.net = new Network(this.ids.length, deepFreeze(structuredClone(options.network)), createRandom(options.seed), {
+    const founders = Array.from({ length: options.nodes }, (_, i) => i + 1);
+    this.net = new Network(founders.length, deepFreeze(structuredClone(options.network)), createRandom(options.seed), {
       emit: (e) => this.emit(e),
       schedule: (d) => this.sched.queue.push(d),
       now: () => this.clock,
     });
-    this.nodes = new Nodes(this.ids, options, makeRuntime, this.net, this.sched, (e) => this.emit(e));
-    this.cables = new NetworkActions(this.ids, this.net, {
+    this.nodes = new Nodes(founders, options, makeRuntime, this.net, this.sched, (e) => this.emit(e));
+    this.cables = new NetworkActions(() => this.nodes.everIds, this.net, {
       checkId: (name, id) => this.checkId(name, id),
       between: (apply) => this.between(apply),
       record: (body) => this.record(body),
@@ -99,6 +98,11 @@ export class SimCluster implements Cluster {
   }
 
   // ------------------------------------------------------------ reading
+
+  /** The nodes now, in id order (frozen): it changes with addNode and committed removals. */
+  get ids(): readonly NodeId[] {
+    return this.nodes.ids;
+  }
 
   // Everything returned is frozen or a copy: nothing outside can reach the
   // cluster's or a node's internals (editing a returned log entry must not
@@ -327,6 +331,74 @@ export class SimCluster implements Cluster {
     );
   }
 
+  transferLeadership(from: NodeId, to: NodeId): Promise<boolean> {
+    return this.serial(
+      () => {
+        this.checkId('from', from);
+        this.checkId('to', to);
+      },
+      async () => {
+        const leader = this.nodes.view(from);
+        // Thesis §3.10: only a live leader can hand over, and only to another voter.
+        if (!leader.alive || leader.role !== 'leader' || to === from || !leader.config.voters.includes(to)) return false;
+        this.record({ kind: 'transferLeadership', from, to });
+        return this.nodes.transfer(this.nodes.slot(from), to);
+      },
+    );
+  }
+
+  addNode(): Promise<number> {
+    return this.serial(null, async () => {
+      const leader = this.leaderForChange('addNode');
+      this.record({ kind: 'addNode', id: this.nodes.everIds.length + 1 });
+      const slot = await this.nodes.add();
+      await this.askLeader(leader, { kind: 'addLearner', node: slot.id });
+      return slot.id;
+    });
+  }
+
+  removeNode(id: NodeId): Promise<void> {
+    return this.serial(
+      () => this.checkId('id', id),
+      async () => {
+        const leader = this.leaderForChange('removeNode');
+        const { voters, learners } = this.nodes.view(leader).config;
+        if (!voters.includes(id) && !learners.includes(id)) {
+          throw new Error(`removeNode: node ${id} is not in leader ${leader}'s configuration (voters ${voters.join(', ')}${learners.length ? `, learners ${learners.join(', ')}` : ''})`);
+        }
+        if (voters.length === 1 && voters[0] === id) throw new Error(`removeNode: node ${id} is the last voter`);
+        this.record({ kind: 'removeNode', id });
+        await this.askLeader(leader, { kind: 'remove', node: id });
+      },
+    );
+  }
+
+  /**
+   * The live leader with the highest term, which a configuration change
+   * goes to; throws, naming `what`, if there is none, if it has a change
+   * still uncommitted (thesis §4.1: one at a time) or is handing over.
+   */
+  private leaderForChange(what: string): NodeId {
+    let best: { id: NodeId; term: number } | null = null;
+    for (const id of this.nodes.ids) {
+      const v = this.nodes.view(id);
+      if (v.alive && v.role === 'leader' && (!best || v.term > best.term)) best = { id, term: v.term };
+    }
+    if (!best) throw new Error(`${what}: there is no live leader to ask (wait for an election)`);
+    const v = this.nodes.view(best.id);
+    if (v.configChangePending) {
+      throw new Error(`${what}: leader ${best.id} has a configuration change still uncommitted (§4.1: one change at a time)`);
+    }
+    if (v.transferee !== 0) throw new Error(`${what}: leader ${best.id} is handing leadership to node ${v.transferee}`);
+    return best.id;
+  }
+
+  /** Hands the change to the leader; a refusal now (it failed meanwhile) is reported as an error event. */
+  private async askLeader(leader: NodeId, change: ConfChange): Promise<void> {
+    const refusal = await this.nodes.confChange(this.nodes.slot(leader), change);
+    if (refusal !== null) this.emit({ kind: 'error', at: this.clock, node: leader, message: `leader ${leader} refused the change: ${refusal}` });
+  }
+
   disconnect(id: NodeId): void {
     this.guard();
     this.cables.disconnect(this.checkId('id', id));
@@ -416,8 +488,8 @@ export class SimCluster implements Cluster {
   }
 
   private checkId(name: string, id: unknown): NodeId {
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 1 || id > this.ids.length) {
-      throw new Error(`${name} must be a node id in 1..${this.ids.length}, got ${describe(id)}`);
+    if (typeof id !== 'number' || !Number.isInteger(id) || !this.nodes.has(id)) {
+      throw new Error(`${name} must be a node id in ${describeIds(this.nodes.ids)}, got ${describe(id)}`);
     }
     return id;
   }

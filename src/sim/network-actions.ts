@@ -24,7 +24,8 @@ export interface NetworkActionsHost {
 
 export class NetworkActions {
   constructor(
-    private readonly ids: readonly NodeId[],
+    /** Every node id the cluster has had (links of removed nodes are kept consistent too). */
+    private readonly allIds: () => readonly NodeId[],
     private readonly net: Network,
     private readonly host: NetworkActionsHost,
   ) {}
@@ -74,8 +75,8 @@ export class NetworkActions {
     const copy = groups.map((g) => g.slice());
     this.host.between(() => {
       this.host.record({ kind: 'partition', groups: copy });
-      for (const a of this.ids) {
-        for (const b of this.ids) {
+      for (const a of this.allIds()) {
+        for (const b of this.allIds()) {
           if (a === b) continue;
           const ga = groupOf.get(a);
           this.net.setLink(a, b, ga !== undefined && ga === groupOf.get(b));
@@ -87,7 +88,7 @@ export class NetworkActions {
 
   heal(): void {
     this.host.between(() => {
-      for (const a of this.ids) for (const b of this.ids) if (a !== b) this.net.setLink(a, b, true);
+      for (const a of this.allIds()) for (const b of this.allIds()) if (a !== b) this.net.setLink(a, b, true);
       this.host.record({ kind: 'heal' });
       this.report('healed every link');
     });

@@ -86,10 +86,10 @@ export interface NetworkHost {
 
 export class Network {
   options: Required<NetworkOptions>;
-  private readonly n: number;
+  private n: number;
   /** linkDown[from * (n + 1) + to] = 1 when the directed link is cut. */
-  private readonly linkDown: Uint8Array;
-  private readonly unplugged: Uint8Array;
+  private linkDown: Uint8Array;
+  private unplugged: Uint8Array;
   private nextId = 1;
   private messages = 0;
   private bytes = 0;
@@ -107,6 +107,20 @@ export class Network {
     this.options = options;
     this.linkDown = new Uint8Array((n + 1) * (n + 1));
     this.unplugged = new Uint8Array(n + 1);
+  }
+
+  /** Makes room for node ids up to `n` (addNode): a new node's cable is plugged in and its links are up. */
+  grow(n: number): void {
+    if (n <= this.n) return;
+    const linkDown = new Uint8Array((n + 1) * (n + 1));
+    for (let from = 0; from <= this.n; from++) {
+      for (let to = 0; to <= this.n; to++) linkDown[from * (n + 1) + to] = this.linkDown[from * (this.n + 1) + to]!;
+    }
+    const unplugged = new Uint8Array(n + 1);
+    unplugged.set(this.unplugged);
+    this.n = n;
+    this.linkDown = linkDown;
+    this.unplugged = unplugged;
   }
 
   /** Both ends plugged in and the directed link up. */
@@ -232,6 +246,7 @@ export class Network {
 
   /** Puts a saved network back; returns the deliveries on the wire, for the event queue. */
   load(saved: NetworkSave): Delivery[] {
+    this.grow(saved.unplugged.length - 1);
     this.options = saved.options;
     this.linkDown.set(saved.linkDown);
     this.unplugged.set(saved.unplugged);

@@ -5,11 +5,11 @@
  * and ending it — crashed by the user, or failed. Each node has one slot
  * that outlives its incarnations: the disk, the applied history, the timer.
  */
-import { deepFreeze, type NodeId } from '../raft';
+import { deepFreeze, type ConfChange, type NodeId } from '../raft';
 import type { Network } from './network';
 import type { ResolvedOptions } from './options';
 import { loadNodes, resumeNodes, saveNodes, type NodeSave } from './nodes-save';
-import { nodeSeed, storedView, type NodeOutput, type NodeRuntime, type NodeSettings } from './runtime';
+import { nodeSeed, storedView, type ConfChangeOutput, type NodeOutput, type NodeRuntime, type NodeSettings, type TransferOutput } from './runtime';
 import type { Call, QueueItem, Scheduler, TimerItem } from './scheduler';
 import { MemoryStorage } from './storage';
 import type { ClusterEvent, DiskSummary, NodeView, StartResult } from './types';
@@ -31,13 +31,35 @@ export interface NodeSlot {
   readonly applied: { index: number; command: string }[];
   /** A frozen copy of `applied`, handed out until the next apply. */
   appliedCopy: readonly { index: number; command: string }[] | null;
+  /** A founding node (its initial configuration has every founding node as a voter); false for one added later. */
+  readonly founder: boolean;
+  /** Its removal was committed: it was shut down and is no longer one of `ids`. */
+  removed: boolean;
+}
+
+/** Membership as the host keeps it (a checkpoint saves it). */
+export interface MembershipSave {
+  /** The nodes now, in id order. */
+  readonly current: readonly NodeId[];
+  /** Added nodes not yet seen in a committed configuration. */
+  readonly joining: readonly NodeId[];
+  /** Index of the latest committed configuration entry seen (0: none). */
+  readonly confSeen: number;
 }
 
 export class Nodes {
   private readonly slots: NodeSlot[] = [];
+  /** The nodes now, in id order (frozen; replaced on each change). */
+  private current: readonly NodeId[];
+  /** The founding nodes: the voters of the initial configuration. */
+  readonly founders: readonly NodeId[];
+  /** Added nodes not yet in a committed configuration: a committed configuration without them does not remove them. */
+  private readonly joining = new Set<NodeId>();
+  /** Index of the latest committed configuration entry acted on: an older one committed late changes nothing. */
+  private confSeen = 0;
 
   constructor(
-    readonly ids: readonly NodeId[],
+    ids: readonly NodeId[],
     private readonly options: ResolvedOptions,
     /** @internal (nodes-save.ts) */
     readonly makeRuntime: RuntimeFactory,
@@ -46,25 +68,161 @@ export class Nodes {
     /** @internal (nodes-save.ts) */
     readonly emit: (e: ClusterEvent) => void,
   ) {
-    for (const id of ids) {
-      this.slots[id] = {
-        id,
-        disk: new MemoryStorage(),
-        runtime: null,
-        incarnation: 0,
-        timerAt: Infinity,
-        timerGen: 0,
-        applied: [],
-        appliedCopy: null,
-      };
-    }
+    this.founders = Object.freeze([...ids]);
+    this.current = this.founders;
+    for (const id of ids) this.makeSlot(id, true);
     sched.batches = (id) => this.slot(id).runtime?.batching === true;
   }
 
+  private makeSlot(id: NodeId, founder: boolean): NodeSlot {
+    const slot: NodeSlot = {
+      id,
+      disk: new MemoryStorage(),
+      runtime: null,
+      incarnation: 0,
+      timerAt: Infinity,
+      timerGen: 0,
+      applied: [],
+      appliedCopy: null,
+      founder,
+      removed: false,
+    };
+    this.slots[id] = slot;
+    return slot;
+  }
+
+  /** The nodes now, in id order. */
+  get ids(): readonly NodeId[] {
+    return this.current;
+  }
+
+  /** Every node id the cluster has had, removed ones included: 1..the highest. */
+  get everIds(): NodeId[] {
+    return Array.from({ length: this.slots.length - 1 }, (_, i) => i + 1);
+  }
+
+  /** Is `id` one of the nodes now? */
+  has(id: NodeId): boolean {
+    return this.slots[id]?.removed === false;
+  }
+
+  /** The slot of a node, removed ones included (their queued items still come due). */
   slot(id: NodeId): NodeSlot {
     const slot = this.slots[id];
-    if (!slot) throw new Error(`id must be a node id in 1..${this.ids.length}, got ${id}`);
+    if (!slot) throw new Error(`id must be a node id in ${describeIds(this.current)}, got ${id}`);
     return slot;
+  }
+
+  // ------------------------------------------------------------ membership
+
+  /**
+   * A new node, highest id ever + 1, empty disk, booted (alive): every live
+   * node first learns that the id exists (its message checks), then the new
+   * one starts. Its configuration is empty until the leader's entries reach
+   * it (thesis §4.2.1). Returns its slot.
+   */
+  async add(): Promise<NodeSlot> {
+    const id = this.slots.length;
+    const slot = this.makeSlot(id, false);
+    this.current = Object.freeze([...this.current, id]);
+    this.joining.add(id);
+    this.net.grow(id);
+    this.emit({ kind: 'added', at: this.clock, node: id });
+    for (const other of this.everIds) {
+      const o = this.slots[other]!;
+      if (other === id || !o.runtime) continue;
+      const r = this.absorb(o, o.runtime.addMember(id, this.clock));
+      if (r !== true) await r;
+    }
+    const booted = this.boot(slot);
+    if (booted) await booted;
+    return slot;
+  }
+
+  /** Asks node `slot` (a leader) to hand leadership to `to` (thesis §3.10): whether it started. */
+  transfer(slot: NodeSlot, to: NodeId): boolean | Promise<boolean> {
+    if (!slot.runtime) return false;
+    return this.withResult(slot, slot.runtime.transferLeadership(to, this.clock), (o) => o.started, false);
+  }
+
+  /** Asks node `slot` (a leader) for a single-server change (thesis §4.1): null if taken, else why not. */
+  confChange(slot: NodeSlot, change: ConfChange): string | null | Promise<string | null> {
+    if (!slot.runtime) return `node ${slot.id} is not running`;
+    return this.withResult(slot, slot.runtime.proposeConfChange(change, this.clock), (o) => o.refusal, `node ${slot.id} failed`);
+  }
+
+  /** Takes an output that carries an answer; `failed` if the node failed meanwhile. */
+  private withResult<O extends NodeOutput, T>(slot: NodeSlot, out: O | Promise<O>, pick: (o: O) => T, failed: T): T | Promise<T> {
+    if (out instanceof Promise) {
+      return out.then(
+        async (o) => {
+          await this.absorbSafely(slot, o);
+          return slot.runtime ? pick(o) : failed;
+        },
+        async (err: unknown) => {
+          await this.fail(slot, err);
+          return failed;
+        },
+      );
+    }
+    const r = this.absorbSafely(slot, out);
+    if (r instanceof Promise) return r.then(() => failed);
+    return slot.runtime ? pick(out) : failed;
+  }
+
+  /**
+   * A configuration entry was committed at some node (thesis §4.1): every
+   * node that was a member and is not in it any more is shut down and leaves
+   * `ids`. Only the newest committed configuration counts (a node catching
+   * up commits older ones late); an added node not yet in any committed one
+   * is joining, not removed.
+   */
+  private configCommitted(index: number, members: readonly NodeId[]): void {
+    if (index <= this.confSeen) return;
+    this.confSeen = index;
+    for (const id of members) this.joining.delete(id);
+    for (const id of this.current) {
+      if (members.includes(id) || this.joining.has(id)) continue;
+      this.removing.push({ id, index });
+    }
+  }
+
+  /** Removals found while an output was taken, carried out once it is taken. */
+  private removing: { id: NodeId; index: number }[] = [];
+
+  private finishRemovals(): void {
+    while (this.removing.length > 0) {
+      const { id, index } = this.removing.shift()!;
+      const slot = this.slots[id]!;
+      if (slot.removed) continue;
+      slot.removed = true;
+      this.current = Object.freeze(this.current.filter((n) => n !== id));
+      const runtime = slot.runtime;
+      slot.runtime = null;
+      slot.timerGen += 1;
+      slot.timerAt = Infinity;
+      this.emit({ kind: 'removed', at: this.clock, node: id, index });
+      this.net.dropTo(id, 'receiver crashed');
+      const r = runtime?.terminate();
+      if (r instanceof Promise) r.catch(() => undefined);
+    }
+  }
+
+  /** Membership as plain data (a checkpoint). */
+  saveMembership(): MembershipSave {
+    return { current: [...this.current], joining: [...this.joining], confSeen: this.confSeen };
+  }
+
+  /** Puts saved membership back: slots for every id up to `highest`, the removed ones marked. */
+  loadMembership(highest: NodeId, m: MembershipSave | undefined): void {
+    for (let id = this.slots.length; id <= highest; id++) this.makeSlot(id, false);
+    this.net.grow(highest);
+    if (!m) return;
+    this.current = Object.freeze([...m.current]);
+    for (const id of this.everIds) this.slots[id]!.removed = !m.current.includes(id);
+    this.joining.clear();
+    for (const id of m.joining) this.joining.add(id);
+    this.confSeen = m.confSeen;
   }
 
   /** Virtual ms now. */
@@ -75,7 +233,12 @@ export class Nodes {
   /** A node's state now, frozen (a crashed node: what is on its disk). */
   view(id: NodeId): NodeView {
     const slot = this.slot(id);
-    return deepFreeze(slot.runtime ? slot.runtime.view() : storedView(id, slot.disk));
+    return deepFreeze(slot.runtime ? slot.runtime.view() : storedView(id, slot.disk, this.votersOf(slot)));
+  }
+
+  /** The initial configuration's voters, for this node: the founders, or none for a node added later (it learns them). */
+  votersOf(slot: NodeSlot): readonly NodeId[] {
+    return slot.founder ? this.founders : [];
   }
 
   /** Everything the node applied since creation, across restarts (frozen). */
@@ -129,12 +292,15 @@ export class Nodes {
     const o = this.options;
     return {
       id: slot.id,
-      nodes: this.ids,
+      nodes: this.everIds,
+      voters: this.votersOf(slot),
       electionTimeoutMs: o.electionTimeoutMs,
       heartbeatMs: o.heartbeatMs,
       snapshotThreshold: o.snapshotThreshold,
       leaderNoop: o.leaderNoop,
       faults: o.faults,
+      preVote: o.preVote,
+      checkQuorum: o.checkQuorum,
       seed: nodeSeed(o.seed, slot.id, slot.incarnation),
       storageKey: o.storageKey,
     };
@@ -173,7 +339,7 @@ export class Nodes {
   /** Stops every runtime (destroy). */
   terminateAll(): Promise<void> {
     const pending: Promise<void>[] = [];
-    for (const id of this.ids) {
+    for (const id of this.everIds) {
       const slot = this.slot(id);
       const r = slot.runtime?.terminate();
       if (r) pending.push(r);
@@ -330,11 +496,14 @@ export class Nodes {
       if (e.kind === 'apply') {
         slot.applied.push(Object.freeze({ index: e.index, command: e.command }));
         slot.appliedCopy = null;
+      } else if (e.kind === 'config' && e.committed) {
+        this.configCommitted(e.index, [...e.config.voters, ...e.config.learners]);
       }
       this.emit(e);
     }
     for (const m of ready.messages) this.net.send(m);
     this.arm(slot, out.deadline);
+    if (this.removing.length > 0) this.finishRemovals();
   }
 
   /**
@@ -361,4 +530,10 @@ export class Nodes {
 export function diskSummary(d: MemoryStorage): DiskSummary {
   const snapshotIndex = d.storedSnapshot?.lastIncludedIndex ?? 0;
   return { term: d.currentTerm, votedFor: d.vote, lastIndex: d.lastIndex, snapshotIndex };
+}
+
+/** "1..5", or "1, 2, 4, 6" once membership changes have left gaps. */
+export function describeIds(ids: readonly NodeId[]): string {
+  const contiguous = ids.every((id, i) => id === i + 1);
+  return contiguous && ids.length > 1 ? `1..${ids.length}` : ids.join(', ');
 }

@@ -23,6 +23,8 @@ export const OPTION_KEYS = [
   'leaderNoop',
   'storageKey',
   'faults',
+  'preVote',
+  'checkQuorum',
 ] as const;
 
 /** Validated, defaulted options: the public ResolvedClusterOptions (Cluster.creationOptions() returns them). */
@@ -57,6 +59,9 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
   if (o.leaderNoop !== undefined && typeof o.leaderNoop !== 'boolean') {
     throw new Error(`leaderNoop must be a boolean, got ${describe(o.leaderNoop)}`);
   }
+  for (const key of ['preVote', 'checkQuorum'] as const) {
+    if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new Error(`${key} must be a boolean, got ${describe(o[key])}`);
+  }
   const network = mergeNetwork(DEFAULT_NETWORK, o.network === undefined ? undefined : readNetworkOptions(o.network, 'network'));
   if (o.storageKey !== undefined && (typeof o.storageKey !== 'string' || !/^[\w.-]{1,64}$/.test(o.storageKey))) {
     throw new Error(`storageKey must be 1–64 letters, digits, '_', '.' or '-', got ${describe(o.storageKey)}`);
@@ -72,6 +77,8 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
     leaderNoop: o.leaderNoop === true,
     storageKey: typeof o.storageKey === 'string' ? o.storageKey : '',
     faults: o.faults === undefined ? [] : checkFaults(o.faults),
+    preVote: o.preVote === true,
+    checkQuorum: o.checkQuorum === true,
   };
 }
 

@@ -92,6 +92,16 @@ export async function applyAction(cluster: Cluster, a: ClusterAction): Promise<v
     case 'dropMessage':
       cluster.dropMessage(a.id);
       return;
+    case 'transferLeadership':
+      await cluster.transferLeadership(a.from, a.to);
+      return;
+    case 'addNode': {
+      const id = await cluster.addNode();
+      if (id !== a.id) throw new Error(`replay diverged: addNode created node ${id}, the recording node ${a.id}`);
+      return;
+    }
+    case 'removeNode':
+      return cluster.removeNode(a.id);
     default:
       throw new Error(`unknown action kind ${describe((a as { kind: unknown }).kind)}`);
   }

@@ -7,6 +7,7 @@
  */
 import {
   RaftNode,
+  type ConfChange,
   type CoreVolatile,
   type FaultName,
   type Message,
@@ -31,16 +32,36 @@ export interface ProposeOutput extends NodeOutput {
   readonly result: StartResult;
 }
 
+/** A leadership transfer asked of the node (thesis §3.10): whether it started. */
+export interface TransferOutput extends NodeOutput {
+  readonly started: boolean;
+}
+
+/** A configuration change asked of the node (thesis §4.1): null if taken, else why not. */
+export interface ConfChangeOutput extends NodeOutput {
+  readonly refusal: string | null;
+}
+
 /** Settings a node process is started with. */
 export interface NodeSettings {
   readonly id: NodeId;
+  /**
+   * Every node id the cluster has had (it only grows): whom messages may
+   * come from or go to. Not the configuration: see `voters`.
+   */
   readonly nodes: readonly NodeId[];
+  /** The voters of the initial configuration: the founding nodes; [] for a node added later (RaftConfig.nodes). */
+  readonly voters: readonly NodeId[];
   readonly electionTimeoutMs: readonly [number, number];
   readonly heartbeatMs: number;
   readonly snapshotThreshold: number;
   readonly leaderNoop: boolean;
   /** Lab bug switches on (RaftConfig.faults); [] for a correct Raft. */
   readonly faults: readonly FaultName[];
+  /** Thesis §9.6 (RaftConfig.preVote). */
+  readonly preVote: boolean;
+  /** Thesis §6.2, §4.2.3 (RaftConfig.checkQuorum). */
+  readonly checkQuorum: boolean;
   /** Seed of this node life's PRNG: derived from the cluster seed, the id and the incarnation. */
   readonly seed: number;
   /** Names this cluster's disks (the worker transport's IndexedDB databases). */
@@ -62,6 +83,12 @@ export interface NodeRuntime {
   timeout(now: number): NodeOutput | Promise<NodeOutput>;
   /** Sets the election timer to fire `ms` after `now` (a lab control, not a Raft rule: see RaftNode.setElectionTimer). */
   setElectionTimer(ms: number, now: number): NodeOutput | Promise<NodeOutput>;
+  /** Thesis §3.10: asks the node (a leader) to hand leadership to `to`. */
+  transferLeadership(to: NodeId, now: number): TransferOutput | Promise<TransferOutput>;
+  /** Thesis §4.1: asks the node (a leader) for a single-server configuration change. */
+  proposeConfChange(change: ConfChange, now: number): ConfChangeOutput | Promise<ConfChangeOutput>;
+  /** The cluster has a new node `id` (addNode): messages may now come from it and go to it. */
+  addMember(id: NodeId, now: number): NodeOutput | Promise<NodeOutput>;
   /**
    * Starts this node life mid-way from a checkpoint (a fork on a transport
    * whose nodes run elsewhere): the runtime writes `disk` as the node's disk
@@ -81,16 +108,21 @@ export interface NodeRuntime {
 
 /** The core's configuration for one node life, from its settings (every transport builds it here). */
 export function raftConfig(
-  s: Pick<NodeSettings, 'id' | 'nodes' | 'electionTimeoutMs' | 'heartbeatMs' | 'snapshotThreshold' | 'leaderNoop' | 'faults' | 'seed'>,
+  s: Pick<
+    NodeSettings,
+    'id' | 'voters' | 'electionTimeoutMs' | 'heartbeatMs' | 'snapshotThreshold' | 'leaderNoop' | 'faults' | 'preVote' | 'checkQuorum' | 'seed'
+  >,
 ): RaftConfig & { readonly random: SeededRandom } {
   return {
     id: s.id,
-    nodes: s.nodes,
+    nodes: s.voters,
     electionTimeoutMs: s.electionTimeoutMs,
     heartbeatMs: s.heartbeatMs,
     snapshotThreshold: s.snapshotThreshold,
     leaderNoop: s.leaderNoop,
     faults: s.faults,
+    ...(s.preVote ? { preVote: true } : {}),
+    ...(s.checkQuorum ? { checkQuorum: true } : {}),
     random: createRandom(s.seed),
   };
 }
@@ -166,13 +198,30 @@ export class InlineRuntime implements NodeRuntime {
     return this.output();
   }
 
+  transferLeadership(to: NodeId, now: number): TransferOutput {
+    const started = this.core().transferLeadership(to, now);
+    return { ...this.output(), started };
+  }
+
+  proposeConfChange(change: ConfChange, now: number): ConfChangeOutput {
+    const refusal = this.core().proposeConfChange(change, now);
+    return { ...this.output(), refusal };
+  }
+
+  addMember(_id: NodeId, _now: number): NodeOutput {
+    // The core takes messages from any node (thesis §4.1: servers "process
+    // incoming RPC requests without consulting their current configurations"):
+    // nothing to tell it. A worker's message checks learn the new id.
+    return this.output();
+  }
+
   view(): NodeView {
     // Before boot (e.g. inside a 'restart' listener) the node is starting
     // from its disk: show that. The durable fields come from the disk, as
     // for a worker node (its mirror), so both transports show the same.
     const core = this.node;
-    if (!core) return nodeView(this.settings.id, this.disk, null, true);
-    return nodeView(this.settings.id, this.disk, volatileOf(core), true, core.stateMachine.view());
+    if (!core) return nodeView(this.settings.id, this.disk, null, true, undefined, this.settings.voters);
+    return nodeView(this.settings.id, this.disk, volatileOf(core), true, core.stateMachine.view(), this.settings.voters);
   }
 
   terminate(): void {
@@ -191,6 +240,6 @@ export class InlineRuntime implements NodeRuntime {
 }
 
 /** A NodeView of a crashed node: what is on its disk. */
-export function storedView(id: NodeId, disk: MemoryStorage): NodeView {
-  return nodeView(id, disk, null, false);
+export function storedView(id: NodeId, disk: MemoryStorage, voters: readonly NodeId[]): NodeView {
+  return nodeView(id, disk, null, false, undefined, voters);
 }

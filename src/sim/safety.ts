@@ -111,6 +111,10 @@ export class SafetyMonitor {
   private cluster: MonitoredCluster | null = null;
   private readonly nodes = new Map<NodeId, NodeTrack>();
   private readonly leaderOfTerm = new Map<number, NodeId>();
+  /** Campaigns seen from their start ("node:term"): only their elections can be checked for a majority. */
+  private readonly campaigns = new Set<string>();
+  /** Granted votes by "candidate:term" (what each voter said, whether or not it arrived). */
+  private readonly granted = new Map<string, Set<NodeId>>();
   /** Log Matching table: by index, one record per distinct term seen there. */
   private readonly table: (LogRecord[] | undefined)[] = [];
   /** Committed entries by index. */
@@ -173,6 +177,23 @@ export class SafetyMonitor {
   /** Checks one event (attach() feeds every event here). */
   observe(e: ClusterEvent): void {
     switch (e.kind) {
+      case 'timeout':
+        this.campaigns.add(`${e.node}:${e.term}`);
+        break;
+      case 'vote':
+        if (e.granted) {
+          const key = `${e.candidate}:${e.term}`;
+          let set = this.granted.get(key);
+          if (!set) this.granted.set(key, (set = new Set()));
+          set.add(e.node);
+        }
+        break;
+      case 'added':
+        this.baseline(e.node, e.at);
+        break;
+      case 'removed':
+        this.track(e.node).role = 'follower';
+        break;
       case 'role':
         this.onRole(e.node, e.role, e.term, e.at);
         break;
@@ -238,8 +259,32 @@ export class SafetyMonitor {
     }
     const view = this.view(node);
     if (view) {
+      this.checkMajority(node, term, view, at);
       this.recordLog(node, view, at);
       this.checkCompleteness(node, term, view, at);
+    }
+  }
+
+  /**
+   * §5.2 with §4.1: a leader is elected by a majority of the voters of the
+   * configuration in force at it. Checked for campaigns seen from their
+   * start (votes granted before the monitor was attached are unknown).
+   */
+  private checkMajority(node: NodeId, term: number, view: NodeView, at: number): void {
+    if (!this.campaigns.has(`${node}:${term}`)) return;
+    const voters = view.config.voters;
+    const votes = new Set(this.granted.get(`${node}:${term}`) ?? []);
+    votes.add(node);
+    const counted = voters.filter((v) => votes.has(v));
+    const needed = Math.floor(voters.length / 2) + 1;
+    if (counted.length < needed) {
+      this.report(
+        'Election Safety',
+        at,
+        node,
+        `Election Safety (§5.2, §4.1) violated: node ${node} became leader of term ${term} with votes from ${counted.join(', ') || 'nobody'} — ` +
+          `not a majority (${needed}) of the voters ${voters.join(', ')} of its configuration`,
+      );
     }
   }
 
@@ -358,16 +403,18 @@ export class SafetyMonitor {
       this.table[entry.index] = rows;
     }
     const row = rows.find((r) => r.term === entry.term);
+    // A configuration entry's content is its configuration (thesis §4.1).
+    const content = entry.config ? `⚙ ${configWords(entry.config)}` : entry.command;
     if (!row) {
-      rows.push({ term: entry.term, command: entry.command, prevTerm, node });
+      rows.push({ term: entry.term, command: content, prevTerm, node });
       return;
     }
-    if (row.command !== entry.command) {
+    if (row.command !== content) {
       this.report(
         'Log Matching',
         at,
         node,
-        `Log Matching (§5.3) violated: node ${node} holds ${describeEntry(entry)} but node ${row.node} held ${describeEntry({ ...entry, command: row.command })}; ` +
+        `Log Matching (§5.3) violated: node ${node} holds ${entry.index}@t${entry.term} ${JSON.stringify(content)} but node ${row.node} held ${entry.index}@t${entry.term} ${JSON.stringify(row.command)}; ` +
           'entries with the same index and term must hold the same command',
       );
     } else if (prevTerm >= 0 && row.prevTerm >= 0 && prevTerm !== row.prevTerm) {
@@ -479,6 +526,10 @@ export function attachSafetyMonitor(
   const monitor = new SafetyMonitor(options);
   const detach = monitor.attach(cluster);
   return Object.assign(monitor, { detach });
+}
+
+function configWords(c: { readonly voters: readonly NodeId[]; readonly learners: readonly NodeId[] }): string {
+  return `voters ${c.voters.join(',')}${c.learners.length ? ` learners ${c.learners.join(',')}` : ''}`;
 }
 
 function describeEntry(entry: Entry): string {

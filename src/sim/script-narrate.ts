@@ -3,7 +3,7 @@
  * and the state commands' tables. Everything here is a pure function of the
  * cluster's events and views, so the same seed prints the same text.
  */
-import type { Entry, Message } from '../raft';
+import type { Configuration, Entry, Message } from '../raft';
 import type { CommittedEntry } from './safety';
 import type { ClusterEvent, InFlightMessage, NodeView } from './types';
 
@@ -19,7 +19,13 @@ export const NARRATIONS: readonly Narration[] = ['quiet', 'events', 'verbose'];
 
 /** `index@term:command`, as in `expect log`. */
 export function entryText(e: Entry): string {
+  if (e.config) return `${e.index}@${e.term}:{${configText(e.config)}}`;
   return `${e.index}@${e.term}:${e.command}`;
+}
+
+/** A configuration as `voters=1,2,3 learners=4` (thesis §4.1). */
+export function configText(c: Configuration): string {
+  return `voters=${c.voters.join(',')}${c.learners.length ? ` learners=${c.learners.join(',')}` : ''}`;
 }
 
 /** The fields of a message that decide what its receiver does (Figure 2). */
@@ -41,6 +47,12 @@ export function messageText(m: Message): string {
       return `InstallSnapshot term=${m.term} snapshot=${m.snapshot.lastIncludedIndex}@${m.snapshot.lastIncludedTerm}`;
     case 'InstallSnapshotReply':
       return `InstallSnapshotReply term=${m.term} index=${m.lastIncludedIndex}`;
+    case 'PreVote':
+      return `PreVote term=${m.term} last=${m.lastLogIndex}@${m.lastLogTerm}`;
+    case 'PreVoteReply':
+      return `PreVoteReply term=${m.term} ${m.voteGranted ? 'granted' : 'refused'}`;
+    case 'TimeoutNow':
+      return `TimeoutNow term=${m.term}`;
   }
 }
 
@@ -135,6 +147,20 @@ export class Narrator {
         return `n${e.node} applies ${entryText(e)}`;
       case 'snapshot':
         return `n${e.node} snapshot through ${e.lastIncludedIndex}@${e.lastIncludedTerm} (${e.reason})`;
+      case 'preCampaign':
+        return `n${e.node} times out and asks for pre-votes for term ${e.term} (${e.reason})`;
+      case 'preVote':
+        return e.granted
+          ? `n${e.node} would vote for n${e.candidate} in term ${e.term} (${e.reason})`
+          : `n${e.node} would not vote for n${e.candidate} in term ${e.term} (${e.reason})`;
+      case 'config':
+        return `n${e.node} configuration ${configText(e.config)}${e.committed ? ' committed' : ''} (entry ${e.index})`;
+      case 'transfer':
+        return `n${e.node} transfer to n${e.to}: ${e.phase} (${e.reason})`;
+      case 'added':
+        return `n${e.node} is added (empty disk)`;
+      case 'removed':
+        return `n${e.node} is removed (entry ${e.index} committed) and shut down`;
       case 'crash':
         return `n${e.node} crashes (${e.reason})`;
       case 'restart':

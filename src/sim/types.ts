@@ -2,7 +2,7 @@
  * The public surface of the headless cluster. This is a contract: tests, the
  * UI store, lessons and benchmarks rely on these names.
  */
-import type { CoreEvent, Entry, FaultName, Message, MessageType, NodeId, Role } from '../raft';
+import type { Configuration, CoreEvent, Entry, FaultName, Message, MessageType, NodeId, Role } from '../raft';
 
 export type { FaultName } from '../raft';
 import type { ClusterCheckpoint } from './checkpoint';
@@ -47,6 +47,18 @@ export interface ClusterOptions {
    * FaultName; src/raft/faults.ts). Default none. Unknown names are refused.
    */
   faults?: readonly FaultName[];
+  /**
+   * Thesis §9.6, default false. A node whose election timer fires first asks
+   * "would you vote for me?" (PreVote/PreVoteReply, term not raised); only
+   * with a majority of yeses does it start a real election.
+   */
+  preVote?: boolean;
+  /**
+   * Thesis §6.2 and §4.2.3, default false. A leader that has not heard from
+   * a majority within an election timeout steps down; followers that heard
+   * from a leader within the minimum election timeout ignore (Pre)RequestVote.
+   */
+  checkQuorum?: boolean;
 }
 
 /** What one node looks like now (a crashed node: what is on its disk). */
@@ -77,7 +89,22 @@ export interface NodeView {
   readonly electionTimeout: number;
   /** The replicated key–value state (what it has applied). */
   readonly kv: Readonly<Record<string, string>>;
+  /**
+   * The configuration in force at that node: its latest configuration entry,
+   * committed or not (thesis §4.1); before any, the snapshot's, else the
+   * initial one (every founding node a voter; empty for an added node that
+   * has not heard from the leader yet).
+   */
+  readonly config: { readonly voters: readonly NodeId[]; readonly learners: readonly NodeId[] };
+  /** Thesis §9.6: a follower asking for pre-votes (its term not yet raised). */
+  readonly preCandidate: boolean;
+  /** Leader only: the node it is handing leadership to (thesis §3.10), 0 if none. */
+  readonly transferee: NodeId;
+  /** Leader only: a configuration change is uncommitted, or held until an entry of its term commits (thesis §4.1). */
+  readonly configChangePending: boolean;
 }
+
+export type { Configuration };
 
 /** A message the network holds, from send until delivery or drop. */
 export interface InFlightMessage {
@@ -120,6 +147,10 @@ export type NetworkEvent =
       readonly cause?: 'user' | 'restart' | 'failure';
     }
   | { readonly kind: 'restart'; readonly at: number; readonly node: NodeId }
+  /** addNode() created the node (empty disk, alive); the leader was asked to add it (thesis §4.2.1). */
+  | { readonly kind: 'added'; readonly at: number; readonly node: NodeId }
+  /** The node's removal was committed (thesis §4.1): it was shut down and left `ids`. */
+  | { readonly kind: 'removed'; readonly at: number; readonly node: NodeId; readonly index: number }
   /** A node's first life in this page began from a disk that was not empty (a reload resumed it). */
   | ({ readonly kind: 'recover'; readonly at: number; readonly node: NodeId } & DiskSummary)
   /** The node's hard state or log reached its disk before anything that depends on it was sent. */
@@ -163,7 +194,11 @@ export type ActionBody =
   | { readonly kind: 'partition'; readonly groups: readonly (readonly NodeId[])[] }
   | { readonly kind: 'heal' | 'alignTimers' | 'spreadTimers' }
   | { readonly kind: 'setNetwork'; readonly opts: NetworkOptions }
-  | { readonly kind: 'dropMessage'; readonly id: number };
+  | { readonly kind: 'dropMessage'; readonly id: number }
+  | { readonly kind: 'transferLeadership'; readonly from: NodeId; readonly to: NodeId }
+  /** `id`: the node it created (replay checks it gets the same). */
+  | { readonly kind: 'addNode'; readonly id: NodeId }
+  | { readonly kind: 'removeNode'; readonly id: NodeId };
 
 export interface ClusterStats {
   /** Messages sent by nodes (requests and replies); duplicates and drops are not extra sends. */
@@ -181,6 +216,7 @@ export interface StartResult {
 }
 
 export interface Cluster {
+  /** The nodes now, in id order: 1..nodes at creation; addNode() adds, a committed removal takes away. */
   readonly ids: readonly NodeId[];
   /** Virtual ms since creation. */
   now(): number;
@@ -231,6 +267,34 @@ export interface Cluster {
   connected(id: NodeId): boolean;
   /** Drops one in-flight message by id (the UI's click); false if it is no longer in flight. */
   dropMessage(id: number): boolean;
+  /**
+   * Thesis §3.10. No virtual time passes. false (and nothing changes) if
+   * `from` is not a live leader (or `to` is not another voter of its
+   * configuration). The leader stops taking proposals, catches `to` up,
+   * sends it TimeoutNow; `to` starts an election at once. If it has not
+   * happened within an election timeout, the transfer is abandoned and the
+   * leader takes proposals again. Unknown ids throw an Error naming the
+   * argument. Recorded as a 'transferLeadership' action.
+   */
+  transferLeadership(from: NodeId, to: NodeId): Promise<boolean>;
+  /**
+   * Creates node (highest id ever + 1) with an empty disk, alive, and asks
+   * the live leader with the highest term to add it: first as a non-voting
+   * learner until it has caught up, then by a configuration entry (thesis
+   * §4.2.1). Resolves with the new id at once (no virtual time passes); the
+   * new id is in `ids` immediately. Throws (creating nothing) when there is
+   * no live leader or a configuration change is still uncommitted.
+   */
+  addNode(): Promise<number>;
+  /**
+   * Asks that leader to remove `id` by a configuration entry (thesis §4.1).
+   * A removed leader keeps leading until the entry commits, then steps down
+   * (§4.2.2). Once its removal is committed the node is shut down and leaves
+   * `ids` (node(id) then throws like any unknown id). Throws (changing
+   * nothing) when there is no live leader, a configuration change is still
+   * uncommitted, or for an unknown id or the last voter.
+   */
+  removeNode(id: NodeId): Promise<void>;
   node(id: NodeId): NodeView;
   /** Every apply since creation, across restarts. */
   applied(id: NodeId): readonly { index: number; command: string }[];
@@ -287,4 +351,6 @@ export interface ResolvedClusterOptions {
   readonly storageKey: string;
   /** The bug switches on, without repeats, in FAULT_NAMES order; [] for a correct Raft. */
   readonly faults: readonly FaultName[];
+  readonly preVote: boolean;
+  readonly checkQuorum: boolean;
 }

@@ -4,7 +4,7 @@
  * worker's IndexedDB), volatile fields from the running node (none for a
  * crashed one), and the key–value state it has applied.
  */
-import type { NodeId, RaftNode, Role } from '../raft';
+import { configOfEntries, type Configuration, type NodeId, type RaftNode, type Role } from '../raft';
 import type { MemoryStorage } from './storage';
 import type { NodeView } from './types';
 
@@ -24,6 +24,12 @@ export interface VolatileState {
   electionDeadline: number;
   /** The current randomized election timeout, virtual ms. */
   electionTimeout: number;
+  /** Thesis §9.6: asking for pre-votes. */
+  preCandidate: boolean;
+  /** Leader only: a leadership transfer's target (§3.10), 0 if none. */
+  transferee: NodeId;
+  /** Leader only: a configuration change is uncommitted or held (§4.1). */
+  configChangePending: boolean;
 }
 
 /** The core's volatile state. */
@@ -39,7 +45,15 @@ export function volatileOf(core: RaftNode): VolatileState {
     votes: core.role === 'candidate' ? [...core.votesGranted] : [],
     electionDeadline: core.electionDeadline,
     electionTimeout: core.electionTimeout,
+    preCandidate: core.preCandidate,
+    transferee: core.transferee,
+    configChangePending: core.role === 'leader' && core.configChangePending,
   };
+}
+
+/** The initial configuration of a node: every founding node a voter; nothing for a node added later (it learns it from the leader). */
+export function initialConfig(nodes: readonly NodeId[]): Configuration {
+  return { voters: [...nodes].sort((a, b) => a - b), learners: [] };
 }
 
 /**
@@ -52,7 +66,9 @@ export function nodeView(
   disk: MemoryStorage,
   volatile: VolatileState | null,
   alive: boolean,
-  kv?: Readonly<Record<string, string>>,
+  kv: Readonly<Record<string, string>> | undefined,
+  /** The voters it started with (RaftConfig.nodes): its configuration until its log holds one (§4.1). */
+  initialVoters: readonly NodeId[],
 ): NodeView {
   const snapshot = disk.storedSnapshot;
   const snapshotIndex = snapshot?.lastIncludedIndex ?? 0;
@@ -71,6 +87,10 @@ export function nodeView(
     leader: v?.leader ?? 0,
     ...(v?.nextIndex && v.matchIndex ? { nextIndex: { ...v.nextIndex }, matchIndex: { ...v.matchIndex } } : {}),
     votes: v ? [...v.votes] : [],
+    preCandidate: v?.preCandidate ?? false,
+    transferee: v?.transferee ?? 0,
+    configChangePending: v?.configChangePending ?? false,
+    config: configOfEntries(disk.storedEntries, snapshot, initialConfig(initialVoters)),
     electionDeadline: v?.electionDeadline ?? Infinity,
     electionTimeout: v?.electionTimeout ?? 0,
     kv: kv ?? (snapshot ? { ...snapshot.data } : {}),
