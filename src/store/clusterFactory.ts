@@ -24,6 +24,10 @@ export interface ClusterConfig {
   readonly heartbeatMs?: number;
   /** A new leader appends a no-op entry of its term at once (§8), so earlier entries commit without waiting for a command; absent: off. */
   readonly leaderNoop?: boolean;
+  /** Thesis §9.6 PreVote: a node asks for pre-votes before raising its term (issue 13); absent: off. */
+  readonly preVote?: boolean;
+  /** Thesis §6.2 CheckQuorum: a leader that hears from no majority for an election timeout steps down (issue 13); absent: off. */
+  readonly checkQuorum?: boolean;
   /** Bug switches on (issue 11): faults the core commits on purpose; absent or empty: a correct Raft. */
   readonly faults?: readonly LabFaultName[];
   /** Where the nodes run (default CLUSTER_TRANSPORT). */
@@ -60,7 +64,23 @@ export function makeCluster(config: ClusterConfig, network: NetworkOptions): Clu
     snapshotThreshold: config.snapshotThreshold,
     ...timingOptions(config),
     ...(config.faults && config.faults.length > 0 ? { faults: config.faults } : {}),
+    ...extensionFields(config),
   });
+}
+
+/** The two switches beyond Figure 2 (issue 13), each present only when on. */
+export interface Extensions {
+  readonly preVote?: boolean;
+  readonly checkQuorum?: boolean;
+}
+
+/**
+ * The config fields of PreVote (thesis §9.6) and CheckQuorum (thesis §6.2),
+ * only those that are on (so a default config, a link and a run stay as
+ * they were before the switches existed).
+ */
+export function extensionFields(x: Extensions): Pick<ClusterConfig, 'preVote' | 'checkQuorum'> {
+  return { ...(x.preVote === true ? { preVote: true } : {}), ...(x.checkQuorum === true ? { checkQuorum: true } : {}) };
 }
 
 /** The config's timing with the defaults filled in. */

@@ -22,11 +22,11 @@ export interface ClusterSlice {
   readonly cluster: Cluster;
   /** Its size and seed. */
   readonly config: ClusterConfig;
-  /** Its node ids, 1..size. */
+  /** Its node ids now, in order: 1..size at creation; Add node adds, a committed removal takes away (issue 13). */
   readonly ids: readonly NodeId[];
   /** Increases with every reset. */
   readonly generation: number;
-  /** One snapshot per node, index = id − 1. */
+  /** One snapshot per node of `ids`, in the same order (index = id − 1 until a node is removed: use nodeById). */
   readonly nodes: readonly NodeSnapshot[];
   readonly links: LinkMatrix;
   /** The network settings in force. */
@@ -74,6 +74,10 @@ function runsInline(c: Cluster): boolean {
   return v;
 }
 
+function sameIds(a: readonly NodeId[], b: readonly NodeId[]): boolean {
+  return a.length === b.length && a.every((id, i) => id === b[i]);
+}
+
 function newestSeq(narration: NarrationBuffers): number {
   let newest = -1;
   for (const lines of Object.values(narration)) newest = Math.max(newest, lines[lines.length - 1]?.seq ?? -1);
@@ -101,10 +105,16 @@ export function createClusterSlice(
     const before = get();
     const c = before.cluster;
     const nodes = snapshotNodes(c, before.nodes);
+    const ids = sameIds(before.ids, c.ids) ? before.ids : c.ids.slice();
+    // A node whose removal committed has left the cluster: it can no longer be selected or sent to.
+    const gone = (id: NodeId | 'leader' | null) => typeof id === 'number' && !ids.includes(id);
     let derived: Partial<LabState> = {};
     for (const f of followers) if (f.derive) derived = { ...derived, ...f.derive(before, nodes) };
     set({
       nodes,
+      ids,
+      ...(gone(before.selectedNode) ? { selectedNode: null } : {}),
+      ...(gone(before.commandTarget) ? { commandTarget: 'leader' as const } : {}),
       links: linkMatrix(c, before.links),
       network: c.network(),
       nowMs: c.now(),
@@ -118,7 +128,7 @@ export function createClusterSlice(
   const slice: ClusterSlice = {
     cluster,
     config,
-    ids: cluster.ids,
+    ids: cluster.ids.slice(),
     generation: 0,
     nodes: [],
     links: [],
@@ -174,7 +184,7 @@ export function createClusterSlice(
       return {
         cluster: next,
         config: nextConfig,
-        ids: next.ids,
+        ids: next.ids.slice(),
         generation: current.generation + 1,
         nodes: [],
         links: [],

@@ -14,7 +14,7 @@
  */
 import type { Entry, NodeId } from '../raft';
 import type { FlushFollower, LabState, OnNewCluster } from './labTypes';
-import { lastIndex } from './snapshot';
+import { indexOfNode, lastIndex } from './snapshot';
 import type { NodeSnapshot } from './types';
 
 /** How long (virtual ms) discarded entries stay drawn, struck through, on their node's row. */
@@ -75,11 +75,17 @@ export function createExplainSlice(resumed: boolean): { slice: ExplainSlice; fol
         const nowMs = before.cluster.now(); // this flush's time (before.nowMs is the last flush's)
         // A resumed cluster: every node's entries came from disk.
         const fallback = before.commitUnknown[0] === PENDING && before.nodes.length === 0 ? PENDING : 0;
-        const commitUnknown = nodes.map((n, i) => followRecovery(before.nodes[i], n, before.commitUnknown[i] ?? fallback, nowMs));
-        const discarded = nodes.map((n, i) => {
+        // Matched by id: a removed node shifts the ones after it (issue 13); a new node starts afresh.
+        const was = (id: NodeId) => indexOfNode(before.nodes, id);
+        const commitUnknown = nodes.map((n) => {
+          const i = was(n.id);
+          return followRecovery(before.nodes[i], n, (i < 0 ? undefined : before.commitUnknown[i]) ?? fallback, nowMs);
+        });
+        const discarded = nodes.map((n) => {
+          const i = was(n.id);
           const gone = dropped(before.nodes[i], n);
           if (gone.length > 0) return { entries: gone, term: n.term, at: nowMs };
-          const last = before.discarded[i] ?? null;
+          const last = (i < 0 ? undefined : before.discarded[i]) ?? null;
           return last && nowMs - last.at <= DISCARDED_SHOWN_MS ? last : null;
         });
         const same = <T>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((v, i) => v === b[i]);
@@ -98,9 +104,9 @@ export function createExplainSlice(resumed: boolean): { slice: ExplainSlice; fol
 export const selectDiscarded =
   (id: NodeId) =>
   (s: LabState): Discarded | null =>
-    s.review === null ? (s.discarded[id - 1] ?? null) : null;
+    s.review === null ? (s.discarded[indexOfNode(s.nodes, id)] ?? null) : null;
 /** The last recovered index whose commitment node `id` does not know yet; 0 if none (or while showing the past). */
 export const selectCommitUnknown =
   (id: NodeId) =>
   (s: LabState): number =>
-    s.review === null ? Math.max(0, s.commitUnknown[id - 1] ?? 0) : 0;
+    s.review === null ? Math.max(0, s.commitUnknown[indexOfNode(s.nodes, id)] ?? 0) : 0;

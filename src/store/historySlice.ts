@@ -50,6 +50,11 @@ export interface HistorySlice {
 
 const LIVE = { review: null, reviewFrame: null, seeking: false } as const;
 
+/** Are these the ids of these nodes, in order? */
+function sameIdList(ids: readonly number[], nodes: readonly { readonly id: number }[]): boolean {
+  return ids.length === nodes.length && nodes.every((n, i) => n.id === ids[i]);
+}
+
 /** Virtual ms as the clock shows them ("3.250 s"). */
 const formatMs = (ms: number): string => `${(ms / 1000).toFixed(3)} s`;
 
@@ -144,7 +149,9 @@ export function createHistorySlice(set: LabSet, get: LabGet): { slice: HistorySl
         void past.destroy();
         // Shown only if still wanted: not left meanwhile, not replaced by a newer seek or another cluster.
         if (wanted === null && get().review === target && get().cluster === live) {
-          set({ reviewFrame: frame, nodes: frame.nodes, links: frame.links, nowMs: frame.at, seeking: false });
+          // The nodes of then: a node added later is not drawn yet, one removed since is (issue 13).
+          const ids = sameIdList(get().ids, frame.nodes) ? get().ids : frame.nodes.map((n) => n.id);
+          set({ reviewFrame: frame, nodes: frame.nodes, ids, links: frame.links, nowMs: frame.at, seeking: false });
         }
       } catch (err) {
         if (get().cluster === live) {

@@ -7,7 +7,7 @@ export { openDiskSession, workersAvailable, type DiskSession } from './diskSessi
 export * from './defaults';
 export * from './selectors';
 export * from './types';
-export { entryAt, lastIndex, liveLeader } from './snapshot';
+export { entryAt, indexOfNode, lastIndex, liveLeader, nodeById } from './snapshot';
 export { selectCommitUnknown, selectDiscarded, DISCARDED_SHOWN_MS, type Discarded } from './explainSlice';
 export { describeConfig, describeMessage, showCommand, showEntry } from './narrate';
 export { characterCount } from './characters';

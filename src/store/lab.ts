@@ -4,7 +4,7 @@
  * context; tests make their own with a manual clock.
  */
 import { createStore } from 'zustand/vanilla';
-import { timingFields, type ClusterConfig, type LabStorage } from './clusterFactory';
+import { extensionFields, timingFields, type ClusterConfig, type LabStorage } from './clusterFactory';
 import { createClusterSlice } from './clusterSlice';
 import { createCommandSlice } from './commandSlice';
 import { createExplainSlice } from './explainSlice';
@@ -21,6 +21,7 @@ import { createFaultsSlice, parseFaults } from './faultsSlice';
 import { createHistorySlice } from './historySlice';
 import { createLessonSlice } from './lessonSlice';
 import type { FlushFollower, LabState, LabStore, OnNewCluster } from './labTypes';
+import { createMembershipSlice } from './membershipSlice';
 import { createNetworkSlice } from './networkSlice';
 import { createNodeActionsSlice } from './nodeSlice';
 import { createNoticesSlice } from './noticesSlice';
@@ -46,6 +47,10 @@ export interface LabOptions extends SettingsInit {
   heartbeat?: number | string;
   /** The leader no-op (§8): true, or "1" from a URL. */
   leaderNoop?: boolean | string;
+  /** Thesis §9.6 PreVote: true, or "1" from a URL. */
+  preVote?: boolean | string;
+  /** Thesis §6.2 CheckQuorum: true, or "1" from a URL. */
+  checkQuorum?: boolean | string;
   /** Bug switches on, as "commit-earlier-term,double-vote" (a URL's faults=); unknown names are refused with a notice. */
   faults?: string;
   /** 'raf' (default) or 'manual' (tests call driver.frame). */
@@ -59,6 +64,11 @@ export interface LabOptions extends SettingsInit {
 export interface Lab {
   readonly store: LabStore;
   readonly driver: Driver;
+}
+
+/** A switch from code or a URL: true, "1" or "true". */
+function isOn(value: boolean | string | undefined): boolean {
+  return value === true || value === '1' || value === 'true';
 }
 
 export function createLab(options: LabOptions = {}): Lab {
@@ -85,8 +95,9 @@ export function createLab(options: LabOptions = {}): Lab {
     ...timingFields({
       electionTimeoutMs: timing.ok ? timing.value.electionTimeoutMs : DEFAULT_ELECTION_TIMEOUT_MS,
       heartbeatMs: timing.ok ? timing.value.heartbeatMs : DEFAULT_HEARTBEAT_MS,
-      leaderNoop: options.leaderNoop === true || options.leaderNoop === '1' || options.leaderNoop === 'true',
+      leaderNoop: isOn(options.leaderNoop),
     }),
+    ...extensionFields({ preVote: isOn(options.preVote), checkQuorum: isOn(options.checkQuorum) }),
     ...(faults.value.length > 0 ? { faults: faults.value } : {}),
     ...(options.transport ? { transport: options.transport } : {}),
     ...(options.storage ? { storageKey: options.storage.storageKey } : {}),
@@ -130,6 +141,7 @@ export function createLab(options: LabOptions = {}): Lab {
       ...createResetSlice(set, get, onNewCluster, options.storage ?? null),
       ...createLessonSlice(set, get),
       ...createNodeActionsSlice(get),
+      ...createMembershipSlice(get),
       ...createNetworkSlice(get),
       ...createSettingsSlice(set, get, options),
     };

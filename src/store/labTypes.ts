@@ -13,6 +13,7 @@ import type { ExplainSlice } from './explainSlice';
 import type { FaultsSlice } from './faultsSlice';
 import type { HistorySlice } from './historySlice';
 import type { LessonSlice } from './lessonSlice';
+import type { MembershipSlice } from './membershipSlice';
 import type { TourSlice } from './tourSlice';
 import type { NetworkSlice } from './networkSlice';
 import type { NodeActionsSlice } from './nodeSlice';
@@ -34,6 +35,7 @@ export type LabState = ClusterSlice &
   SafetySlice &
   ResetSlice &
   NodeActionsSlice &
+  MembershipSlice &
   NetworkSlice &
   SelectionSlice &
   SettingsSlice &

@@ -11,7 +11,7 @@
  * being played waits its turn.
  */
 import { createCluster, type Cluster, type FaultName } from '../sim';
-import { CLUSTER_TRANSPORT, timingFields } from './clusterFactory';
+import { CLUSTER_TRANSPORT, extensionFields, timingFields } from './clusterFactory';
 import { DEFAULT_ELECTION_TIMEOUT_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEADER_NOOP } from './defaults';
 import type { LabGet, LabSet } from './labTypes';
 import { lessonById, liveLeaderOf, playStep, stepWith, type Lesson } from './lessons';
@@ -152,7 +152,7 @@ export function createLessonSlice(set: LabSet, get: LabGet): LessonSlice {
     );
     if (done) {
       // The lab's settings say what the lesson's cluster is (the Cluster panel, the address bar, a later Reset).
-      const { electionTimeoutMs: _e, heartbeatMs: _h, leaderNoop: _n, ...c } = get().config;
+      const { electionTimeoutMs: _e, heartbeatMs: _h, leaderNoop: _n, preVote: _p, checkQuorum: _q, ...c } = get().config;
       const o = l.options;
       set({
         config: {
@@ -165,6 +165,7 @@ export function createLessonSlice(set: LabSet, get: LabGet): LessonSlice {
             heartbeatMs: o.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
             leaderNoop: o.leaderNoop ?? DEFAULT_LEADER_NOOP,
           }),
+          ...extensionFields(o),
         },
       });
       markHere();

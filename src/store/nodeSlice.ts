@@ -7,6 +7,7 @@ import type { NodeId } from '../raft';
 import { clusterCalls } from './calls';
 import { DEFAULT_ELECTION_TIMEOUT_MS } from './defaults';
 import type { LabGet } from './labTypes';
+import { nodeById } from './snapshot';
 
 export interface NodeActionsSlice {
   crash(id: NodeId): Promise<void>;
@@ -35,7 +36,7 @@ export function createNodeActionsSlice(get: LabGet): NodeActionsSlice {
     },
 
     async timeoutNode(id) {
-      const node = get().nodes[id - 1];
+      const node = nodeById(get().nodes, id);
       if (node && node.alive && node.role === 'leader') {
         notify('node', 'info', `Node ${id} is the leader: it has no election timer to fire.`);
         return;

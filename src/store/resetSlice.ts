@@ -4,7 +4,15 @@
  */
 import type { Cluster } from '../sim';
 import { clusterCalls } from './calls';
-import { makeCluster, timingFields, timingOf, type ClusterConfig, type LabStorage } from './clusterFactory';
+import {
+  extensionFields,
+  makeCluster,
+  timingFields,
+  timingOf,
+  type ClusterConfig,
+  type Extensions,
+  type LabStorage,
+} from './clusterFactory';
 import type { LabFaultName } from './faultsSlice';
 import type { LabGet, LabSet, OnNewCluster } from './labTypes';
 import { errorText } from './noticesSlice';
@@ -18,13 +26,14 @@ export interface ResetSlice {
    * wiping its disks); one asked for while another runs waits, and if several
    * wait, only the latest runs and they all resolve with its outcome.
    * `timing` (election timeout range, heartbeat, leader no-op) is likewise
-   * kept when omitted, and checked with the rest (§5.6); so are `faults` (the bug switches).
+   * kept when omitted, and checked with the rest (§5.6); so are `faults` (the bug switches)
+   * and, when `timing` leaves them out, PreVote and CheckQuorum.
    */
   resetCluster(
     sizeText: string,
     seedText: string,
     snapshotText?: string,
-    timing?: TimingDraft & { leaderNoop: boolean },
+    timing?: TimingDraft & { leaderNoop: boolean } & Extensions,
     faults?: readonly LabFaultName[],
   ): Promise<boolean>;
   /**
@@ -44,7 +53,7 @@ interface ReplaceRequest {
   /** Undefined: keep the threshold in force when the reset runs. */
   readonly snapshotThreshold: number | undefined;
   /** Undefined: keep the timing in force. */
-  readonly timing: (Timing & { readonly leaderNoop: boolean }) | undefined;
+  readonly timing: (Timing & { readonly leaderNoop: boolean } & Extensions) | undefined;
   /** Undefined: keep the bug switches in force. */
   readonly faults?: readonly LabFaultName[];
   readonly waiters: readonly ((done: boolean) => void)[];
@@ -93,6 +102,10 @@ export function createResetSlice(set: LabSet, get: LabGet, onNewCluster: OnNewCl
       seed: request.seed,
       snapshotThreshold: request.snapshotThreshold ?? old.config.snapshotThreshold,
       ...timingFields(request.timing ?? timingOf(old.config)),
+      ...extensionFields({
+        preVote: request.timing?.preVote ?? old.config.preVote,
+        checkQuorum: request.timing?.checkQuorum ?? old.config.checkQuorum,
+      }),
       ...faultsField(request.faults ?? old.config.faults),
       ...(old.config.transport ? { transport: old.config.transport } : {}),
     };
@@ -167,7 +180,15 @@ export function createResetSlice(set: LabSet, get: LabGet, onNewCluster: OnNewCl
           nodes: size.value,
           seed: seed.value,
           snapshotThreshold: threshold?.value,
-          timing: timing?.ok && timingDraft ? { ...timing.value, leaderNoop: timingDraft.leaderNoop } : undefined,
+          timing:
+            timing?.ok && timingDraft
+              ? {
+                  ...timing.value,
+                  leaderNoop: timingDraft.leaderNoop,
+                  ...(timingDraft.preVote !== undefined ? { preVote: timingDraft.preVote } : {}),
+                  ...(timingDraft.checkQuorum !== undefined ? { checkQuorum: timingDraft.checkQuorum } : {}),
+                }
+              : undefined,
           ...(faults ? { faults } : {}),
           waiters: [...(queued?.waiters ?? []), resolve],
         };

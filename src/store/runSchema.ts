@@ -174,7 +174,10 @@ const countSchema = integer(0, Number.MAX_SAFE_INTEGER);
  */
 export const MAX_RUN_NODE_ID = MAX_NODES + MAX_RUN_ACTIONS;
 /** A node id; whether it is in the cluster is checked against `options.nodes` and the addNode actions below. */
-const nodeIdSchema = integer(1, MAX_RUN_NODE_ID, 'a node id');
+const nodeIdSchema = v.custom<number>(
+  (x) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 1 && x <= MAX_RUN_NODE_ID,
+  (i) => `must be a node id (a whole number from 1), not ${shown(i.input)}`,
+);
 
 const NetworkSchema = v.strictObject({
   delayMs: v.optional(delayRangeSchema),

@@ -6,7 +6,7 @@
 import type { NodeId } from '../raft';
 import type { InFlightMessage } from '../sim';
 import type { LabState } from './labTypes';
-import { liveLeader } from './snapshot';
+import { liveLeader, nodeById } from './snapshot';
 import type { NodeSnapshot } from './types';
 
 export const selectNodes = (s: LabState) => s.nodes;
@@ -43,7 +43,7 @@ const nodeSelectors = new Map<NodeId, (s: LabState) => NodeSnapshot | undefined>
 export function selectNode(id: NodeId): (s: LabState) => NodeSnapshot | undefined {
   let sel = nodeSelectors.get(id);
   if (!sel) {
-    sel = (s) => s.nodes[id - 1];
+    sel = (s) => nodeById(s.nodes, id);
     nodeSelectors.set(id, sel);
   }
   return sel;

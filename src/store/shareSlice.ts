@@ -15,7 +15,7 @@
  * the moment on show, not from its start.
  */
 import { replayActions, type Cluster, type ClusterOptions } from '../sim';
-import { makeCluster, timingFields, type ClusterConfig, type LabStorage } from './clusterFactory';
+import { extensionFields, makeCluster, timingFields, type ClusterConfig, type LabStorage } from './clusterFactory';
 import { DEFAULT_ELECTION_TIMEOUT_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEADER_NOOP } from './defaults';
 import { isLabFaultName } from './faultsSlice';
 import type { LabGet, LabSet, OnNewCluster } from './labTypes';
@@ -107,6 +107,7 @@ function configOfRun(run: Run, transport: ClusterConfig['transport']): ClusterCo
       heartbeatMs: o.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
       leaderNoop: o.leaderNoop ?? DEFAULT_LEADER_NOOP,
     }),
+    ...extensionFields(o),
     // The bug switches it was made with (issue 11); names this lab does not know are left out.
     ...(run.faults && run.faults.some(isLabFaultName) ? { faults: run.faults.filter(isLabFaultName) } : {}),
     ...(transport ? { transport } : {}),

@@ -4,7 +4,7 @@
  * change keeps its old array, so React skips what did not change (a heartbeat
  * re-renders a node, never the logs).
  */
-import type { Entry, NodeId } from '../raft';
+import type { Configuration, Entry, NodeId } from '../raft';
 import type { Cluster, NodeView } from '../sim';
 import type { LinkMatrix, NodeSnapshot } from './types';
 
@@ -14,9 +14,16 @@ function sameLog(a: readonly Entry[], b: readonly Entry[]): boolean {
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
     const y = b[i]!;
-    if (x !== y && (x.index !== y.index || x.term !== y.term || x.command !== y.command)) return false;
+    if (x !== y && (x.index !== y.index || x.term !== y.term || x.command !== y.command || !sameConfig(x.config, y.config))) return false;
   }
   return true;
+}
+
+/** Two configurations (thesis §4.1) with the same voters and learners (either may be absent). */
+function sameConfig(a: Configuration | undefined, b: Configuration | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return sameIds(a.voters, b.voters) && sameIds(a.learners, b.learners);
 }
 
 function sameRecord(
@@ -41,6 +48,7 @@ export function mergeNode(prev: NodeSnapshot | undefined, view: NodeView, connec
   const votes = prev && sameIds(prev.votes, view.votes) ? prev.votes : view.votes;
   const nextIndex = prev && sameRecord(prev.nextIndex, view.nextIndex) ? prev.nextIndex : view.nextIndex;
   const matchIndex = prev && sameRecord(prev.matchIndex, view.matchIndex) ? prev.matchIndex : view.matchIndex;
+  const config = prev && sameConfig(prev.config, view.config) ? prev.config : view.config;
   if (
     prev &&
     prev.log === log &&
@@ -48,6 +56,9 @@ export function mergeNode(prev: NodeSnapshot | undefined, view: NodeView, connec
     prev.votes === votes &&
     prev.nextIndex === nextIndex &&
     prev.matchIndex === matchIndex &&
+    prev.config === config &&
+    prev.preCandidate === view.preCandidate &&
+    prev.transferee === view.transferee &&
     prev.connected === connected &&
     prev.alive === view.alive &&
     prev.role === view.role &&
@@ -63,29 +74,48 @@ export function mergeNode(prev: NodeSnapshot | undefined, view: NodeView, connec
   ) {
     return prev;
   }
-  return { ...view, log, kv, votes, connected, ...(nextIndex ? { nextIndex, matchIndex } : {}) };
+  return { ...view, log, kv, votes, config, connected, ...(nextIndex ? { nextIndex, matchIndex } : {}) };
 }
 
-/** Every node's snapshot, in id order (index = id − 1); the old array if nothing changed. */
+/**
+ * Where node `id` is in `nodes` (which are in id order, one per id of
+ * `cluster.ids`), or −1. Ids are 1..n until a node is added or removed
+ * (issue 13), so index id − 1 is tried first.
+ */
+export function indexOfNode(nodes: readonly { readonly id: NodeId }[], id: NodeId): number {
+  if (nodes[id - 1]?.id === id) return id - 1;
+  return nodes.findIndex((n) => n.id === id);
+}
+
+/** Node `id`'s snapshot in `nodes`, or undefined (not in the cluster). */
+export function nodeById<T extends { readonly id: NodeId }>(nodes: readonly T[], id: NodeId): T | undefined {
+  const i = indexOfNode(nodes, id);
+  return i < 0 ? undefined : nodes[i];
+}
+
+/** Every node's snapshot, in id order (one per id of `cluster.ids`); the old array if nothing changed. */
 export function snapshotNodes(cluster: Cluster, prev: readonly NodeSnapshot[]): readonly NodeSnapshot[] {
   let changed = prev.length !== cluster.ids.length;
   const next = cluster.ids.map((id, i) => {
-    const merged = mergeNode(prev[i], cluster.node(id), cluster.connected(id));
+    const before = prev[i]?.id === id ? prev[i] : nodeById(prev, id);
+    const merged = mergeNode(before, cluster.node(id), cluster.connected(id));
     if (merged !== prev[i]) changed = true;
     return merged;
   });
   return changed ? next : prev;
 }
 
-/** The directed links' state; the old matrix if nothing changed. */
+/** The directed links' state, indexed by node id (up to the highest id); the old matrix if nothing changed. */
 export function linkMatrix(cluster: Cluster, prev: LinkMatrix): LinkMatrix {
-  const n = cluster.ids.length;
+  const ids = cluster.ids;
+  const n = ids.length === 0 ? 0 : ids[ids.length - 1]!;
   let changed = prev.length !== n + 1;
   const next: boolean[][] = [[]];
+  const member = new Set(ids);
   for (let from = 1; from <= n; from++) {
     const row: boolean[] = [false];
     for (let to = 1; to <= n; to++) {
-      const up = from === to || cluster.linkUp(from, to);
+      const up = from === to || (member.has(from) && member.has(to) && cluster.linkUp(from, to));
       if (prev[from]?.[to] !== up) changed = true;
       row.push(up);
     }

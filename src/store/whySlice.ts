@@ -10,6 +10,7 @@
 import type { NodeId, Why } from '../raft';
 import type { Cluster, ClusterEvent } from '../sim';
 import type { FlushFollower, LabGet, LabSet, LabState, OnNewCluster } from './labTypes';
+import { nodeById } from './snapshot';
 import { STATE_WORDING, wordWhy, type WhyEventKind, type WhyWording } from './whyWording';
 
 /** How many reasoned events are kept (the oldest forgotten first). */
@@ -108,15 +109,17 @@ export function explainEvent(e: ReasonedEvent): WhyLine {
  * Figure 8). From the node's own view (matchIndex, log).
  */
 export function earlierTermWaiting(s: LabState, id: NodeId): WhyLine[] {
-  const n = s.nodes[id - 1];
+  const n = nodeById(s.nodes, id);
   const match = n?.matchIndex;
   if (!n || !n.alive || n.role !== 'leader' || !match) return [];
   const out: WhyLine[] = [];
-  const majority = Math.floor(s.nodes.length / 2) + 1;
+  // A majority of the voters of the configuration in force at the leader (thesis §4.1); learners do not count.
+  const voters = n.config?.voters.length ? n.config.voters : s.nodes.map((o) => o.id);
+  const majority = Math.floor(voters.length / 2) + 1;
   for (const entry of n.log) {
     if (entry.index <= n.commitIndex) continue;
     if (entry.term >= n.term) break; // from here on, entries of its own term: they commit by counting
-    const holders = s.nodes.filter((o) => (o.id === id ? true : (match[o.id] ?? 0) >= entry.index)).length;
+    const holders = voters.filter((v) => (v === id ? true : (match[v] ?? 0) >= entry.index)).length;
     if (holders >= majority) out.push({ ...STATE_WORDING.earlierTermUncommitted(entry.index, entry.term, n.term), at: s.nowMs, node: id });
   }
   return out;

@@ -1,10 +1,11 @@
 /**
  * Cluster size, seed, compaction and timing (election timeout range,
- * heartbeat, the leader no-op of §8), applied together by "Reset cluster" (or
- * not at all).
+ * heartbeat, the leader no-op of §8), PreVote and CheckQuorum (issue 13),
+ * applied together by "Reset cluster" (or not at all).
  */
 import { useId, useState, type FormEvent } from 'react';
 import { MAX_NODES, MAX_SEED, MIN_NODES, selectConfig, timingOf } from '../store';
+import { ExtensionSwitches } from './ExtensionSwitches';
 import { useLab, useLabApi } from './LabContext';
 import { NoticeLine } from './NoticeLine';
 
@@ -19,6 +20,7 @@ export function ClusterSettings() {
   const [electionMax, setElectionMax] = useState(String(timing.electionTimeoutMs[1]));
   const [heartbeat, setHeartbeat] = useState(String(timing.heartbeatMs));
   const [noop, setNoop] = useState(timing.leaderNoop);
+  const [extensions, setExtensions] = useState({ preVote: config.preVote === true, checkQuorum: config.checkQuorum === true });
   const id = useId();
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -27,6 +29,8 @@ export function ClusterSettings() {
       electionMaxText: electionMax,
       heartbeatText: heartbeat,
       leaderNoop: noop,
+      preVote: extensions.preVote,
+      checkQuorum: extensions.checkQuorum,
     });
   };
   return (
@@ -74,6 +78,7 @@ export function ClusterSettings() {
         >
           <input type="checkbox" checked={noop} onChange={(e) => setNoop(e.currentTarget.checked)} /> Leader no-op (§8)
         </label>
+        <ExtensionSwitches value={extensions} onChange={setExtensions} />
         <button type="submit" className="btn">
           Reset cluster
         </button>
@@ -82,7 +87,8 @@ export function ClusterSettings() {
         Running {config.nodes} node{config.nodes === 1 ? '' : 's'}, seed {config.seed},{' '}
         {config.snapshotThreshold === 0 ? 'no compaction' : `compacting after ${config.snapshotThreshold} entries`}, election timeouts{' '}
         {timing.electionTimeoutMs[0]}–{timing.electionTimeoutMs[1]} ms, heartbeat {timing.heartbeatMs} ms,{' '}
-        {timing.leaderNoop ? 'leader no-op on' : 'no leader no-op'};{' '}
+        {timing.leaderNoop ? 'leader no-op on' : 'no leader no-op'}, PreVote {config.preVote ? 'on' : 'off'}, CheckQuorum{' '}
+        {config.checkQuorum ? 'on' : 'off'};{' '}
         {config.transport === 'worker'
           ? 'each node in its own Web Worker, its disk in IndexedDB (a reload resumes it).'
           : 'in memory on this page.'}{' '}

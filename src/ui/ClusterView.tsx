@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { selectIds, selectPresenter, selectReview } from '../store';
-import { ringLayout, type RingLayout } from './geometry';
+import { ringLayoutOf, type RingLayout } from './geometry';
 import { useLab, useLabApi } from './LabContext';
 import { Legend } from './Legend';
 import { LinkLine } from './LinkLine';
@@ -58,7 +58,7 @@ export function ClusterView() {
   // Presenter mode lays the ring out in the drawing's own pixels (an ellipse that fills it), so text keeps its size.
   const view = useRef<HTMLDivElement>(null);
   const size = useBoxSize(view, presenter);
-  const layout = useMemo(() => (presenter && size ? ringLayout(ids.length, size) : ringLayout(ids.length)), [ids.length, presenter, size]);
+  const layout = useMemo(() => (presenter && size ? ringLayoutOf(ids, size) : ringLayoutOf(ids)), [ids, presenter, size]);
   const [hover, setHover] = useState<Hover | null>(null);
   // With "Pause while inspecting", the run holds still while a message's tooltip is open.
   const hovering = hover !== null;

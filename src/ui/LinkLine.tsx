@@ -6,6 +6,7 @@
  * node inspector, which is also the keyboard route.
  */
 import { memo } from 'react';
+import { nodeById } from '../store';
 import { lane, type Point } from './geometry';
 import { useLab, useLabApi } from './LabContext';
 
@@ -29,7 +30,7 @@ export const LinkLine = memo(function LinkLine({ a, b, ca, cb, radius }: Props) 
   const lab = useLabApi();
   const ab = useLab((s) => s.links[a]?.[b] ?? true);
   const ba = useLab((s) => s.links[b]?.[a] ?? true);
-  const plugged = useLab((s) => (s.nodes[a - 1]?.connected ?? true) && (s.nodes[b - 1]?.connected ?? true));
+  const plugged = useLab((s) => (nodeById(s.nodes, a)?.connected ?? true) && (nodeById(s.nodes, b)?.connected ?? true));
   const straight = lane(ca, cb, radius, 0);
   const mid = { x: (straight.from.x + straight.to.x) / 2, y: (straight.from.y + straight.to.y) / 2 };
   const state = linkState(ab, ba, a, b);

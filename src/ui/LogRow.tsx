@@ -5,7 +5,7 @@
  */
 import { memo, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { liveLeader, selectCommitUnknown, selectDiscarded, showCommand } from '../store';
+import { liveLeader, nodeById, selectCommitUnknown, selectDiscarded, showCommand } from '../store';
 import { useLab } from './LabContext';
 import { LogEntryItem } from './LogEntryItem';
 import { ROLE_LETTER, roleWord } from './roles';
@@ -60,7 +60,7 @@ function LeaderPointers({ leaderId, follower, next, match }: { leaderId: number;
 export const LogRow = memo(function LogRow({ id }: { id: number }) {
   const node = useLab(
     useShallow((s) => {
-      const n = s.nodes[id - 1];
+      const n = nodeById(s.nodes, id);
       return {
         log: n?.log ?? [],
         commitIndex: n?.commitIndex ?? 0,

@@ -6,6 +6,7 @@
  * other.
  */
 import { memo } from 'react';
+import { nodeById } from '../store';
 import { useShallow } from 'zustand/react/shallow';
 import { groupOutline, partitionGroups, type RingLayout } from './geometry';
 import { useLab } from './LabContext';
@@ -14,7 +15,7 @@ export const PartitionShading = memo(function PartitionShading({ ids, layout }: 
   // The groups as a string key, so a heartbeat does not re-render the shading.
   const key = useLab(
     useShallow((s) => {
-      const plugged = (id: number) => s.nodes[id - 1]?.connected ?? true;
+      const plugged = (id: number) => nodeById(s.nodes, id)?.connected ?? true;
       const talks = (a: number, b: number) => plugged(a) && plugged(b) && (s.links[a]?.[b] ?? true) && (s.links[b]?.[a] ?? true);
       return partitionGroups(ids, talks)
         .map((g) => g.join(','))

@@ -9,10 +9,13 @@ function media(query: string): boolean {
   return typeof window !== 'undefined' && typeof window.matchMedia === 'function' && window.matchMedia(query).matches;
 }
 
-type HashOptions = Pick<LabOptions, 'nodes' | 'seed' | 'snapshotThreshold' | 'electionTimeout' | 'heartbeat' | 'leaderNoop' | 'faults'>;
+type HashOptions = Pick<
+  LabOptions,
+  'nodes' | 'seed' | 'snapshotThreshold' | 'electionTimeout' | 'heartbeat' | 'leaderNoop' | 'preVote' | 'checkQuorum' | 'faults'
+>;
 
 /**
- * Reads the run from a hash like "#nodes=5&seed=42&compact=10&election=150-300&heartbeat=50&noop=1"
+ * Reads the run from a hash like "#nodes=5&seed=42&compact=10&election=150-300&heartbeat=50&noop=1&prevote=1&checkquorum=1"
  * (as text; the store validates).
  */
 export function parseHash(hash: string): HashOptions {
@@ -30,6 +33,10 @@ export function parseHash(hash: string): HashOptions {
   if (election !== null) out.electionTimeout = election;
   if (heartbeat !== null) out.heartbeat = heartbeat;
   if (noop !== null) out.leaderNoop = noop;
+  const preVote = params.get('prevote'); // thesis §9.6
+  const checkQuorum = params.get('checkquorum'); // thesis §6.2
+  if (preVote !== null) out.preVote = preVote;
+  if (checkQuorum !== null) out.checkQuorum = checkQuorum;
   const faults = params.get('faults'); // bug switches, "commit-earlier-term,double-vote"
   if (faults !== null) out.faults = faults;
   return out;
@@ -44,6 +51,8 @@ export function hashOf(config: ClusterConfig): string {
     ...(config.electionTimeoutMs ? [`election=${config.electionTimeoutMs[0]}-${config.electionTimeoutMs[1]}`] : []),
     ...(config.heartbeatMs !== undefined ? [`heartbeat=${config.heartbeatMs}`] : []),
     ...(config.leaderNoop ? ['noop=1'] : []),
+    ...(config.preVote ? ['prevote=1'] : []),
+    ...(config.checkQuorum ? ['checkquorum=1'] : []),
     ...(config.faults && config.faults.length > 0 ? [`faults=${config.faults.join(',')}`] : []),
   ];
   return `#${parts.join('&')}`;

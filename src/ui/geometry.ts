@@ -70,6 +70,24 @@ export function ringLayout(n: number, size?: { width: number; height: number }):
   return { width: VIEW_WIDTH, height: VIEW_HEIGHT, nodeRadius, centres, labels, centre };
 }
 
+/**
+ * The ring of the nodes `ids` (in order): as ringLayout(ids.length), with
+ * `centres` and `labels` indexed by id − 1 even when ids are not 1..n (a
+ * node added or removed, issue 13; the slots of ids not in the cluster are
+ * empty).
+ */
+export function ringLayoutOf(ids: readonly number[], size?: { width: number; height: number }): RingLayout {
+  const base = ringLayout(ids.length, size);
+  if (ids.every((id, i) => id === i + 1)) return base;
+  const centres: Point[] = [];
+  const labels: Label[] = [];
+  ids.forEach((id, i) => {
+    centres[id - 1] = base.centres[i]!;
+    labels[id - 1] = base.labels[i]!;
+  });
+  return { ...base, centres, labels };
+}
+
 /** Presenter node radius, px, by cluster size (before fitting). */
 const presenterRadiusScale = scaleLinear().domain([1, 5, 9]).range([66, 60, 46]).clamp(true);
 /** Room outside the ring for the node names: beside it and above/below it, px. */

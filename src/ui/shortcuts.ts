@@ -3,7 +3,7 @@
  * Keys that a focused control needs for itself (typing, Space on a button,
  * arrows on a slider) are left to that control.
  */
-import type { Lab } from '../store';
+import { nodeById, type Lab } from '../store';
 
 export const SHORTCUTS: readonly [keys: string, action: string][] = [
   ['Space', 'Play / pause'],
@@ -113,7 +113,7 @@ export function handleShortcut(e: KeyboardEvent, lab: Lab, focusCommand: () => v
     return true;
   }
   const selected = s.selectedNode;
-  const node = selected === null ? undefined : s.nodes[selected - 1];
+  const node = selected === null ? undefined : nodeById(s.nodes, selected);
   switch (e.key) {
     case '?':
       s.setHelpOpen(true);

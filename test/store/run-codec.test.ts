@@ -367,7 +367,10 @@ describe('a bad link is refused with a message that names what is wrong', () => 
       ],
       [withField(SAMPLE, { options: { nodes: 5, transport: 'worker' } }), 'options.transport is not a field this Raft Lab knows'],
       [withField(SAMPLE, { moment: { after: -1, at: 0 } }), 'moment.after must be a whole number from 0 to 9007199254740991, not -1'],
-      [withAction(SAMPLE, 1, { at: 412, kind: 'crash', id: '2' }), 'action 2 (crash): id must be a node id from 1 to 9, not "2"'],
+      [
+        withAction(SAMPLE, 1, { at: 412, kind: 'crash', id: '2' }),
+        'action 2 (crash): id must be a node id (a whole number from 1), not "2"',
+      ],
       [withAction(SAMPLE, 0, { at: 412, kind: 'start', id: 1, command: 7 }), 'action 1 (start): command must be a command (text), not 7'],
       [withAction(SAMPLE, 3, { at: 620, kind: 'heal', id: 1 }), 'action 4 (heal): id is not a field this Raft Lab knows'],
       [withAction(SAMPLE, 3, { at: 620, kind: 'explode' }), 'action 4 (explode): kind must be a known action kind'],
@@ -406,7 +409,7 @@ describe('a bad link is refused with a message that names what is wrong', () => 
         ],
       }),
     ).toBe('action 3 (partition): node 2 is in more than one group');
-    expect(five(1, { at: 412, kind: 'crash', id: 0 })).toBe('action 2 (crash): id must be a node id from 1 to 9, not 0');
+    expect(five(1, { at: 412, kind: 'crash', id: 0 })).toBe('action 2 (crash): id must be a node id (a whole number from 1), not 0');
     expect(refusal(checkRun(withField(SAMPLE, { options: { nodes: 10 } })))).toBe(
       'options.nodes must be a whole number from 1 to 9, not 10',
     );
@@ -568,5 +571,68 @@ describe('a bad file is refused with a message', () => {
     const wide = runToFile(SAMPLE).replace('"seed"', `"pad": "${'€'.repeat(70_000)}", "seed"`);
     expect(wide.length).toBeLessThan(MAX_RUN_BYTES);
     expect(refusal(runFromFile(wide))).toMatch(/more than 200 KB/);
+  });
+});
+
+describe('runs with the issue-13 options and actions (PreVote, CheckQuorum, transfer, membership)', () => {
+  const MEMBERSHIP: Run = {
+    format: 1,
+    options: { nodes: 3, preVote: true, checkQuorum: true },
+    seed: 7,
+    actions: [
+      { at: 400, after: 100, kind: 'addNode', id: 4 },
+      { at: 900, after: 300, kind: 'transferLeadership', from: 1, to: 4 },
+      { at: 1500, after: 500, kind: 'removeNode', id: 2 },
+      { at: 1600, after: 520, kind: 'addNode', id: 5 },
+      { at: 1700, after: 540, kind: 'crash', id: 5 },
+    ],
+    moment: { after: 600, at: 2000 },
+  };
+
+  it('accepts them, and a link carries them back exactly', async () => {
+    expect(checkRun(MEMBERSHIP)).toEqual({ ok: true, run: MEMBERSHIP });
+    const read = await decodeRunLink(await encodeRunLink(MEMBERSHIP));
+    expect(read).toEqual({ ok: true, run: MEMBERSHIP });
+    expect(runClusterOptions(MEMBERSHIP)).toMatchObject({ nodes: 3, seed: 7, preVote: true, checkQuorum: true });
+  });
+
+  it('makeRun keeps the switches only when on, so an old run stays as it was', () => {
+    const on = makeRun({ nodes: 3, seed: 1, preVote: true, checkQuorum: false }, [], { after: 0, at: 0 });
+    expect(on.options).toEqual({ nodes: 3, preVote: true });
+    const off = makeRun({ nodes: 3, seed: 1, preVote: false, checkQuorum: false }, [], { after: 0, at: 0 });
+    expect(off.options).toEqual({ nodes: 3 });
+  });
+
+  it('an added node must take the next id, and later actions may name it but no higher one', () => {
+    const at = (a: RunAction) => ({ ...MEMBERSHIP, actions: [a] });
+    expect(refusal(checkRun(at({ at: 1, kind: 'addNode', id: 5 })))).toBe(
+      'action 1 (addNode): the new node must be node 4 (the highest id so far + 1), not 5',
+    );
+    expect(refusal(checkRun(at({ at: 1, kind: 'transferLeadership', from: 1, to: 4 })))).toBe(
+      'action 1 (transferLeadership): node 4 is not in a 3-node cluster',
+    );
+    expect(refusal(checkRun({ ...MEMBERSHIP, actions: [MEMBERSHIP.actions[0]!, { at: 500, kind: 'removeNode', id: 5 }] }))).toBe(
+      'action 2 (removeNode): node 5 is not in the cluster (nodes 1–4 so far)',
+    );
+    expect(refusal(checkRun(withField(MEMBERSHIP, { options: { nodes: 3, preVote: 'yes' } })))).toBe(
+      'options.preVote must be true or false, not "yes"',
+    );
+  });
+
+  it('a recorded run with membership changes replays to the same state on the inline engine', async () => {
+    const live = createCluster({ nodes: 3, seed: 11, transport: 'inline', preVote: true });
+    await live.runUntil(() => live.ids.some((id) => live.node(id).role === 'leader'), 5000);
+    const added = await live.addNode();
+    await live.runFor(1500);
+    const run = makeRun(live.creationOptions(), live.actions(), { after: live.processed(), at: live.now() });
+    expect(checkRun(run).ok).toBe(true);
+    expect(run.actions.map((a) => a.kind)).toContain('addNode');
+    const replay = createCluster({ ...runClusterOptions(run), transport: 'inline' });
+    await replayActions(replay, run.actions);
+    await replay.runFor(live.now() - replay.now());
+    expect(replay.ids).toEqual(live.ids);
+    expect(replay.node(added).config).toEqual(live.node(added).config);
+    await live.destroy();
+    await replay.destroy();
   });
 });
