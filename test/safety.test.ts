@@ -110,6 +110,10 @@ function emptyView(id: NodeId): NodeView {
     electionDeadline: Infinity,
     electionTimeout: 0,
     kv: {},
+    config: { voters: [1, 2, 3], learners: [] },
+    preCandidate: false,
+    transferee: 0,
+    configChangePending: false,
   };
 }
 

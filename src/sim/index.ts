@@ -30,7 +30,7 @@ export { registerTransport, type Transport, type TransportFactory } from './tran
 export { MemoryStorage, EMPTY_STATE, type Storage } from './storage';
 export { createRandom, deriveSeed, type SeededRandom } from './prng';
 export { replayActions, applyAction } from './replay';
-export type { NodeRuntime, NodeOutput, NodeSettings, ProposeOutput, InlineNodeSave } from './runtime';
+export type { NodeRuntime, NodeOutput, NodeSettings, ProposeOutput, InlineNodeSave, TransferOutput, ConfChangeOutput } from './runtime';
 export { InlineRuntime, storedView, nodeSeed, raftConfig } from './runtime';
 export { nodeView, volatileOf, type VolatileState } from './view';
 export * from './safety';

@@ -22,7 +22,9 @@ import {
   type BatchInput,
   type FromWorker,
   type Membership,
+  type ConfChangeResult,
   type ProposeResult,
+  type TransferResult,
   type StepOutput,
   type ToWorker,
 } from './protocol';
@@ -97,7 +99,7 @@ export function createNodeHost(options: NodeHostOptions): (data: unknown) => voi
       await batch(msg, node, storage);
       return;
     }
-    let result: ProposeResult | null = null;
+    let result: ProposeResult | TransferResult | ConfChangeResult | null = null;
     switch (msg.type) {
       case 'tick':
         step(node, { type: 'tick', now: msg.now });
@@ -114,6 +116,14 @@ export function createNodeHost(options: NodeHostOptions): (data: unknown) => voi
       case 'setElectionTimer':
         node.setElectionTimer(msg.now, msg.ms);
         break;
+      case 'transfer':
+        result = { started: node.transferLeadership(msg.to, msg.now) };
+        break;
+      case 'confChange':
+        result = { refusal: node.proposeConfChange(msg.change, msg.now) };
+        break;
+      case 'addMember':
+        break; // the membership was widened on arrival (admit); the core needs nothing (thesis §4.1)
     }
     await finish(msg.seq, node, storage, result, null);
   };
@@ -162,6 +172,9 @@ export function createNodeHost(options: NodeHostOptions): (data: unknown) => voi
           votes: [],
           electionDeadline: Infinity,
           electionTimeout: 0,
+          preCandidate: false,
+          transferee: 0,
+          configChangePending: false,
         },
         result: null,
         recovered: written,
@@ -224,7 +237,7 @@ export function createNodeHost(options: NodeHostOptions): (data: unknown) => voi
     seq: number,
     core: RaftNode,
     disk: Storage,
-    result: ProposeResult | null,
+    result: ProposeResult | TransferResult | ConfChangeResult | null,
     recovered: PersistentState | null,
   ): Promise<void> => {
     const ready: Ready = core.takeReady();
@@ -257,7 +270,10 @@ export function createNodeHost(options: NodeHostOptions): (data: unknown) => voi
       self = membershipOf(msg.settings);
       return self;
     }
-    return self ?? `${msg.type} received before init`;
+    if (!self) return `${msg.type} received before init`;
+    // A new node (addNode): deliveries queued after this are checked against the wider membership.
+    if (msg.type === 'addMember') self = { id: self.id, members: new Set([...self.members, msg.id]) };
+    return self;
   };
 
   return (data: unknown) => {

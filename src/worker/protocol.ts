@@ -18,10 +18,20 @@
  */
 import * as v from 'valibot';
 import { RunningSaveSchema, type RunningSave } from './resume';
-import { FAULT_NAMES, type CoreEvent, type FaultName, type Message, type NodeId, type PersistOp, type PersistentState } from '../raft';
+import {
+  FAULT_NAMES,
+  type ConfChange,
+  type CoreEvent,
+  type FaultName,
+  type Message,
+  type NodeId,
+  type PersistOp,
+  type PersistentState,
+} from '../raft';
 import { describeMembers, storedStateProblem } from './consistency';
 import {
   commandSchema,
+  ConfChangeSchema,
   CoreEventSchema,
   deadlineSchema,
   entryIndexOrNoneSchema,
@@ -48,8 +58,14 @@ export const PROTOCOL_VERSION = 2;
 export interface WorkerNodeSettings {
   /** This node's id. */
   id: NodeId;
-  /** Every node id in the cluster. */
+  /** Every node id the cluster has had (messages may come from and go to these); addMember adds. */
   nodes: NodeId[];
+  /** The initial configuration's voters (RaftConfig.nodes): the founding nodes, or [] for a node added later. */
+  voters: NodeId[];
+  /** Thesis §9.6. */
+  preVote: boolean;
+  /** Thesis §6.2, §4.2.3. */
+  checkQuorum: boolean;
   /** Election timeout range, virtual ms. */
   electionTimeoutMs: [number, number];
   /** Leader heartbeat interval, virtual ms. */
@@ -91,6 +107,12 @@ export type ToWorker =
    * control for aligning or spreading timers, not a Raft rule).
    */
   | { v: 2; type: 'setElectionTimer'; seq: number; now: number; ms: number }
+  /** Thesis §3.10: hand leadership to `to` (the output's result says whether it started). */
+  | { v: 2; type: 'transfer'; seq: number; now: number; to: NodeId }
+  /** Thesis §4.1: a single-server configuration change (the result: null if taken, else why not). */
+  | { v: 2; type: 'confChange'; seq: number; now: number; change: ConfChange }
+  /** The cluster has a new node `id`: messages may now come from it and go to it. */
+  | { v: 2; type: 'addMember'; seq: number; now: number; id: NodeId }
   /**
    * Several ticks and deliveries at once, in queue order (their `now` never
    * decreases): the worker handles them one after another exactly as if
@@ -128,6 +150,16 @@ export interface ProposeResult {
   isLeader: boolean;
 }
 
+/** A transfer's answer (thesis §3.10). */
+export interface TransferResult {
+  started: boolean;
+}
+
+/** A configuration change's answer (thesis §4.1): null if taken, else why not. */
+export interface ConfChangeResult {
+  refusal: string | null;
+}
+
 /** Worker → main thread. */
 export type FromWorker =
   /**
@@ -144,8 +176,8 @@ export type FromWorker =
       /** When the node next needs a tick, virtual ms. */
       deadline: number;
       state: VolatileState;
-      /** For 'propose' only: the Start() result. */
-      result: ProposeResult | null;
+      /** For 'propose': the Start() result; 'transfer': { started }; 'confChange': { refusal }; otherwise null. */
+      result: ProposeResult | TransferResult | ConfChangeResult | null;
       /** For 'init' and 'resume' only: what was recovered from (or written to) disk. */
       recovered: PersistentState | null;
     }
@@ -190,6 +222,9 @@ export const SettingsSchema = v.pipe(
       () => 'must be a 32-bit seed',
     ),
     dbName: v.pipe(v.string(), v.minLength(1, 'must be a database name')),
+    voters: v.array(nodeIdSchema),
+    preVote: v.boolean(),
+    checkQuorum: v.boolean(),
   }),
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
@@ -197,6 +232,8 @@ export const SettingsSchema = v.pipe(
     const members = new Set(s.nodes);
     if (members.size !== s.nodes.length) addIssue({ message: `nodes ${s.nodes.join(', ')} has a duplicate` });
     else if (!members.has(s.id)) addIssue({ message: `id ${s.id} is not one of nodes ${s.nodes.join(', ')}` });
+    else if (new Set(s.voters).size !== s.voters.length || s.voters.some((n) => !members.has(n)))
+      addIssue({ message: `voters ${s.voters.join(', ')} must be distinct members of nodes ${s.nodes.join(', ')}` });
     else if (s.electionTimeoutMs[0] > s.electionTimeoutMs[1])
       addIssue({ message: 'electionTimeoutMs must be a [min, max] range with min <= max' });
   }),
@@ -242,6 +279,13 @@ export const ToWorkerSchema = taggedUnion('type', [
   v.strictObject({ ...toWorkerBase, type: v.literal('propose'), command: commandSchema }),
   v.strictObject({ ...toWorkerBase, type: v.literal('timeout') }),
   v.strictObject({ ...toWorkerBase, type: v.literal('setElectionTimer'), ms: virtualTimeSchema }),
+  v.strictObject({ ...toWorkerBase, type: v.literal('transfer'), to: nodeIdSchema }),
+  v.strictObject({
+    ...toWorkerBase,
+    type: v.literal('confChange'),
+    change: ConfChangeSchema,
+  }),
+  v.strictObject({ ...toWorkerBase, type: v.literal('addMember'), id: nodeIdSchema }),
   v.strictObject({ v: versionSchema, seq: seqSchema, type: v.literal('batch'), inputs: BatchInputsSchema }),
 ]);
 
@@ -257,6 +301,9 @@ export const VolatileStateSchema = v.pipe(
     votes: v.array(nodeIdSchema),
     electionDeadline: deadlineSchema,
     electionTimeout: virtualTimeSchema,
+    preCandidate: v.boolean(),
+    transferee: nodeIdOrNoneSchema,
+    configChangePending: v.boolean(),
   }),
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
@@ -279,6 +326,11 @@ export const ProposeResultSchema = v.pipe(
   }),
 );
 
+/** A transfer's answer. */
+export const TransferResultSchema = v.strictObject({ started: v.boolean() });
+/** A configuration change's answer. */
+export const ConfChangeResultSchema = v.strictObject({ refusal: v.nullable(v.string()) });
+
 /** One input's output within a batch answer, every field. */
 export const StepOutputSchema = v.strictObject({
   persist: v.array(PersistOpSchema),
@@ -299,7 +351,7 @@ export const FromWorkerSchema = taggedUnion('type', [
     events: v.array(CoreEventSchema),
     deadline: deadlineSchema,
     state: VolatileStateSchema,
-    result: v.nullable(ProposeResultSchema),
+    result: v.nullable(v.union([ProposeResultSchema, TransferResultSchema, ConfChangeResultSchema])),
     recovered: v.nullable(PersistentStateSchema),
   }),
   v.strictObject({

@@ -8,7 +8,7 @@
 import * as v from 'valibot';
 import type { PersistOp, PersistentState } from '../raft';
 import type { InlineNodeSave } from '../sim';
-import { deadlineSchema, indexSchema, kvDataSchema, nodeIdOrNoneSchema, nodeIdSchema, virtualTimeSchema } from './schema';
+import { ConfChangeSchema, deadlineSchema, indexSchema, kvDataSchema, nodeIdOrNoneSchema, nodeIdSchema, virtualTimeSchema } from './schema';
 
 const seedStateSchema = v.custom<number>(
   (x) => Number.isInteger(x) && (x as number) >= 0 && (x as number) <= 0xffffffff,
@@ -38,13 +38,22 @@ export const CoreVolatileSchema = v.pipe(
     votes: v.array(nodeIdSchema),
     progress: v.array(v.strictTuple([nodeIdSchema, ProgressRecordSchema])),
     now: virtualTimeSchema,
+    // The thesis's extensions (src/raft/resume.ts): optional, for checkpoints made before them.
+    preCandidate: v.optional(v.boolean()),
+    leaderContactAt: v.optional(v.nullable(virtualTimeSchema)),
+    recentActive: v.optional(v.array(nodeIdSchema)),
+    checkQuorumDeadlineMs: v.optional(deadlineSchema),
+    transferee: v.optional(nodeIdOrNoneSchema),
+    transferDeadlineMs: v.optional(deadlineSchema),
+    pendingChange: v.optional(v.nullable(ConfChangeSchema)),
   }),
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
     const s = dataset.value;
     if (s.lastApplied > s.commitIndex) addIssue({ message: `lastApplied ${s.lastApplied} is above commitIndex ${s.commitIndex}` });
     else if (s.role !== 'leader' && s.progress.length > 0) addIssue({ message: `only a leader keeps progress (role ${s.role})` });
-    else if (s.role !== 'candidate' && s.votes.length > 0) addIssue({ message: `only a candidate counts votes (role ${s.role})` });
+    else if (s.role !== 'candidate' && s.preCandidate !== true && s.votes.length > 0)
+      addIssue({ message: `only a candidate (or a pre-candidate) counts votes (role ${s.role})` });
   }),
 );
 

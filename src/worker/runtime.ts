@@ -18,9 +18,11 @@
  * disk (consistency.ts). An output that fails rejects the request with an
  * Error naming the node, and the runtime takes no further input.
  */
-import { KvStateMachine, MAX_COMMAND_LENGTH, type Message, type PersistentState } from '../raft';
+import { KvStateMachine, MAX_COMMAND_LENGTH, type ConfChange, type Message, type NodeId, type PersistentState } from '../raft';
 import {
   nodeView,
+  type ConfChangeOutput,
+  type TransferOutput,
   type InlineNodeSave,
   type MemoryStorage,
   type NodeOutput,
@@ -75,6 +77,21 @@ interface Pending {
   timer: ReturnType<typeof setTimeout>;
 }
 
+/** The result each input's output carries: the field that names it, or null for none. */
+const RESULT_OF: Record<ToWorker['type'], string | null> = {
+  init: null,
+  resume: null,
+  tick: null,
+  deliver: null,
+  propose: 'isLeader',
+  timeout: null,
+  setElectionTimer: null,
+  transfer: 'started',
+  confChange: 'refusal',
+  addMember: null,
+  batch: null,
+};
+
 /** How long a worker may take to answer one input before it is declared dead, wall ms. */
 export const DEFAULT_ANSWER_TIMEOUT_MS = 10_000;
 
@@ -89,7 +106,7 @@ export class WorkerRuntime implements NodeRuntime {
   private dead = false;
   /** Why the worker can no longer be trusted (it sent something invalid, or stopped answering). */
   private failure: string | null = null;
-  private readonly self: Membership;
+  private self: Membership;
 
   constructor(
     private readonly settings: NodeSettings,
@@ -120,6 +137,9 @@ export class WorkerRuntime implements NodeRuntime {
       faults: [...s.faults],
       seed: s.seed,
       dbName: databaseName(s.storageKey, s.id),
+      voters: [...s.voters],
+      preVote: s.preVote,
+      checkQuorum: s.checkQuorum,
     };
   }
 
@@ -179,7 +199,7 @@ export class WorkerRuntime implements NodeRuntime {
       );
     }
     const out = await this.request({ v: PROTOCOL_VERSION, type: 'propose', seq: ++this.seq, now, command });
-    if (!out.result) throw new Error(`node ${this.settings.id} answered a proposal without a result`);
+    if (!out.result || !('isLeader' in out.result)) throw new Error(`node ${this.settings.id} answered a proposal without a result`);
     return { ...this.toOutput(out), result: out.result };
   }
 
@@ -191,8 +211,24 @@ export class WorkerRuntime implements NodeRuntime {
     return this.toOutput(await this.request({ v: PROTOCOL_VERSION, type: 'setElectionTimer', seq: ++this.seq, now, ms }));
   }
 
+  async transferLeadership(to: NodeId, now: number): Promise<TransferOutput> {
+    const out = await this.request({ v: PROTOCOL_VERSION, type: 'transfer', seq: ++this.seq, now, to });
+    return { ...this.toOutput(out), started: (out.result as { started: boolean }).started };
+  }
+
+  async proposeConfChange(change: ConfChange, now: number): Promise<ConfChangeOutput> {
+    const out = await this.request({ v: PROTOCOL_VERSION, type: 'confChange', seq: ++this.seq, now, change: { ...change } });
+    return { ...this.toOutput(out), refusal: (out.result as { refusal: string | null }).refusal };
+  }
+
+  async addMember(id: NodeId, now: number): Promise<NodeOutput> {
+    // Widened before the worker answers: its next outputs may already address the new node.
+    this.self = { id: this.self.id, members: new Set([...this.self.members, id]) };
+    return this.toOutput(await this.request({ v: PROTOCOL_VERSION, type: 'addMember', seq: ++this.seq, now, id }));
+  }
+
   view(): NodeView {
-    return nodeView(this.settings.id, this.disk, this.state, true, this.kv.view());
+    return nodeView(this.settings.id, this.disk, this.state, true, this.kv.view(), this.settings.voters);
   }
 
   terminate(): void {
@@ -346,8 +382,9 @@ export class WorkerRuntime implements NodeRuntime {
     if (reportsDisk !== (out.recovered !== null)) {
       return reportsDisk ? `a ${what} output must report the recovered disk` : `a ${what} output must not report a recovered disk`;
     }
-    if ((what === 'propose') !== (out.result !== null)) {
-      return what === 'propose' ? 'a propose output must carry the Start() result' : `a ${what} output must not carry a Start() result`;
+    const expected = RESULT_OF[what];
+    if (expected === null ? out.result !== null : out.result === null || !(expected in out.result)) {
+      return expected === null ? `a ${what} output must not carry a result` : `a ${what} output must carry its result (${expected})`;
     }
     return this.stepProblem(out, this.replayFrom(out.recovered ? diskViewOf(out.recovered) : this.disk));
   }

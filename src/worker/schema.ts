@@ -14,7 +14,7 @@
  * readable-message helpers at the end belong with them.
  */
 import * as v from 'valibot';
-import { isBoundedInt, MAX_COMMAND_LENGTH, MAX_INDEX, MAX_TERM, type Entry } from '../raft';
+import { isBoundedInt, MAX_COMMAND_LENGTH, MAX_INDEX, MAX_TERM, type Configuration, type Entry } from '../raft';
 import { entryRunProblem, storedStateProblem } from './consistency';
 
 // ------------------------------------------------------------ primitives
@@ -162,10 +162,52 @@ export function taggedUnion<const TKey extends string, const TOptions extends v.
 
 // ------------------------------------------------------------ log and disk
 
-/** One log entry (§5.3). */
-export const EntrySchema = v.strictObject({ index: entryIndexSchema, term: entryTermSchema, command: commandSchema });
+/** The most members a configuration names (voters and learners). */
+const MAX_MEMBERS = 1000;
 
-const hasOwn = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
+/** A configuration (thesis §4.1): voters and learners, each sorted without repeats, disjoint, at least one voter. */
+export function configurationProblem(x: unknown): string | null {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return 'must be a configuration { voters, learners }';
+  const keys = Object.keys(x);
+  if (keys.length !== 2 || !hasOwn(x, 'voters') || !hasOwn(x, 'learners')) return 'must have exactly voters and learners';
+  const c = x as Record<string, unknown>;
+  for (const key of ['voters', 'learners'] as const) {
+    const list = c[key];
+    if (!Array.isArray(list) || list.length > MAX_MEMBERS) return `${key} must be a list of node ids`;
+    for (let i = 0; i < list.length; i++) {
+      const id: unknown = list[i];
+      if (!isBoundedInt(id, 0xffffffff) || id < 1) return `${key}[${i}] must be a node id (an integer >= 1)`;
+      if (i > 0 && id <= (list[i - 1] as number)) return `${key} must be sorted without repeats`;
+    }
+  }
+  const voters = c.voters as number[];
+  if (voters.length === 0) return 'voters must name at least one node';
+  for (const l of c.learners as number[]) if (voters.includes(l)) return `node ${l} is both a voter and a learner`;
+  return null;
+}
+
+/** A configuration entry's or a snapshot's configuration (thesis §4.1). */
+export const ConfigurationSchema = v.custom<Configuration>(
+  (x) => configurationProblem(x) === null,
+  (i) => configurationProblem(i.input) ?? 'must be a configuration',
+);
+
+/** A single-server configuration change (thesis §4.1). */
+export const ConfChangeSchema = taggedUnion('kind', [
+  v.strictObject({ kind: v.literal('addLearner'), node: nodeIdSchema }),
+  v.strictObject({ kind: v.literal('promote'), node: nodeIdSchema }),
+  v.strictObject({ kind: v.literal('remove'), node: nodeIdSchema }),
+]);
+
+/** One log entry (§5.3), or a configuration entry (thesis §4.1: `config` set, command ''). */
+export const EntrySchema = withRule(
+  v.strictObject({ index: entryIndexSchema, term: entryTermSchema, command: commandSchema, config: v.optional(ConfigurationSchema) }),
+  (e) => (e.config !== undefined && e.command !== '' ? `a configuration entry's command must be '', got ${JSON.stringify(e.command)}` : null),
+);
+
+function hasOwn(o: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, key);
+}
 
 /**
  * Exactly what EntrySchema accepts, as one predicate: entry lists are the
@@ -175,8 +217,10 @@ const hasOwn = (o: object, key: string) => Object.prototype.hasOwnProperty.call(
  */
 export function isEntry(x: unknown): x is Entry {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
-  if (Object.keys(x).length !== 3 || !hasOwn(x, 'index') || !hasOwn(x, 'term') || !hasOwn(x, 'command')) return false;
+  const keys = Object.keys(x).length;
+  if (keys < 3 || keys > 4 || !hasOwn(x, 'index') || !hasOwn(x, 'term') || !hasOwn(x, 'command')) return false;
   const e = x as Record<string, unknown>;
+  if (keys === 4 && (!hasOwn(x, 'config') || e.command !== '' || configurationProblem(e.config) !== null)) return false;
   return (
     isBoundedInt(e.index, MAX_INDEX) &&
     e.index >= 1 &&
@@ -198,7 +242,7 @@ export const EntryListSchema = v.custom<Entry[]>(
 
 /** A snapshot (§7): index 0 (nothing compacted) if and only if term 0. */
 export const SnapshotSchema = withRule(
-  v.strictObject({ lastIncludedIndex: indexSchema, lastIncludedTerm: termSchema, data: kvDataSchema }),
+  v.strictObject({ lastIncludedIndex: indexSchema, lastIncludedTerm: termSchema, data: kvDataSchema, config: v.optional(ConfigurationSchema) }),
   (s) =>
     (s.lastIncludedIndex === 0) === (s.lastIncludedTerm === 0)
       ? null
@@ -226,8 +270,9 @@ const RequestVoteObject = v.strictObject({
   ...messageBase,
   lastLogIndex: indexSchema,
   lastLogTerm: termSchema,
+  transfer: v.optional(v.literal(true)),
 });
-type RequestVoteShape = v.InferOutput<typeof RequestVoteObject>;
+type RequestVoteShape = Pick<v.InferOutput<typeof RequestVoteObject>, 'term' | 'lastLogIndex' | 'lastLogTerm'>;
 const requestVoteRule = (m: RequestVoteShape): string | null => {
   if (m.lastLogTerm > m.term) return `lastLogTerm ${m.lastLogTerm} is above the message's term ${m.term}`;
   if ((m.lastLogIndex === 0) !== (m.lastLogTerm === 0)) {
@@ -286,6 +331,12 @@ const InstallSnapshotReplyObject = v.strictObject({
   lastIncludedIndex: indexSchema,
 });
 
+/** Thesis §9.6: the term asked about is the sender's currentTerm + 1; its log's last term is below it. */
+const PreVoteObject = v.strictObject({ type: v.literal('PreVote'), ...messageBase, lastLogIndex: indexSchema, lastLogTerm: termSchema });
+const PreVoteReplyObject = v.strictObject({ type: v.literal('PreVoteReply'), ...messageBase, voteGranted: v.boolean() });
+/** Thesis §3.10. */
+const TimeoutNowObject = v.strictObject({ type: v.literal('TimeoutNow'), ...messageBase });
+
 /** Figure 2, RequestVote arguments. */
 export const RequestVoteSchema = withRule(RequestVoteObject, requestVoteRule);
 /** Figure 2, RequestVote results. */
@@ -306,12 +357,16 @@ const MessageVariant = taggedUnion('type', [
   AppendEntriesReplyObject,
   InstallSnapshotObject,
   InstallSnapshotReplyObject,
+  PreVoteObject,
+  PreVoteReplyObject,
+  TimeoutNowObject,
 ]);
 
 /** Any RPC or reply, in either direction: the same schema as the six above. */
 export const MessageSchema = withRule(MessageVariant, (m) => {
   switch (m.type) {
     case 'RequestVote':
+    case 'PreVote':
       return requestVoteRule(m);
     case 'AppendEntries':
       return appendEntriesRule(m);
@@ -369,6 +424,11 @@ export const WhySchema = taggedUnion('code', [
   v.strictObject({ code: v.literal('candidate-up-to-date') }),
   v.strictObject({ code: v.literal('no-entry-at-prev'), prevLogIndex: indexSchema }),
   v.strictObject({ code: v.literal('prev-term-mismatch'), prevLogIndex: indexSchema, localTerm: termSchema, prevLogTerm: termSchema }),
+  v.strictObject({ code: v.literal('won-pre-vote'), voters: v.array(nodeIdSchema) }),
+  v.strictObject({ code: v.literal('leader-lease'), leader: nodeIdSchema, sinceMs: virtualTimeSchema }),
+  v.strictObject({ code: v.literal('check-quorum'), heard: v.array(nodeIdSchema), needed: indexSchema }),
+  v.strictObject({ code: v.literal('timeout-now'), from: nodeIdSchema }),
+  v.strictObject({ code: v.literal('removed-from-config'), index: indexSchema }),
 ]);
 const whySchema = v.optional(WhySchema);
 
@@ -420,6 +480,33 @@ export const CoreEventSchema = withRule(
       lastIncludedIndex: indexSchema,
       lastIncludedTerm: termSchema,
       reason: v.picklist(['compacted', 'installed', 'restored']),
+    }),
+    v.strictObject({ kind: v.literal('preCampaign'), ...eventBase, term: termSchema, why: whySchema, reason: reasonSchema }),
+    v.strictObject({
+      kind: v.literal('preVote'),
+      ...eventBase,
+      term: termSchema,
+      candidate: nodeIdSchema,
+      granted: v.boolean(),
+      why: whySchema,
+      reason: reasonSchema,
+    }),
+    v.strictObject({
+      kind: v.literal('config'),
+      ...eventBase,
+      term: termSchema,
+      index: indexSchema,
+      config: ConfigurationSchema,
+      committed: v.boolean(),
+      reason: reasonSchema,
+    }),
+    v.strictObject({
+      kind: v.literal('transfer'),
+      ...eventBase,
+      term: termSchema,
+      to: nodeIdSchema,
+      phase: v.picklist(['started', 'timeoutNow', 'abandoned']),
+      reason: reasonSchema,
     }),
   ]),
   (e) =>

@@ -127,13 +127,17 @@ describe('§5.2 leader election: timeouts', () => {
 
 describe('§5.1 terms', () => {
   const higher = 7;
-  const messages: Record<MessageType, Message> = {
+  // All but PreVote, whose term nobody takes (thesis §9.6), and TimeoutNow,
+  // after which the node campaigns at once (§3.10): test/raft/extensions.test.ts.
+  const messages: Record<Exclude<MessageType, 'PreVote' | 'TimeoutNow'>, Message> = {
     RequestVote: requestVote(2, 1, higher, 0, 0), // its log is behind the leader's: no vote
     RequestVoteReply: voteReply(2, 1, higher, false),
     AppendEntries: appendEntries(2, 1, higher, 0, 0),
     AppendEntriesReply: appendReply(2, 1, higher, false),
     InstallSnapshot: installSnapshot(2, 1, higher, { lastIncludedIndex: 1, lastIncludedTerm: 1, data: {} }),
     InstallSnapshotReply: { type: 'InstallSnapshotReply', from: 2, to: 1, term: higher, lastIncludedIndex: 0 },
+    // A refused PreVote carries the voter's own, higher term (thesis §9.6).
+    PreVoteReply: { type: 'PreVoteReply', from: 2, to: 1, term: higher, voteGranted: false },
   };
 
   // Reference: section 5.1
@@ -143,7 +147,7 @@ describe('§5.1 terms', () => {
   // its term is out of date, it immediately reverts to follower state."
   // Figure 2, All Servers: "If RPC request or response contains term T >
   // currentTerm: set currentTerm = T, convert to follower".
-  it.each(Object.keys(messages) as MessageType[])('§5.1: a leader steps down on a higher term in a %s', (type) => {
+  it.each(Object.keys(messages) as (keyof typeof messages)[])('§5.1: a leader steps down on a higher term in a %s', (type) => {
     const leader = newNode({ id: 1, term: 2, log: logOf(1, 2) });
     winElection(leader, [3]);
     expect(leader.term).toBe(3);
@@ -160,7 +164,7 @@ describe('§5.1 terms', () => {
     expect(ofType(leader.takeReady().messages, 'AppendEntries')).toEqual([]);
   });
 
-  it.each(Object.keys(messages) as MessageType[])('§5.1: a candidate steps down on a higher term in a %s', (type) => {
+  it.each(Object.keys(messages) as (keyof typeof messages)[])('§5.1: a candidate steps down on a higher term in a %s', (type) => {
     const candidate = newNode({ id: 1, term: 2, log: logOf(1, 2) });
     candidate.timeout(0);
     candidate.takeReady();

@@ -17,11 +17,17 @@ const samples: Why[] = [
   { code: 'candidate-up-to-date' },
   { code: 'no-entry-at-prev', prevLogIndex: 7 },
   { code: 'prev-term-mismatch', prevLogIndex: 7, localTerm: 2, prevLogTerm: 3 },
+  { code: 'won-pre-vote', voters: [1, 2, 5] },
+  { code: 'leader-lease', leader: 3, sinceMs: 40 },
+  { code: 'check-quorum', heard: [2], needed: 3 },
+  { code: 'check-quorum', heard: [], needed: 2 },
+  { code: 'timeout-now', from: 4 },
+  { code: 'removed-from-config', index: 9 },
 ];
 
 describe('reason codes', () => {
   it('every code has a sample here and a plain wording', () => {
-    expect(samples.map((w) => w.code).sort()).toEqual([...WHY_CODES].sort());
+    expect([...new Set(samples.map((w) => w.code))].sort()).toEqual([...WHY_CODES].sort());
     expect(samples.map(describeWhy)).toEqual([
       'its election timer ran out',
       'it was told to time out',
@@ -34,6 +40,12 @@ describe('reason codes', () => {
       'the candidate is up to date',
       'it has no entry at index 7',
       'its entry at index 7 has term 2, not 3',
+      'a majority (1, 2, 5) said they would vote for it',
+      'it heard from leader 3 only 40 ms ago, less than the shortest election timeout',
+      'in a whole election timeout it heard only from 2 (it needs 3 servers, itself included)',
+      'it heard from no follower for a whole election timeout (it needs 2 servers, itself included)',
+      'leader 4 handed leadership to it (TimeoutNow)',
+      'its own removal (entry 9) is committed',
     ]);
   });
 

@@ -142,6 +142,9 @@ const settings: NodeSettings = {
   faults: [],
   seed: 1,
   storageKey: 'batch-unit',
+  voters: [1, 2, 3],
+  preVote: false,
+  checkQuorum: false,
 };
 
 /** A port that records what is posted and lets the test answer. */
@@ -161,6 +164,9 @@ const follower = {
   votes: [],
   electionDeadline: 400,
   electionTimeout: 200,
+  preCandidate: false,
+  transferee: 0,
+  configChangePending: false,
 } as const;
 const append = (from: number, terms: number[]): Message => ({
   type: 'AppendEntries',

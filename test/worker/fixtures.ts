@@ -13,6 +13,9 @@ export function workerSettings(patch: Partial<WorkerNodeSettings> = {}): WorkerN
     faults: [],
     seed: 7,
     dbName: 'raftlab:t:node-1',
+    voters: [1, 2, 3, 4, 5],
+    preVote: false,
+    checkQuorum: false,
     ...patch,
   };
 }

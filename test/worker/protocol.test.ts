@@ -79,6 +79,9 @@ const samples: Record<Message['type'], Message> = {
     snapshot: { lastIncludedIndex: 5, lastIncludedTerm: 2, data: { x: '1' } },
   },
   InstallSnapshotReply: { type: 'InstallSnapshotReply', from: 2, to: 1, term: 3, lastIncludedIndex: 5 },
+  PreVote: { type: 'PreVote', from: 2, to: 1, term: 4, lastLogIndex: 4, lastLogTerm: 2 },
+  PreVoteReply: { type: 'PreVoteReply', from: 2, to: 1, term: 4, voteGranted: true },
+  TimeoutNow: { type: 'TimeoutNow', from: 2, to: 1, term: 3 },
 };
 
 /** The message with `patch` merged in, as untyped data (forged messages are not Messages). */
@@ -286,7 +289,7 @@ describe('invalidToWorker', () => {
     expect(invalidToWorker('tick')).toBe('not an object');
     expect(invalidToWorker({ v: 1, type: 'tick', seq: 1, now: 0 })).toBe('protocol version 1 is not 2');
     expect(invalidToWorker({ v: 2, type: 'reboot', seq: 1, now: 0 })).toMatch(
-      /^type must be "init" \| "resume" \| "tick" \| "deliver" \| "propose" \| "timeout" \| "setElectionTimer" \| "batch", got "reboot"$/,
+      /^type must be "init" \| "resume" \| "tick" \| "deliver" \| "propose" \| "timeout" \| "setElectionTimer" \| "transfer" \| "confChange" \| "addMember" \| "batch", got "reboot"$/,
     );
     expect(invalidToWorker({ v: 2, type: 'setElectionTimer', seq: 1, now: 0 })).toBe('ms is missing');
     expect(invalidToWorker({ v: 2, type: 'setElectionTimer', seq: 1, now: 0, ms: -5 })).toMatch(/^ms must be a virtual time/);
@@ -358,6 +361,9 @@ const state: VolatileState = {
   votes: [],
   electionDeadline: 300,
   electionTimeout: 200,
+  preCandidate: false,
+  transferee: 0,
+  configChangePending: false,
 };
 type Output = Extract<FromWorker, { type: 'output' }>;
 const output = (patch: Partial<Record<keyof Output, unknown>> = {}): unknown => ({

@@ -434,6 +434,9 @@ describe('WorkerRuntime', () => {
     faults: [],
     seed: 3,
     storageKey: 'runtime-unit',
+    voters: [1, 2, 3],
+    preVote: false,
+    checkQuorum: false,
   };
 
   it('refuses a command longer than MAX_COMMAND_LENGTH itself, and the node goes on', async () => {
