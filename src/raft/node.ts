@@ -313,8 +313,10 @@ export class RaftNode {
     const s = this.s;
     s.now = now;
     if (s.role !== 'leader') return { index: -1, term: s.currentTerm, isLeader: false };
-    // Thesis §3.10: during a transfer "the prior leader stops accepting new client requests".
-    if (s.transferee !== NONE) return { index: -1, term: s.currentTerm, isLeader: true };
+    // Thesis §3.10: during a transfer "the prior leader stops accepting new
+    // client requests": it answers as a non-leader would (index -1, isLeader
+    // false), so a client tries elsewhere — soon, the new leader.
+    if (s.transferee !== NONE) return { index: -1, term: s.currentTerm, isLeader: false };
     const entry = appendOwn(s, command);
     replicateToIdle(s);
     maybeCommit(s);

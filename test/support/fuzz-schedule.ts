@@ -201,13 +201,21 @@ export class Schedule {
   leaderAfterHealMs: number | null = null;
   appliedAfterHealMs: number | null = null;
 
-  /** `transport` picks where the nodes run; the schedule itself depends only on the seed. */
+  /**
+   * `transport` picks where the nodes run; the schedule itself depends only
+   * on the seed. `extensions` (issue 13) adds PreVote and CheckQuorum at
+   * random and membership changes and leadership transfers among the
+   * actions; without it the schedules are those they always were.
+   */
   constructor(
     readonly seed: number,
     readonly transport: 'inline' | 'worker' = 'inline',
+    readonly extensions = false,
   ) {
     this.rng = createRandom(deriveSeed(seed, 0xf022));
-    this.options = { ...randomOptions(this.rng, seed), transport };
+    const base = randomOptions(this.rng, seed);
+    const extra = extensions ? { preVote: chance(this.rng, 0.5), checkQuorum: chance(this.rng, 0.5) } : {};
+    this.options = { ...base, ...extra, transport };
     this.cluster = createCluster(this.options);
     this.monitor = attachSafetyMonitor(this.cluster, { throwOnViolation: true });
     this.record = new CommitRecord(this.cluster);
@@ -230,10 +238,35 @@ export class Schedule {
 
   /** One random action, chosen by weight; returns when it is done. */
   async randomAction(): Promise<void> {
-    let roll = this.rng() * TOTAL_WEIGHT;
-    for (const [weight, action] of ACTIONS) {
+    const actions = this.extensions ? ACTIONS_WITH_EXTENSIONS : ACTIONS;
+    let roll = this.rng() * (this.extensions ? TOTAL_WEIGHT_WITH_EXTENSIONS : TOTAL_WEIGHT);
+    for (const [weight, action] of actions) {
       roll -= weight;
       if (roll < 0) return action(this);
+    }
+  }
+
+  /**
+   * The nodes that must converge: the members of the newest leader's
+   * configuration (thesis §4.1). A node added whose change was lost with its
+   * leader (it never reached a log) is in `ids` but in no configuration.
+   */
+  members(): number[] {
+    const leader = liveLeader(this.cluster);
+    if (leader === null) return [...this.cluster.ids];
+    const { voters, learners } = this.cluster.node(leader).config;
+    return this.cluster.ids.filter((id) => voters.includes(id) || learners.includes(id));
+  }
+
+  /** Runs a membership call; the refusals the API documents are fine, anything else is not. */
+  async tolerate(what: string, call: () => Promise<unknown>): Promise<void> {
+    try {
+      const r = await call();
+      this.note(`${what} → ${JSON.stringify(r)}`);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (!/no live leader|still uncommitted|handing leadership|is not in leader|last voter/.test(message)) throw err;
+      this.note(`${what} refused: ${message}`);
     }
   }
 
@@ -272,10 +305,14 @@ export class Schedule {
       const command = `final=${this.seed}.${attempt}`;
       const final = await cluster.start(leader, command);
       this.note(`start ${leader} ${command} → index ${final.index} term ${final.term}`);
-      if (!final.isLeader) continue;
+      if (!final.isLeader) {
+        // Refused (a leader handing over, §3.10, takes no commands): let the handover finish.
+        await cluster.runFor(500);
+        continue;
+      }
       const everyoneApplied = () =>
         this.record.commandAt.get(final.index) === command &&
-        cluster.ids.every((id) => (this.record.appliedThrough.get(id) ?? 0) >= final.index);
+        this.members().every((id) => (this.record.appliedThrough.get(id) ?? 0) >= final.index);
       if (!(await cluster.runUntil(everyoneApplied, 5000))) continue;
       this.appliedAfterHealMs = cluster.now() - healedAt;
       // Let the last heartbeats settle commitIndex everywhere.
@@ -290,7 +327,12 @@ export class Schedule {
 
   private converged(finalIndex: number): boolean {
     let last = -1;
-    for (const id of this.cluster.ids) {
+    const leader = liveLeader(this.cluster);
+    // With membership changes: the configuration settled too (no learner left, nothing pending).
+    if (this.extensions && (leader === null || this.cluster.node(leader).configChangePending || this.cluster.node(leader).config.learners.length > 0)) {
+      return false;
+    }
+    for (const id of this.members()) {
       const v = this.cluster.node(id);
       const lastIndex = v.snapshotIndex + v.log.length;
       if (!v.alive || v.commitIndex !== lastIndex || v.lastApplied !== lastIndex || lastIndex < finalIndex) return false;
@@ -304,7 +346,7 @@ export class Schedule {
   checkNothingLost(final: Final): void {
     const { cluster, record } = this;
     if (record.problem) throw new Error(record.problem);
-    const first = cluster.node(cluster.ids[0]!);
+    const first = cluster.node(this.members()[0]!);
     const lastIndex = first.snapshotIndex + first.log.length;
     if (record.highestCommit > lastIndex) {
       throw new Error(
@@ -321,7 +363,7 @@ export class Schedule {
       expectedKv.apply(command);
     }
     const expected = sortedJson(expectedKv.snapshot());
-    for (const id of cluster.ids) {
+    for (const id of this.members()) {
       const v = cluster.node(id);
       const appliedAt = new Map<number, string>();
       for (const a of cluster.applied(id)) {
@@ -548,3 +590,38 @@ const ACTIONS: readonly (readonly [number, (s: Schedule) => Promise<void> | void
   ],
 ];
 const TOTAL_WEIGHT = ACTIONS.reduce((sum, [weight]) => sum + weight, 0);
+
+/**
+ * Issue 13's actions (thesis §4.1 membership changes, §3.10 transfers),
+ * mixed in with the faults above: clusters grow and shrink between 2 and 9
+ * nodes while crashing, partitioned and lossy.
+ */
+const EXTENSION_ACTIONS: readonly (readonly [number, (s: Schedule) => Promise<void> | void])[] = [
+  [
+    4,
+    (s) => {
+      if (s.cluster.ids.length >= 9) return;
+      return s.tolerate('addNode', () => s.cluster.addNode());
+    },
+  ],
+  [
+    4,
+    (s) => {
+      if (s.cluster.ids.length <= 2) return;
+      const id = s.anyNode();
+      return s.tolerate(`removeNode ${id}`, () => s.cluster.removeNode(id));
+    },
+  ],
+  [
+    3,
+    (s) => {
+      const from = s.leaderOrAny();
+      const others = s.cluster.ids.filter((id) => id !== from);
+      if (others.length === 0) return;
+      const to = pick(s.rng, others);
+      return s.tolerate(`transferLeadership ${from}->${to}`, () => s.cluster.transferLeadership(from, to));
+    },
+  ],
+];
+const ACTIONS_WITH_EXTENSIONS = [...ACTIONS, ...EXTENSION_ACTIONS];
+const TOTAL_WEIGHT_WITH_EXTENSIONS = ACTIONS_WITH_EXTENSIONS.reduce((sum, [w]) => sum + w, 0);
