@@ -44,4 +44,4 @@ export { explainSelection, selectWhyVersion, type WhyLine } from './whySlice';
 export { STATE_WORDING, WHY_WORDING, wordWhy, type WhyWording } from './whyWording';
 /** The engine's types the view needs, so src/ui depends on the store alone. */
 export type { InFlightMessage, NetworkOptions, SafetyProperty, SafetyViolation } from '../sim';
-export type { Entry, Message } from '../raft';
+export type { Configuration, Entry, Message } from '../raft';

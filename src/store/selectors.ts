@@ -49,6 +49,52 @@ export function selectNode(id: NodeId): (s: LabState) => NodeSnapshot | undefine
   return sel;
 }
 
+/**
+ * A node's place in the configuration (thesis §4.1): a voter, a learner
+ * catching up (thesis §4.2.1), or leaving (its removal is appended but not
+ * yet committed, so it is still running).
+ */
+export type Membership = 'voter' | 'learner' | 'leaving';
+
+/**
+ * The configuration the view goes by: the live leader's (highest term) —
+ * it decides what is replicated — else, with no leader, none (each node
+ * then shows its own).
+ */
+function leaderConfig(s: LabState) {
+  return liveLeader(s.nodes)?.config;
+}
+
+/** Node `id`'s membership, from the leader's configuration if there is a leader, else from its own. */
+export function membershipOf(s: LabState, id: NodeId): Membership {
+  const config = leaderConfig(s) ?? nodeById(s.nodes, id)?.config;
+  if (!config) return 'voter';
+  if (config.learners.includes(id)) return 'learner';
+  if (config.voters.includes(id)) return 'voter';
+  // Not in it: a new node that has not heard of any configuration yet, or one whose removal is in the log.
+  return config.voters.length === 0 ? 'learner' : 'leaving';
+}
+
+const membershipSelectors = new Map<NodeId, (s: LabState) => Membership>();
+/** The selector of one node's membership (the same function for the same id). */
+export function selectMembership(id: NodeId): (s: LabState) => Membership {
+  let sel = membershipSelectors.get(id);
+  if (!sel) {
+    sel = (s) => membershipOf(s, id);
+    membershipSelectors.set(id, sel);
+  }
+  return sel;
+}
+
+/** How many votes make a majority now: of the voters of the leader's configuration, else of every node. */
+export const selectQuorum = (s: LabState): number => {
+  const voters = leaderConfig(s)?.voters.length ?? s.ids.length;
+  return Math.floor(Math.max(1, voters) / 2) + 1;
+};
+
+/** The voters of the live leader's configuration (every node when there is no leader). */
+export const selectVoters = (s: LabState): readonly NodeId[] => leaderConfig(s)?.voters ?? s.ids;
+
 const noticeSelectors = new Map<string, (s: LabState) => LabState['notices'][keyof LabState['notices']]>();
 /** The selector of one panel's notice. */
 export function selectNotice(area: keyof LabState['notices']) {

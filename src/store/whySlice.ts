@@ -10,6 +10,7 @@
 import type { NodeId, Why } from '../raft';
 import type { Cluster, ClusterEvent } from '../sim';
 import type { FlushFollower, LabGet, LabSet, LabState, OnNewCluster } from './labTypes';
+import { membershipOf } from './selectors';
 import { nodeById } from './snapshot';
 import { STATE_WORDING, wordWhy, type WhyEventKind, type WhyWording } from './whyWording';
 
@@ -52,6 +53,8 @@ function reasoned(e: ClusterEvent): ReasonedEvent | null {
     case 'term':
     case 'vote':
     case 'reject':
+    case 'preCampaign':
+    case 'preVote':
       return e.why ? { at: e.at, node: e.node, kind: e.kind, term: e.term, why: e.why } : null;
     default:
       return null;
@@ -125,6 +128,17 @@ export function earlierTermWaiting(s: LabState, id: NodeId): WhyLine[] {
   return out;
 }
 
+/** What issue 13 adds to a node's state that needs explaining: a learner, a pre-candidate, a leader handing over. */
+function nodeStateLines(s: LabState, id: NodeId): WhyLine[] {
+  const n = nodeById(s.nodes, id);
+  if (!n || !n.alive) return [];
+  const out: WhyLine[] = [];
+  if (membershipOf(s, id) === 'learner') out.push({ ...STATE_WORDING.learner(), at: s.nowMs, node: id });
+  if (n.preCandidate) out.push({ ...STATE_WORDING.preCandidate(n.term + 1), at: s.nowMs, node: id });
+  if (n.role === 'leader' && n.transferee) out.push({ ...STATE_WORDING.transferring(n.transferee), at: s.nowMs, node: id });
+  return out;
+}
+
 /**
  * What the Why panel shows for the current selection: a mark selected in
  * the space-time diagram explains the reasoned events of its node at its
@@ -163,7 +177,10 @@ export function explainSelection(s: LabState): { title: string; lines: readonly 
     const e = events[i]!;
     if (e.node === id) latest.push(explainEvent(e));
   }
-  return { title: `Node ${id}: the rules behind its latest events`, lines: [...earlierTermWaiting(s, id), ...latest] };
+  return {
+    title: `Node ${id}: the rules behind its latest events`,
+    lines: [...nodeStateLines(s, id), ...earlierTermWaiting(s, id), ...latest],
+  };
 }
 
 /** The record's version (re-run explainSelection when it changes). */

@@ -10,6 +10,7 @@ import { useLab, useLabApi } from './LabContext';
 import { Legend } from './Legend';
 import { LinkLine } from './LinkLine';
 import { MessageCanvas, viewTransform, type Hover } from './MessageCanvas';
+import { MembershipControls } from './MembershipControls';
 import { MessageTooltip, type Circle } from './MessageTooltip';
 import { NodeGlyph } from './NodeGlyph';
 import { PartitionShading } from './PartitionShading';
@@ -106,14 +107,7 @@ export function ClusterView() {
         >
           <g className="nodes">
             {ids.map((id) => (
-              <NodeGlyph
-                key={id}
-                id={id}
-                centre={layout.centres[id - 1]!}
-                label={layout.labels[id - 1]!}
-                radius={layout.nodeRadius}
-                clusterSize={ids.length}
-              />
+              <NodeGlyph key={id} id={id} centre={layout.centres[id - 1]!} label={layout.labels[id - 1]!} radius={layout.nodeRadius} />
             ))}
           </g>
         </svg>
@@ -130,6 +124,7 @@ export function ClusterView() {
       </div>
       {/* In the past, the timeline's controls take the timer controls' place (same row: nothing moves). */}
       {review === null ? <TimerControls /> : <PastBar />}
+      <MembershipControls />
       <Legend />
       <StepStatus />
       <p className="cluster-hint">

@@ -5,7 +5,16 @@
  * named "Node N inspector".
  */
 import { useEffect, type ReactNode } from 'react';
-import { selectCommitUnknown, selectLeader, selectNode, selectSelectedNode, showCommand, type NodeSnapshot } from '../store';
+import {
+  describeConfig,
+  selectCommitUnknown,
+  selectLeader,
+  selectMembership,
+  selectNode,
+  selectSelectedNode,
+  showEntry,
+  type NodeSnapshot,
+} from '../store';
 import { useLab, useLabApi } from './LabContext';
 import { LeaderProgress } from './LeaderProgress';
 import { LinkToggles } from './LinkToggles';
@@ -14,6 +23,7 @@ import { NodesSummary } from './NodesSummary';
 import { NoticeLine } from './NoticeLine';
 import { ROLE_LETTER, roleWord } from './roles';
 import { TimerLeft } from './TimerLeft';
+import { TransferLeadership } from './TransferLeadership';
 
 function Field({ name, children }: { name: string; children: ReactNode }) {
   return (
@@ -36,11 +46,13 @@ function Durable({ node }: { node: NodeSnapshot }) {
         <Field name="votedFor">{node.votedFor === 0 ? 'nobody' : `node ${node.votedFor}`}</Field>
         <Field name="log">
           {node.log.length} {node.log.length === 1 ? 'entry' : 'entries'}
-          {last ? ` (last ${last.index}@t${last.term}: ${showCommand(last.command)})` : ''}
+          {last ? ` (last ${last.index}@t${last.term}: ${showEntry(last)})` : ''}
         </Field>
         <Field name="snapshot">
           {node.snapshotIndex === 0 ? 'none' : `entries 1–${node.snapshotIndex}, last term ${node.snapshotTerm}`}
         </Field>
+        {/* Thesis §4.1: the latest configuration in its log, committed or not, is the one it uses. */}
+        <Field name="configuration">{node.config ? describeConfig(node.config) : 'the initial one'}</Field>
       </dl>
     </div>
   );
@@ -165,6 +177,7 @@ export function Inspector() {
   const selected = useLab(selectSelectedNode);
   const node = useLab(selectNode(selected ?? 0));
   const newest = useLab(selectLeader);
+  const membership = useLab(selectMembership(selected ?? 0));
   if (selected === null || !node) {
     return (
       <div className="panel inspector is-empty">
@@ -201,6 +214,9 @@ export function Inspector() {
       </div>
       <p className="inspector-status">
         {node.alive ? 'Running' : 'Crashed'} · {node.connected ? 'cable plugged in' : 'cable unplugged'}
+        {membership === 'learner' && ' · learner: catching up, not voting yet (thesis §4.2.1)'}
+        {membership === 'leaving' && ' · leaving: its removal is in the log, not yet committed (thesis §4.1)'}
+        {node.alive && node.preCandidate && ` · asking for pre-votes for term ${node.term + 1} (thesis §9.6)`}
       </p>
       <PauseWhileInspecting />
       {stale && (
@@ -211,6 +227,8 @@ export function Inspector() {
       )}
       <Actions node={node} />
       <NoticeLine area="node" />
+      <TransferLeadership node={node} />
+      <NoticeLine area="membership" />
       <div className="state-cols">
         <Durable node={node} />
         <Volatile node={node} />

@@ -5,7 +5,7 @@
  */
 import { memo, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { liveLeader, nodeById, selectCommitUnknown, selectDiscarded, showCommand } from '../store';
+import { liveLeader, nodeById, selectCommitUnknown, selectDiscarded, showCommand, type Configuration, type Entry } from '../store';
 import { useLab } from './LabContext';
 import { LogEntryItem } from './LogEntryItem';
 import { ROLE_LETTER, roleWord } from './roles';
@@ -57,6 +57,22 @@ function LeaderPointers({ leaderId, follower, next, match }: { leaderId: number;
   );
 }
 
+/** For each entry, the configuration of the log's last configuration entry before it (thesis §4.1), once per log. */
+const configsBeforeOf = new WeakMap<readonly Entry[], readonly (Configuration | undefined)[]>();
+function configsBefore(log: readonly Entry[]): readonly (Configuration | undefined)[] {
+  let out = configsBeforeOf.get(log);
+  if (!out) {
+    let last: Configuration | undefined;
+    out = log.map((e) => {
+      const before = last;
+      if (e.config) last = e.config;
+      return before;
+    });
+    configsBeforeOf.set(log, out);
+  }
+  return out;
+}
+
 export const LogRow = memo(function LogRow({ id }: { id: number }) {
   const node = useLab(
     useShallow((s) => {
@@ -98,6 +114,7 @@ export const LogRow = memo(function LogRow({ id }: { id: number }) {
   // Only while some recovered entry is still dashed.
   const unknown = commitUnknown > commitIndex;
   const compare = leader.leaderLog !== undefined && leader.leaderId !== id;
+  const prevConfigs = configsBefore(log);
   const conflicts = (index: number, term: number): boolean => {
     if (!compare || index <= leader.leaderSnapshot) return false;
     const theirs = leader.leaderLog![index - leader.leaderSnapshot - 1];
@@ -129,6 +146,7 @@ export const LogRow = memo(function LogRow({ id }: { id: number }) {
         <ol className="log-list" aria-label={`Log of node ${id}`} onKeyDown={moveFocus}>
           {log.map((e, i) => (
             <LogEntryItem
+              prevConfig={prevConfigs[i]}
               key={e.index}
               entry={e}
               committed={e.index <= commitIndex}

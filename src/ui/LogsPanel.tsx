@@ -37,7 +37,8 @@ type Entry = LabState['nodes'][number]['log'][number];
 const shownLength = new WeakMap<Entry, number>();
 function charactersOf(e: Entry): number {
   let n = shownLength.get(e);
-  if (n === undefined) shownLength.set(e, (n = characterCount(showCommand(e.command))));
+  // A configuration entry's cell ("⚙ +6 learner") is short; its command is ''.
+  if (n === undefined) shownLength.set(e, (n = e.config ? 12 : characterCount(showCommand(e.command))));
   return n;
 }
 const longestIn = new WeakMap<readonly Entry[], number>();

@@ -10,7 +10,7 @@
  * technology.
  */
 import { memo, type KeyboardEvent } from 'react';
-import { selectNode } from '../store';
+import { selectMembership, selectNode, selectQuorum } from '../store';
 import type { Label, Point } from './geometry';
 import { useLab, useLabApi } from './LabContext';
 import { ROLE_LETTER, nodeName, roleWord } from './roles';
@@ -22,24 +22,33 @@ interface Props {
   centre: Point;
   label: Label;
   radius: number;
-  clusterSize: number;
 }
 
-export const NodeGlyph = memo(function NodeGlyph({ id, centre, label, radius, clusterSize }: Props) {
+export const NodeGlyph = memo(function NodeGlyph({ id, centre, label, radius }: Props) {
   const lab = useLabApi();
   const node = useLab(selectNode(id));
   const selected = useLab((s) => s.selectedNode === id);
+  const membership = useLab(selectMembership(id));
+  const voterQuorum = useLab(selectQuorum);
   if (!node) return null;
   const role = roleWord(node);
-  const quorum = Math.floor(clusterSize / 2) + 1;
+  // A majority of the voters in force (thesis §4.1); without a configuration, of the ring.
+  const quorum = node.config?.voters.length ? Math.floor(node.config.voters.length / 2) + 1 : voterQuorum;
+  const preVoting = node.alive && node.preCandidate === true;
+  const handingTo = node.alive && node.role === 'leader' ? (node.transferee ?? 0) : 0;
   const sub =
     role === 'crashed'
       ? 'crashed'
       : role === 'candidate'
         ? `${node.votes.length} of ${quorum} votes`
-        : node.votedFor === 0
-          ? 'no vote'
-          : `voted ${node.votedFor}`;
+        : preVoting
+          ? `pre-vote ${node.term + 1}`
+          : handingTo !== 0
+            ? `→ node ${handingTo}`
+            : node.votedFor === 0
+              ? 'no vote'
+              : `voted ${node.votedFor}`;
+  const tag = membership === 'learner' ? 'learner' : membership === 'leaving' ? 'leaving' : !node.connected ? 'unplugged' : null;
   // Pressing a node selects it (it stays pressed); Esc or the inspector's × deselects.
   const select = () => lab.store.getState().selectNode(id);
   const onKeyDown = (e: KeyboardEvent) => {
@@ -57,9 +66,9 @@ export const NodeGlyph = memo(function NodeGlyph({ id, centre, label, radius, cl
       <g
         role="button"
         tabIndex={0}
-        aria-label={nodeName(id, node)}
+        aria-label={nodeName(id, node, membership)}
         aria-pressed={selected}
-        className={`node ${roleClass}${selected ? ' is-selected' : ''}${node.connected ? '' : ' is-unplugged'}`}
+        className={`node ${roleClass}${selected ? ' is-selected' : ''}${node.connected ? '' : ' is-unplugged'}${membership === 'voter' ? '' : ` is-${membership}`}${preVoting ? ' is-pre-candidate' : ''}`}
         transform={at}
         onClick={select}
         onKeyDown={onKeyDown}
@@ -95,9 +104,20 @@ export const NodeGlyph = memo(function NodeGlyph({ id, centre, label, radius, cl
           <circle r={Math.max(10, radius * 0.3)} />
           <text y={1}>{ROLE_LETTER[role]}</text>
         </g>
-        {!node.connected && (
-          <text className="unplugged-tag" x={label.x - centre.x} y={label.y - centre.y + 13} style={{ textAnchor: label.anchor }}>
-            unplugged
+        {preVoting && (
+          <g className="pre-vote-badge" transform={`translate(${-badge.x} ${badge.y})`}>
+            <rect x={-19} y={-8} width={38} height={16} rx={8} />
+            <text y={1}>pre-vote</text>
+          </g>
+        )}
+        {tag && (
+          <text
+            className={`${tag === 'unplugged' ? 'unplugged' : 'membership'}-tag`}
+            x={label.x - centre.x}
+            y={label.y - centre.y + 13}
+            style={{ textAnchor: label.anchor }}
+          >
+            {tag === 'unplugged' || node.connected ? tag : `${tag}, unplugged`}
           </text>
         )}
       </g>

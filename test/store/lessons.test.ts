@@ -23,9 +23,9 @@ async function play(id: string, faults: readonly FaultName[] = []) {
 }
 
 describe('guided lessons (issue 11)', () => {
-  it('has eight lessons with unique ids, one titled with "Figure 8"', () => {
-    expect(LESSONS).toHaveLength(8);
-    expect(new Set(LESSONS.map((l) => l.id)).size).toBe(8);
+  it('has twelve lessons with unique ids (eight of Figure 2, four beyond it), one titled with "Figure 8"', () => {
+    expect(LESSONS).toHaveLength(12);
+    expect(new Set(LESSONS.map((l) => l.id)).size).toBe(12);
     expect(LESSONS.filter((l) => l.title.includes('Figure 8'))).toHaveLength(1);
   });
 
