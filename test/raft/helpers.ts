@@ -55,6 +55,9 @@ export interface NodeOptions {
   electionTimeoutMs?: [number, number];
   random?: () => number;
   now?: number;
+  /** Thesis §9.6, §6.2 (default off). */
+  preVote?: boolean;
+  checkQuorum?: boolean;
 }
 
 export function stored(o: Pick<NodeOptions, 'term' | 'votedFor' | 'log' | 'snapshot'>): PersistentState {
@@ -76,6 +79,8 @@ export function newNode(o: NodeOptions): RaftNode {
       leaderNoop: o.leaderNoop ?? false,
       faults: o.faults ?? [],
       random: o.random ?? seeded(o.id),
+      ...(o.preVote ? { preVote: true } : {}),
+      ...(o.checkQuorum ? { checkQuorum: true } : {}),
     },
     stored(o),
     o.now ?? 0,
