@@ -67,12 +67,15 @@ function leaderConfig(s: LabState) {
 
 /** Node `id`'s membership, from the leader's configuration if there is a leader, else from its own. */
 export function membershipOf(s: LabState, id: NodeId): Membership {
-  const config = leaderConfig(s) ?? nodeById(s.nodes, id)?.config;
+  const own = nodeById(s.nodes, id)?.config;
+  const config = leaderConfig(s) ?? own;
   if (!config) return 'voter';
   if (config.learners.includes(id)) return 'learner';
   if (config.voters.includes(id)) return 'voter';
-  // Not in it: a new node that has not heard of any configuration yet, or one whose removal is in the log.
-  return config.voters.length === 0 ? 'learner' : 'leaving';
+  // Not in it: a node just added (the leader has not appended its entry yet, or it has heard of no
+  // configuration), or one whose removal is in the leader's log.
+  if (!own || own.voters.length === 0 || own.learners.includes(id)) return 'learner';
+  return 'leaving';
 }
 
 const membershipSelectors = new Map<NodeId, (s: LabState) => Membership>();

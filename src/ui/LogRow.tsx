@@ -57,12 +57,16 @@ function LeaderPointers({ leaderId, follower, next, match }: { leaderId: number;
   );
 }
 
-/** For each entry, the configuration of the log's last configuration entry before it (thesis §4.1), once per log. */
+/**
+ * For each entry, the configuration in force before it (thesis §4.1): the
+ * log's last configuration entry before it, or `initial` (the founding
+ * nodes, all voters) when nothing is compacted; once per log.
+ */
 const configsBeforeOf = new WeakMap<readonly Entry[], readonly (Configuration | undefined)[]>();
-function configsBefore(log: readonly Entry[]): readonly (Configuration | undefined)[] {
+function configsBefore(log: readonly Entry[], initial: Configuration | undefined): readonly (Configuration | undefined)[] {
   let out = configsBeforeOf.get(log);
   if (!out) {
-    let last: Configuration | undefined;
+    let last: Configuration | undefined = initial;
     out = log.map((e) => {
       const before = last;
       if (e.config) last = e.config;
@@ -71,6 +75,14 @@ function configsBefore(log: readonly Entry[]): readonly (Configuration | undefin
     configsBeforeOf.set(log, out);
   }
   return out;
+}
+
+/** The founding nodes' configuration (every one a voter), one object per size. */
+const initialConfigs = new Map<number, Configuration>();
+function initialConfig(nodes: number): Configuration {
+  let c = initialConfigs.get(nodes);
+  if (!c) initialConfigs.set(nodes, (c = { voters: Array.from({ length: nodes }, (_, i) => i + 1), learners: [] }));
+  return c;
 }
 
 export const LogRow = memo(function LogRow({ id }: { id: number }) {
@@ -87,6 +99,7 @@ export const LogRow = memo(function LogRow({ id }: { id: number }) {
         alive: n?.alive ?? false,
         term: n?.term ?? 0,
         isLeader: n?.role === 'leader',
+        founders: s.config.nodes,
       };
     }),
   );
@@ -106,7 +119,7 @@ export const LogRow = memo(function LogRow({ id }: { id: number }) {
   );
   const commitUnknown = useLab(selectCommitUnknown(id));
   const discarded = useLab(selectDiscarded(id));
-  const { log, commitIndex, lastApplied, snapshotIndex, snapshotTerm, role } = node;
+  const { log, commitIndex, lastApplied, snapshotIndex, snapshotTerm, role, founders } = node;
   const stale = staleLeaderText(
     { alive: node.alive, role: node.isLeader ? 'leader' : role, term: node.term },
     leader.leaderId ? { id: leader.leaderId, term: leader.leaderTerm } : undefined,
@@ -114,7 +127,7 @@ export const LogRow = memo(function LogRow({ id }: { id: number }) {
   // Only while some recovered entry is still dashed.
   const unknown = commitUnknown > commitIndex;
   const compare = leader.leaderLog !== undefined && leader.leaderId !== id;
-  const prevConfigs = configsBefore(log);
+  const prevConfigs = configsBefore(log, snapshotIndex === 0 ? initialConfig(founders) : undefined);
   const conflicts = (index: number, term: number): boolean => {
     if (!compare || index <= leader.leaderSnapshot) return false;
     const theirs = leader.leaderLog![index - leader.leaderSnapshot - 1];
