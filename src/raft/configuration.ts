@@ -97,6 +97,21 @@ export function configOfEntries(entries: readonly Entry[], snapshot: Snapshot | 
   return snapshot?.config ?? initial;
 }
 
+/**
+ * Thesis §4.2.2: "a server that is not part of its own latest configuration
+ * should still start new elections, as it might still be needed until the
+ * Cnew entry is committed (as in Figure 4.6). It does not count its own vote
+ * in elections unless it is part of its latest configuration." So: a voter
+ * campaigns; so does a server removed by an entry not yet committed, if it
+ * was a voter before it. A learner, or a server that knows no configuration
+ * yet, never does (§4.2.1).
+ */
+export function mayCampaign(s: NodeState): boolean {
+  if (s.isVoter) return true;
+  if (s.confIndex <= s.commitIndex || s.conf.learners.includes(s.id)) return false;
+  return isVoter(configOfLog(s.log, s.config.initial, s.confIndex - 1).config, s.id);
+}
+
 function describeConfig(c: Configuration): string {
   const learners = c.learners.length > 0 ? `, learners ${c.learners.join(', ')}` : '';
   return `voters ${c.voters.join(', ')}${learners}`;
@@ -121,10 +136,25 @@ export function refreshConfig(s: NodeState): void {
     index,
     config,
     committed: index <= s.commitIndex,
+    inForce: true,
     reason: `its configuration is now ${describeConfig(config)} (§4.1: the latest in its log, committed or not)`,
   });
   if (s.role === 'leader') trackMembers(s);
-  if (s.transferee !== 0 && !isVoter(config, s.transferee)) s.transferee = 0;
+  if (s.transferee !== 0 && !isVoter(config, s.transferee)) {
+    // The target left the voters: nothing to hand over to (thesis §3.10).
+    const to = s.transferee;
+    s.transferee = 0;
+    s.transferDeadlineMs = Infinity;
+    s.emit({
+      at: s.now,
+      kind: 'transfer',
+      node: s.id,
+      term: s.currentTerm,
+      to,
+      phase: 'abandoned',
+      reason: `node ${to} is no longer a voter, so it takes commands again (§3.10)`,
+    });
+  }
 }
 
 function sameConfig(a: Configuration, b: Configuration): boolean {

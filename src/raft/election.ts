@@ -37,14 +37,19 @@ export function requestVotes(s: NodeState, transfer: boolean): void {
  * cluster. It counts itself; a majority of yeses starts the real election.
  */
 export function preCampaign(s: NodeState, now: number, why: Why): void {
+  // A candidate whose election timed out asks again, from the start: it is
+  // no longer a candidate of its term (etcd: becomePreCandidate), so late
+  // answers to its RequestVotes are not mixed with the pre-votes.
+  if (s.role === 'candidate') s.roles.becomeFollower(s.currentTerm, NONE, now, why);
   s.preCandidate = true;
   s.votes.clear();
-  s.votes.add(s.id);
+  if (s.isVoter) s.votes.add(s.id); // §4.2.2: its own yes counts only if it is a voter
+
   s.resetElectionTimer(now);
   const term = s.currentTerm + 1;
   s.emit({ at: s.now, kind: 'preCampaign', node: s.id, term, why, reason: describeWhy(why) });
   if (s.votes.size >= s.quorum) {
-    s.roles.campaign(now, { code: 'won-pre-vote', voters: [s.id] });
+    s.roles.campaign(now, { code: 'won-pre-vote', voters: [...s.votes] });
     return;
   }
   for (const peer of s.peers) {

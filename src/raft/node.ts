@@ -12,7 +12,7 @@
  * per-follower state), quorum.ts (majorities), state.ts (what they share).
  */
 import { resolveConfig, type RaftConfig } from './config';
-import { changePending, proposeChange, trackMembers } from './configuration';
+import { changePending, mayCampaign, proposeChange, trackMembers } from './configuration';
 import {
   handlePreVote,
   handlePreVoteReply,
@@ -229,7 +229,10 @@ export class RaftNode {
         }
         s.checkQuorumDeadlineMs = now + s.config.electionTimeoutMs[0];
       }
-      if (now >= s.transferDeadlineMs) abandonTransfer(s); // thesis §3.10
+      if (now >= s.transferDeadlineMs) {
+        if (s.transferee !== NONE) abandonTransfer(s); // thesis §3.10
+        else s.transferDeadlineMs = Infinity;
+      }
       if (now >= s.heartbeatDeadlineMs) {
         s.heartbeatDeadlineMs = now + s.config.heartbeatMs;
         broadcastHeartbeat(s);
@@ -249,13 +252,14 @@ export class RaftNode {
 
   /**
    * The election timer fired: a voter campaigns — first by pre-vote with
-   * PreVote on (thesis §9.6). A learner or a removed server never does
+   * PreVote on (thesis §9.6) — and so does a server whose removal is not yet
+   * committed (§4.2.2, configuration.ts mayCampaign). A learner never does
    * (thesis §4.2.1: non-voting members do not start elections); it only
    * draws its next timeout.
    */
   private electionTimerFired(now: number, why: Why): void {
     const s = this.s;
-    if (!s.isVoter) {
+    if (!mayCampaign(s)) {
       s.resetElectionTimer(now);
       return;
     }
@@ -437,7 +441,8 @@ export class RaftNode {
     s.role = 'candidate';
     s.leader = NONE;
     s.votes.clear();
-    s.votes.add(s.id);
+    // Thesis §4.2.2: its own vote counts only if it is a voter of its latest configuration.
+    if (s.isVoter) s.votes.add(s.id);
     s.resetElectionTimer(now);
     s.emit({ at: s.now, kind: 'timeout', node: s.id, term: s.currentTerm, why, reason });
     s.emit({ at: s.now, kind: 'term', node: s.id, term: s.currentTerm, why, reason });
@@ -462,7 +467,10 @@ export class RaftNode {
     trackMembers(s);
     s.recentActive.clear();
     s.checkQuorumDeadlineMs = s.config.checkQuorum ? now + s.config.electionTimeoutMs[0] : Infinity;
-    if (s.config.leaderNoop) appendOwn(s, '');
+    // §8's no-op, if asked for; and always when the log holds a configuration
+    // entry not yet committed (thesis §4.1): only an entry of this term can
+    // commit it (§5.4.2), and until then no other change can be made.
+    if (s.config.leaderNoop || s.confIndex > s.commitIndex) appendOwn(s, '');
     // §5.2: "Upon election: send initial empty AppendEntries RPCs (heartbeat)".
     s.heartbeatDeadlineMs = now + s.config.heartbeatMs;
     broadcastHeartbeat(s);

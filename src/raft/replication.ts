@@ -343,6 +343,7 @@ function advanceCommit(s: NodeState, index: number): void {
         index: entry.index,
         config: entry.config,
         committed: true,
+        inForce: false,
         reason: `the configuration of entry ${entry.index} is committed`,
       });
     }

@@ -317,6 +317,12 @@ export type CoreEvent =
       readonly index: number;
       readonly config: Configuration;
       readonly committed: boolean;
+      /**
+       * True when the event puts `config` in force (it is now the latest in the
+       * node's log); false when it only reports that the entry at `index` was
+       * committed (a later configuration may already be in force).
+       */
+      readonly inForce: boolean;
       readonly reason: string;
     }
   /** Thesis §3.10 leadership transfer, as the leader sees it. */

@@ -115,6 +115,8 @@ export class SafetyMonitor {
   private readonly campaigns = new Set<string>();
   /** Granted votes by "candidate:term" (what each voter said, whether or not it arrived). */
   private readonly granted = new Map<string, Set<NodeId>>();
+  /** The configuration in force at each node, from its 'config' events (thesis §4.1), after its baseline. */
+  private readonly inForce = new Map<NodeId, readonly NodeId[]>();
   /** Log Matching table: by index, one record per distinct term seen there. */
   private readonly table: (LogRecord[] | undefined)[] = [];
   /** Committed entries by index. */
@@ -187,6 +189,9 @@ export class SafetyMonitor {
           if (!set) this.granted.set(key, (set = new Set()));
           set.add(e.node);
         }
+        break;
+      case 'config':
+        if (e.inForce) this.inForce.set(e.node, e.config.voters);
         break;
       case 'added':
         this.baseline(e.node, e.at);
@@ -272,7 +277,9 @@ export class SafetyMonitor {
    */
   private checkMajority(node: NodeId, term: number, view: NodeView, at: number): void {
     if (!this.campaigns.has(`${node}:${term}`)) return;
-    const voters = view.config.voters;
+    // The configuration when it won (the view is read after the whole input,
+    // which may already have appended the next change, §4.2.1).
+    const voters = this.inForce.get(node) ?? view.config.voters;
     const votes = new Set(this.granted.get(`${node}:${term}`) ?? []);
     votes.add(node);
     const counted = voters.filter((v) => votes.has(v));
@@ -502,6 +509,7 @@ export class SafetyMonitor {
     const t = this.track(node);
     const view = this.view(node);
     if (!view) return;
+    this.inForce.set(node, view.config.voters);
     t.role = view.role;
     t.term = view.term;
     t.log = new LogWindow<Entry | undefined>(view.snapshotIndex, view.snapshotTerm, view.log.slice());

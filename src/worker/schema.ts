@@ -498,6 +498,7 @@ export const CoreEventSchema = withRule(
       index: indexSchema,
       config: ConfigurationSchema,
       committed: v.boolean(),
+      inForce: v.boolean(),
       reason: reasonSchema,
     }),
     v.strictObject({

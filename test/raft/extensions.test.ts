@@ -134,6 +134,26 @@ describe('Pre-Vote (thesis §9.6)', () => {
     expect(n.preCandidate).toBe(false);
   });
 
+  // Found by the fuzzer (test/fuzz-extensions.test.ts): a candidate that
+  // timed out and pre-voted again must not count late RequestVote answers
+  // together with the pre-votes.
+  it('a candidate whose election times out goes back to pre-voting: late votes of its old election count for nothing', () => {
+    const c = newNode({ id: 1, nodes: [1, 2, 3, 4, 5], term: 3, preVote: true });
+    c.timeout(0);
+    c.step({ type: 'PreVoteReply', from: 2, to: 1, term: 4, voteGranted: true }, 1);
+    c.step({ type: 'PreVoteReply', from: 3, to: 1, term: 4, voteGranted: true }, 1);
+    expect(c.role).toBe('candidate');
+    expect(c.term).toBe(4);
+    c.timeout(2); // its election timed out: a new pre-vote for term 5
+    expect(c.role).toBe('follower');
+    expect(c.preCandidate).toBe(true);
+    c.step({ type: 'PreVoteReply', from: 4, to: 1, term: 5, voteGranted: true }, 3); // one yes: 2 of 5
+    c.step(voteReply(5, 1, 4, true), 3); // a late vote of term 4
+    c.step(voteReply(2, 1, 4, true), 3);
+    expect(c.role).toBe('follower');
+    expect(c.preVotesGranted).toEqual([1, 4]);
+  });
+
   it('hearing from a leader of its term ends the pre-vote', () => {
     const n = newNode({ id: 1, term: 3, preVote: true });
     n.timeout(0);
@@ -388,6 +408,54 @@ describe('single-server membership changes (thesis §4.1, §4.2)', () => {
     expect(eventsOf(leader.takeReady().events, 'role').at(-1)!.why).toEqual({ code: 'removed-from-config', index: 3 });
     leader.tick(10 * ELECTION_MS[1]);
     expect(leader.role).toBe('follower'); // not a voter: it never campaigns again
+  });
+
+  // §4.2.2 (Figure 4.6): "a server that is not part of its own latest
+  // configuration should still start new elections, as it might still be
+  // needed until the Cnew entry is committed ... It does not count its own
+  // vote". Found by the fuzzer: without it, a removed server holding the only
+  // up-to-date log and a voter that cannot win wait for each other forever.
+  it('a server removed by an uncommitted entry still campaigns, without counting its own vote', () => {
+    const removed = newNode({ id: 2, nodes: [2, 4], term: 3, log: [...logOf(1, 2), confEntry(3, 3, conf([4]))] });
+    removed.tick(10 * ELECTION_MS[1]);
+    expect(removed.role).toBe('candidate');
+    expect(removed.votesGranted).toEqual([]); // not its own
+    expect(ofType(removed.takeReady().messages, 'RequestVote').map((m) => m.to)).toEqual([4]);
+    removed.step(voteReply(4, 2, 4, true), 1);
+    expect(removed.role).toBe('leader'); // a majority of its configuration {4}
+    // Once the removal commits (node 4's ack), it steps down (§4.2.2).
+    removed.step({ ...appendReply(4, 2, 4, true, 4), prevLogIndex: 3 }, 2);
+    expect(removed.role).toBe('follower');
+    // Whereas a committed removal, or a learner, never campaigns.
+    const gone = newNode({ id: 2, nodes: [2, 4], term: 3, log: [confEntry(1, 3, conf([4]))] });
+    gone.step(appendEntries(4, 2, 3, 1, 3, [], 1), 1);
+    gone.tick(10 * ELECTION_MS[1]);
+    expect(gone.role).toBe('follower');
+  });
+
+  it('a new leader whose log holds an uncommitted configuration entry appends a no-op, so the change can commit', () => {
+    const leader = newNode({ id: 1, nodes: [1, 2, 3], term: 2, log: [...logOf(1), confEntry(2, 2, conf([1, 2, 3], [4]))] });
+    winElection(leader, [2]);
+    expect(leader.entries.at(-1)).toEqual({ index: 3, term: 3, command: '' });
+    const plain = newNode({ id: 1, nodes: [1, 2, 3], term: 2, log: logOf(1) });
+    winElection(plain, [2]);
+    expect(plain.entries).toHaveLength(1); // no configuration entry pending: no no-op (indexes stay the MIT lab's)
+  });
+
+  it('a transfer whose target is removed from the voters is abandoned at once (found by the fuzzer)', () => {
+    const leader = newNode({ id: 1, nodes: [1, 2, 3], term: 1, log: logOf(1) });
+    winElection(leader, [2]);
+    expect(leader.proposeConfChange({ kind: 'remove', node: 3 }, 1)).toBeNull(); // held behind a no-op (the 2015 fix)
+    expect(leader.transferLeadership(3, 2)).toBe(true); // the change is not appended yet: 3 is still a voter
+    leader.takeReady();
+    leader.step({ ...appendReply(2, 1, 2, true, 2), prevLogIndex: 1 }, 3); // the no-op commits: the removal is appended
+    expect(leader.config).toEqual(conf([1, 2]));
+    expect(leader.transferee).toBe(0);
+    const phases = eventsOf(leader.takeReady().events, 'transfer').map((e) => [e.phase, e.to]);
+    expect(phases).toEqual([['abandoned', 3]]);
+    leader.tick(ELECTION_MS[1] + 10);
+    expect(eventsOf(leader.takeReady().events, 'transfer')).toEqual([]); // not abandoned twice
+    expect(leader.nextDeadline()).toBeGreaterThan(ELECTION_MS[1] + 10);
   });
 
   it('refuses changes that mean nothing: adding a member, removing a stranger, the last voter', () => {

@@ -258,6 +258,18 @@ export class Schedule {
     return this.cluster.ids.filter((id) => voters.includes(id) || learners.includes(id));
   }
 
+  /**
+   * currentLeader among the members only: a node removed by an entry not yet
+   * committed is still running, may have campaigned to a high term, and is
+   * rightly ignored (thesis §4.2.3); its term says nothing about the leader.
+   */
+  memberLeader(): number | null {
+    const members = new Set(this.members());
+    const views = this.cluster.ids.filter((id) => members.has(id)).map((id) => this.cluster.node(id)).filter((v) => v.alive);
+    const highest = Math.max(...views.map((v) => v.term));
+    return views.find((v) => v.role === 'leader' && v.term === highest)?.id ?? null;
+  }
+
   /** Runs a membership call; the refusals the API documents are fine, anything else is not. */
   async tolerate(what: string, call: () => Promise<unknown>): Promise<void> {
     try {
@@ -299,9 +311,10 @@ export class Schedule {
     const healedAt = cluster.now();
     for (let attempt = 1; attempt <= 5; attempt++) {
       // Long-delayed messages may still arrive for up to 2.2 s: they must do no harm.
-      if (!(await cluster.runUntil(() => currentLeader(cluster) !== null, 5000))) continue;
+      const leaderNow = () => (this.extensions ? this.memberLeader() : currentLeader(cluster));
+      if (!(await cluster.runUntil(() => leaderNow() !== null, 5000))) continue;
       this.leaderAfterHealMs ??= cluster.now() - healedAt;
-      const leader = currentLeader(cluster)!;
+      const leader = leaderNow()!;
       const command = `final=${this.seed}.${attempt}`;
       const final = await cluster.start(leader, command);
       this.note(`start ${leader} ${command} → index ${final.index} term ${final.term}`);
