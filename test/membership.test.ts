@@ -343,3 +343,47 @@ describe('CheckQuorum (thesis §6.2, §4.2.3)', () => {
     for (const id of c.ids.filter((i) => i !== other && i !== leader)) expect(c.node(id).term).toBe(term);
   });
 });
+
+describe('membership changes are exact runs too', () => {
+  async function changedRun(c: Cluster): Promise<void> {
+    await commit(c, 'a=1');
+    await c.addNode();
+    await commit(c, 'b=2');
+    await configSettles(c, [1, 2, 3, 4]);
+    const leader = leaderOf(c)!;
+    await c.removeNode(c.ids.find((id) => id !== leader)!);
+    await c.runFor(300);
+    await c.transferLeadership(leaderOf(c)!, c.ids.find((id) => id !== leaderOf(c))!);
+    await c.runFor(300);
+  }
+
+  it('the action log replays a run with adds, removes and transfers event for event', async () => {
+    const a = createCluster({ nodes: 3, seed: 21, preVote: true, checkQuorum: true });
+    await changedRun(a);
+    const { storageKey: _none, ...options } = a.creationOptions();
+    const b = createCluster(options);
+    const { replayActions } = await import('../src/sim');
+    await replayActions(b, a.actions(), a.now());
+    expect(b.ids).toEqual(a.ids);
+    expect(JSON.stringify(b.trace())).toBe(JSON.stringify(a.trace()));
+    expect(b.actions().map((x) => x.kind).filter((k) => k !== 'start')).toEqual(['addNode', 'removeNode', 'transferLeadership']);
+    expect(JSON.stringify(b.actions())).toBe(JSON.stringify(a.actions()));
+  });
+
+  it('a checkpoint taken after membership changes restores a cluster whose future is the same', async () => {
+    const { restoreCluster } = await import('../src/sim');
+    const a = createCluster({ nodes: 3, seed: 22 });
+    await changedRun(a);
+    const cp = a.checkpoint();
+    expect(cp.nodes).toHaveLength(4);
+    const b = restoreCluster(structuredClone(cp));
+    expect(b.ids).toEqual(a.ids);
+    const since = a.trace().length;
+    await a.runFor(1000);
+    await b.runFor(1000);
+    await commit(a, 'c=3');
+    await commit(b, 'c=3');
+    expect(JSON.stringify(b.trace())).toBe(JSON.stringify(a.trace().slice(since)));
+    expect(b.ids.map((id) => b.node(id).kv)).toEqual(a.ids.map((id) => a.node(id).kv));
+  });
+});

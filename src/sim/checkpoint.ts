@@ -14,7 +14,7 @@
 import { deepFreeze } from '../raft';
 import type { EventLog } from './event-log';
 import type { Network, NetworkSave } from './network';
-import type { NodeSave, Nodes } from './nodes';
+import type { MembershipSave, NodeSave, Nodes } from './nodes';
 import { resolveOptions, type ResolvedOptions } from './options';
 import type { Scheduler, TimerItem } from './scheduler';
 import type { ClusterAction } from './types';
@@ -39,7 +39,10 @@ export interface ClusterCheckpoint {
   /** Live timer items of the queue (the deliveries are the network's wire). */
   readonly timers: readonly { readonly node: number; readonly at: number; readonly seq: number; readonly gen: number }[];
   readonly network: NetworkSave;
+  /** Every node the cluster has had, 1..the highest id (removed ones too: their disks). */
   readonly nodes: readonly NodeSave[];
+  /** Which nodes are in the cluster now (thesis §4.1 changes); absent in checkpoints made before them: all of `nodes`. */
+  readonly membership?: MembershipSave;
   /** Every action taken before the checkpoint, with its position. */
   readonly actions: readonly ClusterAction[];
 }
@@ -67,6 +70,7 @@ export function saveCluster(p: SimParts): ClusterCheckpoint {
     timers,
     network: p.net.save(),
     nodes,
+    membership: p.nodes.saveMembership(),
     actions: p.actions.slice(),
   });
 }
@@ -77,6 +81,7 @@ export function saveCluster(p: SimParts): ClusterCheckpoint {
  * caller resumes them (Nodes.resumeAll).
  */
 export function loadCluster(cp: ClusterCheckpoint, p: SimParts, nodesElsewhere = false): void {
+  p.nodes.loadMembership(cp.nodes.length, cp.membership);
   if (!nodesElsewhere) p.nodes.load(cp.nodes);
   const deliveries = p.net.load(cp.network);
   const timers: TimerItem[] = cp.timers.map((t) => ({ kind: 'timer', at: t.at, seq: t.seq, node: t.node, gen: t.gen }));
@@ -132,7 +137,8 @@ export function checkCheckpoint(cp: unknown, name = 'checkpoint'): ClusterCheckp
   } catch (err) {
     throw new Error(`${name}.options: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
-  const n = options.nodes;
+  // Every node the cluster has had: the founders, and any added since.
+  const n = Array.isArray(cp.nodes) && cp.nodes.length >= options.nodes ? cp.nodes.length : options.nodes;
   time(`${name}.clock`, cp.clock);
   count(`${name}.processed`, cp.processed);
   count(`${name}.traceLength`, cp.traceLength);
@@ -180,6 +186,13 @@ export function checkCheckpoint(cp: unknown, name = 'checkpoint'): ClusterCheckp
       count(`${what}.running.random`, node.running.random);
     }
   });
+  if (cp.membership !== undefined) {
+    const m = cp.membership;
+    if (!isRecord(m)) fail(`${name}.membership`, 'must be { current, joining, confSeen }', m);
+    list(`${name}.membership.current`, m.current).forEach((x, i) => id(`${name}.membership.current[${i}]`, x));
+    list(`${name}.membership.joining`, m.joining).forEach((x, i) => id(`${name}.membership.joining[${i}]`, x));
+    count(`${name}.membership.confSeen`, m.confSeen);
+  }
   list(`${name}.actions`, cp.actions);
   return cp as unknown as ClusterCheckpoint;
 }

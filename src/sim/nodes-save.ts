@@ -26,7 +26,7 @@ export interface NodeSave {
 
 /** Every node as plain data; inline nodes only (a worker keeps its node's volatile state to itself). */
 export function saveNodes(nodes: Nodes): NodeSave[] {
-  return nodes.ids.map((id) => {
+  return nodes.everIds.map((id) => {
     const slot = nodes.slot(id);
     let running: InlineNodeSave | null = null;
     if (slot.runtime) {

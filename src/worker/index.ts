@@ -57,12 +57,16 @@ export function workerTransport(
     const storageKey = ephemeral ? freshStorageKey() : options.storageKey;
     // While the cluster runs its disks are in use: no other tab may sweep them.
     const release = holdLock(storageKey);
+    /** The highest node id given a disk (addNode creates more than `options.nodes`). */
+    let highest = options.nodes;
     return {
       storageKey,
-      makeRuntime: (settings, disk) =>
-        new WorkerRuntime(settings, disk, makePort(`raft node ${settings.id}`), DEFAULT_ANSWER_TIMEOUT_MS, batching),
+      makeRuntime: (settings, disk) => {
+        highest = Math.max(highest, settings.id);
+        return new WorkerRuntime(settings, disk, makePort(`raft node ${settings.id}`), DEFAULT_ANSWER_TIMEOUT_MS, batching);
+      },
       dispose: async () => {
-        if (ephemeral) await deleteClusterStorage(storageKey, options.nodes);
+        if (ephemeral) await deleteClusterStorage(storageKey, highest);
         release();
       },
     };
