@@ -24,6 +24,12 @@ export interface ClusterSlice {
   readonly config: ClusterConfig;
   /** Its node ids now, in order: 1..size at creation; Add node adds, a committed removal takes away (issue 13). */
   readonly ids: readonly NodeId[];
+  /**
+   * Every id the cluster has had, 1..the highest: the space-time diagram
+   * keeps a lane for a removed node (its history stays), and one appears
+   * for an added node.
+   */
+  readonly everIds: readonly NodeId[];
   /** Increases with every reset. */
   readonly generation: number;
   /** One snapshot per node of `ids`, in the same order (index = id − 1 until a node is removed: use nodeById). */
@@ -78,6 +84,16 @@ function sameIds(a: readonly NodeId[], b: readonly NodeId[]): boolean {
   return a.length === b.length && a.every((id, i) => id === b[i]);
 }
 
+/** The highest id of `ids` (0 if none). */
+function highest(ids: readonly NodeId[]): number {
+  return ids.length === 0 ? 0 : Math.max(...ids);
+}
+
+/** 1..n. */
+function upTo(n: number): NodeId[] {
+  return Array.from({ length: n }, (_, i) => i + 1);
+}
+
 function newestSeq(narration: NarrationBuffers): number {
   let newest = -1;
   for (const lines of Object.values(narration)) newest = Math.max(newest, lines[lines.length - 1]?.seq ?? -1);
@@ -113,6 +129,7 @@ export function createClusterSlice(
     set({
       nodes,
       ids,
+      ...(highest(ids) > before.everIds.length ? { everIds: upTo(highest(ids)) } : {}),
       ...(gone(before.selectedNode) ? { selectedNode: null } : {}),
       ...(gone(before.commandTarget) ? { commandTarget: 'leader' as const } : {}),
       links: linkMatrix(c, before.links),
@@ -129,6 +146,7 @@ export function createClusterSlice(
     cluster,
     config,
     ids: cluster.ids.slice(),
+    everIds: upTo(highest(cluster.ids)),
     generation: 0,
     nodes: [],
     links: [],
@@ -185,6 +203,7 @@ export function createClusterSlice(
         cluster: next,
         config: nextConfig,
         ids: next.ids.slice(),
+        everIds: upTo(highest(next.ids)),
         generation: current.generation + 1,
         nodes: [],
         links: [],

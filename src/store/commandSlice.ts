@@ -77,14 +77,14 @@ export function createCommandSlice(set: LabSet, get: LabGet): { slice: CommandSl
     pending: null,
     commandTarget: 'leader',
     setCommandTarget(target) {
-      if (target === 'leader' || (Number.isInteger(target) && target >= 1 && target <= get().ids.length)) {
+      if (target === 'leader' || (Number.isInteger(target) && get().ids.includes(target))) {
         set({ commandTarget: target });
         return;
       }
       notify(
         'command',
         'error',
-        `There is no node ${String(target)} to send to: choose the newest leader or a node 1–${get().ids.length}.`,
+        `There is no node ${String(target)} to send to: choose the newest leader or one of nodes ${get().ids.join(', ')}.`,
       );
     },
     async submitCommand(text, target = get().commandTarget) {
@@ -100,7 +100,7 @@ export function createCommandSlice(set: LabSet, get: LabGet): { slice: CommandSl
           notify(
             'command',
             'error',
-            `There is no node ${String(target)} to send to: choose the newest leader or a node 1–${get().ids.length}.`,
+            `There is no node ${String(target)} to send to: choose the newest leader or one of nodes ${get().ids.join(', ')}.`,
           );
           return false;
         }

@@ -12,7 +12,8 @@ export interface SelectionSlice {
 }
 
 export function createSelectionSlice(set: LabSet, get: LabGet): { slice: SelectionSlice; onNewCluster: OnNewCluster } {
-  const valid = (id: NodeId): boolean => Number.isInteger(id) && id >= 1 && id <= get().ids.length;
+  // Ids are not always 1..n: Add node and Remove node change them (issue 13).
+  const valid = (id: NodeId): boolean => Number.isInteger(id) && get().ids.includes(id);
   return {
     slice: {
       selectedNode: null,

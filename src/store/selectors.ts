@@ -11,6 +11,8 @@ import type { NodeSnapshot } from './types';
 
 export const selectNodes = (s: LabState) => s.nodes;
 export const selectIds = (s: LabState) => s.ids;
+/** Every id the cluster has had, 1..the highest (the space-time diagram's lanes). */
+export const selectEverIds = (s: LabState) => s.everIds;
 export const selectLinks = (s: LabState) => s.links;
 export const selectNetwork = (s: LabState) => s.network;
 export const selectConfig = (s: LabState) => s.config;

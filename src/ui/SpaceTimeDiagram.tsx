@@ -11,6 +11,7 @@
  */
 import { useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import {
+  selectEverIds,
   selectIds,
   selectNowMs,
   selectReviewAt,
@@ -73,7 +74,9 @@ export function SpaceTimeDiagram({ cursorMs, onExportSvg }: SpaceTimeDiagramProp
   // Everything else — the message and mark buttons, the status line — follows the run wherever it is.
   const onScreen = useOnScreen(plotRef);
   const version = useLab(selectSpaceTimeVersion);
-  const ids = useLab(selectIds);
+  // A lane for every node the cluster has had (a removed node's history stays on show, issue 13).
+  const ids = useLab(selectEverIds);
+  const present = useLab(selectIds);
   const storeNow = useLab(selectNowMs);
   const reviewAt = useLab(selectReviewAt);
   const theme = useLab(selectTheme);
@@ -229,7 +232,7 @@ export function SpaceTimeDiagram({ cursorMs, onExportSvg }: SpaceTimeDiagramProp
         Enter selects one.
       </p>
       <div className="st-body">
-        <SpaceTimeLaneLabels ids={ids} selectedNode={selectedNode} onSelect={selectNode} />
+        <SpaceTimeLaneLabels ids={ids} present={present} selectedNode={selectedNode} onSelect={selectNode} />
         <div className="st-plot" ref={plotRef} style={{ height }}>
           <svg ref={backRef} className="st-layer" width={width} height={height} aria-hidden="true">
             <SpaceTimeLaneLines ids={ids} width={width} selectedNode={selectedNode} palette={palette} />

@@ -36,27 +36,37 @@ export function SpaceTimeLaneLines({
 
 export function SpaceTimeLaneLabels({
   ids,
+  present,
   selectedNode,
   onSelect,
 }: {
   ids: readonly number[];
+  /** The nodes in the cluster now; a lane of another (removed, issue 13) is labelled as such, not a button. */
+  present: readonly number[];
   selectedNode: number | null;
   onSelect: (id: number) => void;
 }) {
   return (
     <div className="st-labels">
-      {ids.map((id) => (
-        <button
-          key={id}
-          type="button"
-          className="st-lane-label"
-          style={{ top: laneY(id) }}
-          aria-pressed={id === selectedNode}
-          onClick={() => onSelect(id)}
-        >
-          {`Node ${id}`}
-        </button>
-      ))}
+      {ids.map((id) =>
+        !present.includes(id) ? (
+          <span key={id} className="st-lane-label is-removed" style={{ top: laneY(id) }} title={`Node ${id} was removed from the cluster`}>
+            {`Node ${id}`}
+            <span className="visually-hidden"> (removed)</span>
+          </span>
+        ) : (
+          <button
+            key={id}
+            type="button"
+            className="st-lane-label"
+            style={{ top: laneY(id) }}
+            aria-pressed={id === selectedNode}
+            onClick={() => onSelect(id)}
+          >
+            {`Node ${id}`}
+          </button>
+        ),
+      )}
     </div>
   );
 }

@@ -160,7 +160,7 @@ export function handleShortcut(e: KeyboardEvent, lab: Lab, focusCommand: () => v
   }
   if (/^[1-9]$/.test(e.key)) {
     const id = Number(e.key);
-    if (id > s.ids.length) return false;
+    if (!s.ids.includes(id)) return false;
     s.selectNode(id);
     return true;
   }

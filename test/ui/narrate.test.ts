@@ -74,3 +74,72 @@ describe('narrate', () => {
     expect(narrate(event)?.text ?? null).toBe(text);
   });
 });
+
+/** Issue 13's events: each worded with its thesis section where it states a rule. */
+const beyondFigure2: [ClusterEvent, string][] = [
+  [
+    { kind: 'preCampaign', at: 1, node: 3, term: 5, reason: 'its election timer ran out' },
+    'Node 3 timed out and asked for pre-votes for term 5, its own term unchanged (PreVote, thesis §9.6)',
+  ],
+  [
+    { kind: 'preVote', at: 1, node: 2, term: 5, candidate: 3, granted: true, reason: "the candidate's log is at least as up to date" },
+    "Node 2 would vote for node 3 in term 5 (pre-vote granted, nothing changed on its disk): the candidate's log is at least as up to date",
+  ],
+  [
+    {
+      kind: 'preVote',
+      at: 1,
+      node: 2,
+      term: 5,
+      candidate: 3,
+      granted: false,
+      why: { code: 'leader-lease', leader: 1, sinceMs: 40 },
+      reason: 'it heard from leader 1 only 40 ms ago, less than the shortest election timeout',
+    },
+    'Node 2 would not vote for node 3 in term 5 (pre-vote denied): it heard from leader 1 only 40 ms ago, less than the shortest election timeout',
+  ],
+  [
+    { kind: 'config', at: 1, node: 1, term: 2, index: 7, config: { voters: [1, 2, 3], learners: [4] }, committed: false, reason: '' },
+    'Node 1 now uses the configuration of entry 7 (voters 1, 2, 3; learner 4), in force as soon as it is in the log (thesis §4.1)',
+  ],
+  [
+    { kind: 'config', at: 1, node: 1, term: 2, index: 8, config: { voters: [1, 2, 3, 4], learners: [] }, committed: true, reason: '' },
+    'Node 1: the configuration of entry 8 (voters 1, 2, 3, 4) is committed (thesis §4.1)',
+  ],
+  [
+    { kind: 'transfer', at: 1, node: 1, term: 2, to: 3, phase: 'started', reason: '' },
+    'Node 1 began handing leadership to node 3: it takes no new commands and catches node 3 up (thesis §3.10)',
+  ],
+  [
+    { kind: 'transfer', at: 1, node: 1, term: 2, to: 3, phase: 'abandoned', reason: '' },
+    'Node 1 gave up handing leadership to node 3: no election within an election timeout; it takes commands again (thesis §3.10)',
+  ],
+  [
+    { kind: 'added', at: 1, node: 6 },
+    'Node 6 was added with an empty disk: the leader will catch it up as a learner, then make it a voter (thesis §4.2.1)',
+  ],
+  [
+    { kind: 'removed', at: 1, node: 2, index: 9 },
+    'Node 2 was removed: entry 9, which takes it out of the configuration, is committed, so it was shut down (thesis §4.1)',
+  ],
+];
+
+describe('narrate, beyond Figure 2 (issue 13)', () => {
+  it.each(beyondFigure2)('%# %j', (event, text) => {
+    expect(narrate(event)?.text).toBe(text);
+  });
+
+  it('puts pre-votes and transfers with the elections, configurations with replication, added and removed nodes with faults', () => {
+    expect(beyondFigure2.map(([e]) => `${e.kind}:${narrate(e)?.category}`)).toEqual([
+      'preCampaign:election',
+      'preVote:election',
+      'preVote:election',
+      'config:replication',
+      'config:replication',
+      'transfer:election',
+      'transfer:election',
+      'added:fault',
+      'removed:fault',
+    ]);
+  });
+});

@@ -138,3 +138,28 @@ describe('Why panel', () => {
     ).toHaveLength(0);
   });
 });
+
+describe('the Why panel beyond Figure 2 (issue 13)', () => {
+  it('explains a CheckQuorum step-down (thesis §6.2) on the node that stepped down', async () => {
+    const { lab } = renderLab({ nodes: 5, seed: 1, checkQuorum: true });
+    const leader = await untilLeader(lab);
+    act(() => lab.store.getState().isolateLeader());
+    for (let t = 0; t < 1500 && lab.store.getState().nodes.find((n) => n.id === leader)!.role === 'leader'; t += 50) await advance(lab, 50);
+    act(() => lab.store.getState().selectNode(leader));
+    const why = screen.getByRole('region', { name: 'Why' });
+    expect(why).toHaveTextContent(/CheckQuorum: in a whole election timeout it heard from no follower, fewer than the 3 servers/);
+    expect(why).toHaveTextContent('thesis §6.2');
+  });
+
+  it('explains a learner (thesis §4.2.1) while it catches up', async () => {
+    const { lab } = renderLab({ nodes: 3, seed: 1 });
+    await untilLeader(lab);
+    await act(async () => {
+      await lab.store.getState().addNode();
+    });
+    act(() => lab.store.getState().selectNode(4));
+    const lines = explainSelection(lab.store.getState())!.lines;
+    expect(lines[0]).toMatchObject({ node: 4, section: 'thesis §4.2.1' });
+    expect(lines[0]!.text).toMatch(/^learner: a new server receives the log but does not vote/);
+  });
+});
