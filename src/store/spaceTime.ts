@@ -44,7 +44,7 @@ export interface SpaceTimeMessage {
   readonly duplicate: boolean;
 }
 
-export type SpaceTimeMarkKind = 'role' | 'term' | 'commit' | 'crash' | 'restart';
+export type SpaceTimeMarkKind = 'role' | 'term' | 'commit' | 'crash' | 'restart' | 'config' | 'transfer';
 
 /** Something that happened on one node's lane. */
 export interface SpaceTimeMark {
@@ -185,6 +185,20 @@ export class SpaceTimeRecord {
         break;
       case 'restart':
         this.mark(e.at, e.node, 'restart', 'R', `Node ${e.node} restarted`);
+        break;
+      // Issue 13: a configuration put in force or committed (thesis §4.1), a leadership transfer begun (thesis §3.10).
+      case 'config':
+        this.mark(
+          e.at,
+          e.node,
+          'config',
+          e.committed ? '⚙✓' : '⚙',
+          `Node ${e.node} ${e.committed ? 'committed' : 'now uses'} the configuration of entry ${e.index}: voters ${e.config.voters.join(', ')}${e.config.learners.length ? `, learners ${e.config.learners.join(', ')}` : ''}`,
+        );
+        break;
+      case 'transfer':
+        if (e.phase === 'started')
+          this.mark(e.at, e.node, 'transfer', `→${e.to}`, `Node ${e.node} began handing leadership to node ${e.to}`);
         break;
       default:
         return;

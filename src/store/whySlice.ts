@@ -161,6 +161,9 @@ export function explainSelection(s: LabState): { title: string; lines: readonly 
         lines.push({ ...STATE_WORDING.committed(Number(mark.label.slice(1)) || 0), at: mark.at, node: mark.node });
       if (mark.kind === 'crash') lines.push({ ...STATE_WORDING.crashed(), at: mark.at, node: mark.node });
       if (mark.kind === 'restart') lines.push({ ...STATE_WORDING.restarted(), at: mark.at, node: mark.node });
+      if (mark.kind === 'config') lines.push({ ...STATE_WORDING.configuration(mark.label.endsWith('✓')), at: mark.at, node: mark.node });
+      if (mark.kind === 'transfer')
+        lines.push({ ...STATE_WORDING.transferring(Number(mark.label.slice(1)) || 0), at: mark.at, node: mark.node });
       return { title: `Node ${mark.node} at ${mark.at} ms: ${mark.description}`, lines };
     }
   }

@@ -125,6 +125,13 @@ export const STATE_WORDING = {
     text: 'crashed: its volatile state (role, commitIndex, lastApplied) is gone; its term, vote and log stay on disk',
     section: '§5.1, Figure 2',
   }),
+  /** Thesis §4.1: a configuration entry, in force once in the log, then committed. */
+  configuration: (committed: boolean): WhyWording => ({
+    text: committed
+      ? 'configuration committed: a majority of the new configuration stores it, so the change is done and the leader may start another (one change at a time)'
+      : 'configuration in force: a server uses the latest configuration in its log as soon as it is there, committed or not; single-server changes keep every old and new majority overlapping',
+    section: 'thesis §4.1',
+  }),
   /** Thesis §4.2.1: a learner (non-voting member) catching up. */
   learner: (): WhyWording => ({
     text: 'learner: a new server receives the log but does not vote and is not counted in majorities, so adding it cannot slow commits or elections while it catches up; the leader then makes it a voter',

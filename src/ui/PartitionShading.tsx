@@ -6,7 +6,7 @@
  * other.
  */
 import { memo } from 'react';
-import { nodeById } from '../store';
+import { nodeById, selectVoters } from '../store';
 import { useShallow } from 'zustand/react/shallow';
 import { groupOutline, partitionGroups, type RingLayout } from './geometry';
 import { useLab } from './LabContext';
@@ -22,9 +22,11 @@ export const PartitionShading = memo(function PartitionShading({ ids, layout }: 
         .join('|');
     }),
   );
+  // A majority of the voters in force (thesis §4.1): a learner on one side does not make it a majority.
+  const voters = useLab(selectVoters);
   const groups = key.split('|').map((g) => g.split(',').map(Number));
   if (groups.length < 2) return null;
-  const majority = Math.floor(ids.length / 2) + 1;
+  const majority = Math.floor(voters.length / 2) + 1;
   const pad = layout.nodeRadius + 12;
   return (
     <g className="partition-shading" aria-hidden="true">
@@ -33,8 +35,9 @@ export const PartitionShading = memo(function PartitionShading({ ids, layout }: 
         // The label sits inside the ring, between the group's middle and the ring's centre, clear of the node names outside.
         const mid = { x: centres.reduce((t, p) => t + p.x, 0) / centres.length, y: centres.reduce((t, p) => t + p.y, 0) / centres.length };
         const at = { x: layout.centre.x + (mid.x - layout.centre.x) * 0.45, y: layout.centre.y + (mid.y - layout.centre.y) * 0.45 };
-        const holds = group.length >= majority;
-        const label = `${holds ? 'majority' : 'minority'} ${group.length}/${ids.length}`;
+        const voting = group.filter((id) => voters.includes(id)).length;
+        const holds = voting >= majority;
+        const label = `${holds ? 'majority' : 'minority'} ${voting}/${voters.length}`;
         return (
           <g key={group.join(',')} className={`partition-group group-c${i % 3}${holds ? ' is-majority' : ' is-minority'}`}>
             <path d={groupOutline(centres)} strokeWidth={2 * pad} />

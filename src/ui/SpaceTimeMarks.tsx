@@ -1,7 +1,8 @@
 /**
  * The marks on the space-time diagram's lanes: role changes as the ring's
  * letters on the role's colour (L, C, F), term changes (T4), commits (c7),
- * crashes (×) and restarts (R). Each is a button that selects it and its
+ * crashes (×) and restarts (R), configurations in force (⚙) or committed
+ * (⚙✓) and leadership transfers (→3) (issue 13). Each is a button that selects it and its
  * node (one tab stop for them all; ← → move between them); past
  * MARK_LABEL_LIMIT in view they are drawn as plain ticks.
  */
@@ -57,6 +58,13 @@ function MarkShape({ mark, palette }: { mark: SpaceTimeMark; palette: SpaceTimeP
             R
           </text>
         </>
+      );
+    case 'config':
+    case 'transfer':
+      return (
+        <text y={-8} textAnchor="middle" fontSize={9} fontWeight={700} fill={palette.text}>
+          {mark.label}
+        </text>
       );
   }
 }

@@ -5,7 +5,7 @@
  * array.
  */
 import { describe, expect, it } from 'vitest';
-import { createLab, nodeById, type Lab } from '../../src/store';
+import { createLab, explainSelection, nodeById, type Lab } from '../../src/store';
 
 async function run(lab: Lab, until: () => boolean, maxMs = 5000): Promise<void> {
   for (let t = 0; t < maxMs && !until(); t += 50) await lab.store.getState().advance(50);
@@ -76,6 +76,29 @@ describe('ids that change (Add node, Remove node)', () => {
     expect(lab.store.getState().nodes).toHaveLength(3);
     lab.store.getState().leaveReview();
     expect(lab.store.getState().ids).toEqual([1, 2, 3, 4]);
+    await lab.store.getState().cluster.destroy();
+  });
+
+  it('the space-time diagram marks each configuration (⚙, ⚙✓) and a transfer (→N); the Why panel explains them (thesis §4.1, §3.10)', async () => {
+    const lab = createLab({ nodes: 3, seed: 1, playing: false, clock: 'manual' });
+    await run(lab, () => leaderOf(lab) !== undefined);
+    const leader = leaderOf(lab)!;
+    await lab.store.getState().addNode();
+    await run(lab, () => lab.store.getState().nodes.every((n) => n.config.voters.includes(4)));
+    const marks = lab.store.getState().spaceTime().marks;
+    const leaderConfig = marks.filter((m) => m.kind === 'config' && m.node === leader);
+    expect(leaderConfig.map((m) => m.label)).toEqual(['⚙', '⚙✓', '⚙', '⚙✓']);
+    lab.store.getState().selectMark(leaderConfig[1]!.id);
+    const why = explainSelection(lab.store.getState())!;
+    expect(why.lines.map((l) => l.section)).toContain('thesis §4.1');
+    expect(why.lines.find((l) => l.section === 'thesis §4.1')!.text).toMatch(/^configuration committed/);
+    const to = leader === 1 ? 2 : 1;
+    expect(await lab.store.getState().transferLeadership(leader, to)).toBe(true);
+    const transfer = lab.store
+      .getState()
+      .spaceTime()
+      .marks.find((m) => m.kind === 'transfer');
+    expect(transfer).toMatchObject({ node: leader, label: `→${to}` });
     await lab.store.getState().cluster.destroy();
   });
 });
