@@ -101,4 +101,26 @@ describe('ids that change (Add node, Remove node)', () => {
     expect(transfer).toMatchObject({ node: leader, label: `→${to}` });
     await lab.store.getState().cluster.destroy();
   });
+
+  it('a shared link carries PreVote, CheckQuorum and the membership changes: opened elsewhere, the same nodes and configuration', async () => {
+    const source = createLab({ nodes: 3, seed: 5, playing: false, clock: 'manual', preVote: true, checkQuorum: true });
+    await run(source, () => leaderOf(source) !== undefined);
+    await source.store.getState().addNode();
+    await run(source, () => source.store.getState().nodes.every((n) => n.config.voters.includes(4)));
+    const leader = leaderOf(source)!;
+    await source.store.getState().removeNode(leader === 2 ? 3 : 2);
+    await run(source, () => source.store.getState().ids.length === 3);
+    const url = (await source.store.getState().shareLink())!;
+    const opened = createLab({ nodes: 5, seed: 1, playing: false, clock: 'manual' });
+    expect(await opened.store.getState().openRunLink(url.slice(url.indexOf('#')))).toBe(true);
+    const a = source.store.getState();
+    const b = opened.store.getState();
+    expect(b.cluster.creationOptions()).toMatchObject({ nodes: 3, preVote: true, checkQuorum: true });
+    expect(b.config).toMatchObject({ preVote: true, checkQuorum: true });
+    expect(b.ids).toEqual(a.ids);
+    expect(b.nodes.map((n) => n.config)).toEqual(a.nodes.map((n) => n.config));
+    expect(b.nodes.map((n) => n.log)).toEqual(a.nodes.map((n) => n.log));
+    await source.store.getState().cluster.destroy();
+    await opened.store.getState().cluster.destroy();
+  });
 });
