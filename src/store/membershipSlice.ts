@@ -4,7 +4,8 @@
  * add a node, remove one (single-server changes, thesis §4.1, §4.2.1). The
  * engine refuses what cannot be done now (no live leader, a change still
  * uncommitted, the last voter) without changing anything; the refusal
- * becomes a notice in the membership area, in plain words.
+ * becomes a notice in plain words: under the ring for Add and Remove node
+ * ('membership'), in the inspector for a transfer ('transfer').
  */
 import type { NodeId } from '../raft';
 import type { Cluster } from '../sim';
@@ -34,9 +35,13 @@ function reason(text: string): string {
 export function createMembershipSlice(get: LabGet): MembershipSlice {
   const { run, notify } = clusterCalls(get);
   /** Runs a change; a refusal becomes a notice starting with `failed`. */
-  const change = async <T>(failed: string, call: (c: Cluster) => Promise<T>): Promise<{ ok: true; value: T } | { ok: false }> => {
+  const change = async <T>(
+    area: 'membership' | 'transfer',
+    failed: string,
+    call: (c: Cluster) => Promise<T>,
+  ): Promise<{ ok: true; value: T } | { ok: false }> => {
     let error: string | null = null;
-    const value = await run<T>('membership', async (c) => {
+    const value = await run<T>(area, async (c) => {
       try {
         return await call(c);
       } catch (err) {
@@ -45,7 +50,7 @@ export function createMembershipSlice(get: LabGet): MembershipSlice {
       }
     });
     if (error !== null) {
-      notify('membership', 'error', `${failed}: ${reason(error)}. Nothing was changed.`);
+      notify(area, 'error', `${failed}: ${reason(error)}. Nothing was changed.`);
       return { ok: false };
     }
     return { ok: true, value: value as T };
@@ -54,18 +59,18 @@ export function createMembershipSlice(get: LabGet): MembershipSlice {
   return {
     async transferLeadership(from, to) {
       const leader = nodeById(get().nodes, from);
-      const result = await change('Could not transfer leadership', (c) => c.transferLeadership(from, to));
+      const result = await change('transfer', 'Could not transfer leadership', (c) => c.transferLeadership(from, to));
       if (!result.ok) return false;
       if (!result.value) {
         const why =
           !leader || !leader.alive || leader.role !== 'leader'
             ? `node ${from} is not a live leader`
             : `node ${to} is not another voter of its configuration`;
-        notify('membership', 'error', `Could not transfer leadership: ${why}. Nothing was changed.`);
+        notify('transfer', 'error', `Could not transfer leadership: ${why}. Nothing was changed.`);
         return false;
       }
       notify(
-        'membership',
+        'transfer',
         'info',
         `Node ${from} is handing leadership to node ${to}: it takes no new commands, catches node ${to} up, then sends it TimeoutNow (thesis §3.10).`,
       );
@@ -77,7 +82,7 @@ export function createMembershipSlice(get: LabGet): MembershipSlice {
         notify('membership', 'error', `Could not add a node: the lab shows at most ${MAX_NODES} nodes. Nothing was changed.`);
         return null;
       }
-      const result = await change('Could not add a node', (c) => c.addNode());
+      const result = await change('membership', 'Could not add a node', (c) => c.addNode());
       if (!result.ok) return null;
       notify(
         'membership',
@@ -88,7 +93,7 @@ export function createMembershipSlice(get: LabGet): MembershipSlice {
     },
 
     async removeNode(id) {
-      const result = await change(`Could not remove node ${id}`, (c) => c.removeNode(id));
+      const result = await change('membership', `Could not remove node ${id}`, (c) => c.removeNode(id));
       if (!result.ok) return false;
       notify(
         'membership',

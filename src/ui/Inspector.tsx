@@ -228,7 +228,7 @@ export function Inspector() {
       <Actions node={node} />
       <NoticeLine area="node" />
       <TransferLeadership node={node} />
-      <NoticeLine area="membership" />
+      <NoticeLine area="transfer" />
       <div className="state-cols">
         <Durable node={node} />
         <Volatile node={node} />

@@ -123,4 +123,21 @@ describe('ids that change (Add node, Remove node)', () => {
     await source.store.getState().cluster.destroy();
     await opened.store.getState().cluster.destroy();
   });
+
+  it('a transfer from a follower is refused with a notice, and nothing is recorded (thesis §3.10)', async () => {
+    const lab = createLab({ nodes: 3, seed: 1, playing: false, clock: 'manual' });
+    await run(lab, () => leaderOf(lab) !== undefined);
+    const follower = leaderOf(lab) === 1 ? 2 : 1;
+    expect(await lab.store.getState().transferLeadership(follower, 3)).toBe(false);
+    expect(lab.store.getState().notices.transfer?.text).toBe(
+      `Could not transfer leadership: node ${follower} is not a live leader. Nothing was changed.`,
+    );
+    expect(
+      lab.store
+        .getState()
+        .cluster.actions()
+        .some((a) => a.kind === 'transferLeadership'),
+    ).toBe(false);
+    await lab.store.getState().cluster.destroy();
+  });
 });
