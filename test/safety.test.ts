@@ -505,3 +505,53 @@ describe('SafetyMonitor options and lifecycle', () => {
     expect(monitor.violations.map((v) => v.property)).toEqual(['Election Safety', 'Applied In Order']);
   });
 });
+
+describe('SafetyMonitor and configurations (thesis §4.1)', () => {
+  const timeout = (node: NodeId, term: number): ClusterEvent => ({ kind: 'timeout', at: tick(), node, term, reason: 'test' });
+  const vote = (node: NodeId, candidate: NodeId, term: number): ClusterEvent => ({
+    kind: 'vote',
+    at: tick(),
+    node,
+    term,
+    candidate,
+    granted: true,
+    reason: 'test',
+  });
+  const inForce = (node: NodeId, voters: NodeId[], index: number): ClusterEvent => ({
+    kind: 'config',
+    at: tick(),
+    node,
+    term: 1,
+    index,
+    config: { voters, learners: [] },
+    committed: false,
+    inForce: true,
+    reason: 'test',
+  });
+
+  it('reports a leader elected by no majority of the voters in force at it (§5.2 with §4.1)', () => {
+    const fake = new FakeCluster(5);
+    const monitor = watch(fake);
+    fake.emit(inForce(1, [1, 2, 3, 4, 5], 1), timeout(1, 2), vote(2, 1, 2), role(1, 'leader', 2));
+    const v = only(monitor);
+    expect(v.property).toBe('Election Safety');
+    expect(v.message).toMatch(/votes from 1, 2 — not a majority \(3\) of the voters 1, 2, 3, 4, 5/);
+  });
+
+  it('counts against the configuration when it won, not one appended after (a promotion in the same input)', () => {
+    const fake = new FakeCluster(4);
+    const monitor = watch(fake);
+    fake.emit(inForce(1, [1, 2, 3], 1), timeout(1, 2), vote(2, 1, 2), role(1, 'leader', 2), inForce(1, [1, 2, 3, 4], 2));
+    expect(monitor.violations).toEqual([]);
+    // A learner's (or a stranger's) vote does not make a majority.
+    fake.emit(timeout(3, 3), vote(4, 3, 3), role(3, 'leader', 3));
+    expect(only(monitor).message).toMatch(/node 3 became leader of term 3 with votes from 3 —/);
+  });
+
+  it('does not judge an election whose start it did not see', () => {
+    const fake = new FakeCluster(5);
+    const monitor = watch(fake);
+    fake.emit(vote(2, 1, 2), role(1, 'leader', 2));
+    expect(monitor.violations).toEqual([]);
+  });
+});
