@@ -41,7 +41,7 @@ export function MembershipControls() {
           id={`${id}-remove`}
           value={target ?? ''}
           onChange={(e) => setChoice({ id: Number(e.currentTarget.value), under: selected })}
-          className="input-narrow"
+          className="select-node"
         >
           {ids.map((n) => (
             <option key={n} value={n}>

@@ -105,7 +105,8 @@ export const NodeGlyph = memo(function NodeGlyph({ id, centre, label, radius }: 
           <text y={1}>{ROLE_LETTER[role]}</text>
         </g>
         {preVoting && (
-          <g className="pre-vote-badge" transform={`translate(${-badge.x} ${badge.y})`}>
+          // Top left, over the timer ring (the role badge is top right): clear of the term in the middle.
+          <g className="pre-vote-badge" transform={`translate(${-radius * 0.98} ${-radius * 0.98})`}>
             <rect x={-19} y={-8} width={38} height={16} rx={8} />
             <text y={1}>pre-vote</text>
           </g>

@@ -25,7 +25,7 @@ export function TransferLeadership({ node }: { node: NodeSnapshot }) {
         value={target ?? ''}
         disabled={!leading || voters.length === 0}
         onChange={(e) => setChosen(Number(e.currentTarget.value))}
-        className="input-narrow"
+        className="select-node"
       >
         {voters.map((v) => (
           <option key={v} value={v}>
