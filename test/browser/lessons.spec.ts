@@ -8,7 +8,21 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { failOnPageErrors } from './fixtures';
 
-const LESSON_IDS = ['election', 'replication', 'crash', 'partition', 'backtracking', 'figure8', 'recovery', 'snapshots'];
+const LESSON_IDS = [
+  'election',
+  'replication',
+  'crash',
+  'partition',
+  'backtracking',
+  'figure8',
+  'recovery',
+  'snapshots',
+  // Beyond Figure 2 (issue 13).
+  'rejoin',
+  'rejoin-prevote',
+  'isolated-leader',
+  'isolated-leader-checkquorum',
+];
 const WAIT = { timeout: 30_000 };
 
 failOnPageErrors();
