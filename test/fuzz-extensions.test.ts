@@ -109,7 +109,9 @@ describe('PreVote, CheckQuorum, transfers and membership changes under random fa
       expect([...switches].sort()).toEqual(['--', '-Q', 'P-', 'PQ']);
       expect(Math.min(...sizes)).toBeLessThanOrEqual(3);
       expect(Math.max(...sizes)).toBeGreaterThanOrEqual(8);
-      console.log(`extensions fuzz: ${totals.schedules} schedules, ${JSON.stringify(totals)}, cluster sizes ${[...sizes].sort((a, b) => a - b).join(',')}`);
+      console.log(
+        `extensions fuzz: ${totals.schedules} schedules, ${JSON.stringify(totals)}, cluster sizes ${[...sizes].sort((a, b) => a - b).join(',')}`,
+      );
     });
   }
 });

@@ -173,7 +173,7 @@ describe('membership changes, one server at a time (thesis §4.1, §4.2)', () =>
     await expect(c.removeNode(2)).rejects.toThrow(/still uncommitted/);
     expect(c.ids).toEqual([1, 2, 3, 4]);
     await expect(c.removeNode(9)).rejects.toThrow(/^id must be a node id in 1\.\.4, got 9/);
-    await expect(c.removeNode(0.5 as number)).rejects.toThrow(/^id must be a node id/);
+    await expect(c.removeNode(0.5)).rejects.toThrow(/^id must be a node id/);
     const solo = createCluster({ nodes: 1, seed: 1 });
     const only = await electedLeader(solo);
     await expect(solo.removeNode(only)).rejects.toThrow(/last voter/);
@@ -353,7 +353,10 @@ describe('membership changes are exact runs too', () => {
     const leader = leaderOf(c)!;
     await c.removeNode(c.ids.find((id) => id !== leader)!);
     await c.runFor(300);
-    await c.transferLeadership(leaderOf(c)!, c.ids.find((id) => id !== leaderOf(c))!);
+    await c.transferLeadership(
+      leaderOf(c)!,
+      c.ids.find((id) => id !== leaderOf(c))!,
+    );
     await c.runFor(300);
   }
 
@@ -366,7 +369,12 @@ describe('membership changes are exact runs too', () => {
     await replayActions(b, a.actions(), a.now());
     expect(b.ids).toEqual(a.ids);
     expect(JSON.stringify(b.trace())).toBe(JSON.stringify(a.trace()));
-    expect(b.actions().map((x) => x.kind).filter((k) => k !== 'start')).toEqual(['addNode', 'removeNode', 'transferLeadership']);
+    expect(
+      b
+        .actions()
+        .map((x) => x.kind)
+        .filter((k) => k !== 'start'),
+    ).toEqual(['addNode', 'removeNode', 'transferLeadership']);
     expect(JSON.stringify(b.actions())).toBe(JSON.stringify(a.actions()));
   });
 

@@ -76,11 +76,7 @@ export function changeRefusal(c: Configuration, change: ConfChange): string | nu
 }
 
 /** The latest configuration held in `log` at or below `upTo`, else the snapshot's, else `initial`. */
-export function configOfLog(
-  log: RaftLog,
-  initial: Configuration,
-  upTo = log.lastIndex,
-): { config: Configuration; index: number } {
+export function configOfLog(log: RaftLog, initial: Configuration, upTo = log.lastIndex): { config: Configuration; index: number } {
   for (let i = Math.min(upTo, log.lastIndex); i > log.snapshotIndex; i--) {
     const e = log.at(i);
     if (e.config) return { config: e.config, index: i };

@@ -72,7 +72,11 @@ export function handlePreVote(s: NodeState, m: PreVote, now: number): void {
   if (m.term <= s.currentTerm) {
     why = { code: 'stale-term', ours: s.currentTerm, theirs: m.term };
   } else if (s.inLease(now)) {
-    why = { code: 'leader-lease', leader: s.role === 'leader' ? s.id : s.leader, sinceMs: s.role === 'leader' ? 0 : now - s.leaderContactAt };
+    why = {
+      code: 'leader-lease',
+      leader: s.role === 'leader' ? s.id : s.leader,
+      sinceMs: s.role === 'leader' ? 0 : now - s.leaderContactAt,
+    };
   } else if (!isUpToDate(s, m.lastLogIndex, m.lastLogTerm)) {
     why = {
       code: 'log-more-up-to-date',

@@ -230,7 +230,8 @@ export class RaftNode {
         s.checkQuorumDeadlineMs = now + s.config.electionTimeoutMs[0];
       }
       if (now >= s.transferDeadlineMs) {
-        if (s.transferee !== NONE) abandonTransfer(s); // thesis §3.10
+        if (s.transferee !== NONE)
+          abandonTransfer(s); // thesis §3.10
         else s.transferDeadlineMs = Infinity;
       }
       if (now >= s.heartbeatDeadlineMs) {
@@ -347,7 +348,11 @@ export class RaftNode {
         term: s.currentTerm,
         candidate: m.from,
         granted: false,
-        why: { code: 'leader-lease', leader: s.role === 'leader' ? s.id : s.leader, sinceMs: s.role === 'leader' ? 0 : now - s.leaderContactAt },
+        why: {
+          code: 'leader-lease',
+          leader: s.role === 'leader' ? s.id : s.leader,
+          sinceMs: s.role === 'leader' ? 0 : now - s.leaderContactAt,
+        },
         reason: `it ignored the request: ${s.role === 'leader' ? 'it is the leader' : `it heard from leader ${s.leader} only ${now - s.leaderContactAt} ms ago`} (§4.2.3)`,
       });
       return;

@@ -13,7 +13,16 @@ import { describeWhy, type Why } from './reasons';
 import { maybeCompact } from './snapshot';
 import type { Progress } from './progress';
 import type { NodeState } from './state';
-import { NONE, type AppendEntries, type AppendEntriesReply, type Configuration, type Entry, type InstallSnapshotReply, type NodeId, type TimeoutNow } from './types';
+import {
+  NONE,
+  type AppendEntries,
+  type AppendEntriesReply,
+  type Configuration,
+  type Entry,
+  type InstallSnapshotReply,
+  type NodeId,
+  type TimeoutNow,
+} from './types';
 
 const EMPTY: readonly Entry[] = [];
 
@@ -22,7 +31,9 @@ const EMPTY: readonly Entry[] = [];
  * `config`, a configuration entry (thesis §4.1), in force at once.
  */
 export function appendOwn(s: NodeState, command: string, config?: Configuration): Entry {
-  const entry: Entry = config ? { index: s.lastIndex + 1, term: s.currentTerm, command, config } : { index: s.lastIndex + 1, term: s.currentTerm, command };
+  const entry: Entry = config
+    ? { index: s.lastIndex + 1, term: s.currentTerm, command, config }
+    : { index: s.lastIndex + 1, term: s.currentTerm, command };
   s.log.append(entry);
   s.persist({ kind: 'entries', fromIndex: entry.index, entries: [entry] });
   s.emit({ at: s.now, kind: 'append', node: s.id, term: s.currentTerm, fromIndex: entry.index, entries: [entry], truncatedFrom: null });

@@ -364,7 +364,9 @@ export class SimCluster implements Cluster {
         const leader = this.leaderForChange('removeNode');
         const { voters, learners } = this.nodes.view(leader).config;
         if (!voters.includes(id) && !learners.includes(id)) {
-          throw new Error(`removeNode: node ${id} is not in leader ${leader}'s configuration (voters ${voters.join(', ')}${learners.length ? `, learners ${learners.join(', ')}` : ''})`);
+          throw new Error(
+            `removeNode: node ${id} is not in leader ${leader}'s configuration (voters ${voters.join(', ')}${learners.length ? `, learners ${learners.join(', ')}` : ''})`,
+          );
         }
         if (voters.length === 1 && voters[0] === id) throw new Error(`removeNode: node ${id} is the last voter`);
         this.record({ kind: 'removeNode', id });
@@ -396,7 +398,8 @@ export class SimCluster implements Cluster {
   /** Hands the change to the leader; a refusal now (it failed meanwhile) is reported as an error event. */
   private async askLeader(leader: NodeId, change: ConfChange): Promise<void> {
     const refusal = await this.nodes.confChange(this.nodes.slot(leader), change);
-    if (refusal !== null) this.emit({ kind: 'error', at: this.clock, node: leader, message: `leader ${leader} refused the change: ${refusal}` });
+    if (refusal !== null)
+      this.emit({ kind: 'error', at: this.clock, node: leader, message: `leader ${leader} refused the change: ${refusal}` });
   }
 
   disconnect(id: NodeId): void {

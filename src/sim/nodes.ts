@@ -9,7 +9,7 @@ import { deepFreeze, type ConfChange, type NodeId } from '../raft';
 import type { Network } from './network';
 import type { ResolvedOptions } from './options';
 import { loadNodes, resumeNodes, saveNodes, type NodeSave } from './nodes-save';
-import { nodeSeed, storedView, type ConfChangeOutput, type NodeOutput, type NodeRuntime, type NodeSettings, type TransferOutput } from './runtime';
+import { nodeSeed, storedView, type NodeOutput, type NodeRuntime, type NodeSettings } from './runtime';
 import type { Call, QueueItem, Scheduler, TimerItem } from './scheduler';
 import { MemoryStorage } from './storage';
 import type { ClusterEvent, DiskSummary, NodeView, StartResult } from './types';

@@ -110,7 +110,16 @@ export interface NodeRuntime {
 export function raftConfig(
   s: Pick<
     NodeSettings,
-    'id' | 'voters' | 'electionTimeoutMs' | 'heartbeatMs' | 'snapshotThreshold' | 'leaderNoop' | 'faults' | 'preVote' | 'checkQuorum' | 'seed'
+    | 'id'
+    | 'voters'
+    | 'electionTimeoutMs'
+    | 'heartbeatMs'
+    | 'snapshotThreshold'
+    | 'leaderNoop'
+    | 'faults'
+    | 'preVote'
+    | 'checkQuorum'
+    | 'seed'
   >,
 ): RaftConfig & { readonly random: SeededRandom } {
   return {

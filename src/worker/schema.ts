@@ -202,7 +202,8 @@ export const ConfChangeSchema = taggedUnion('kind', [
 /** One log entry (§5.3), or a configuration entry (thesis §4.1: `config` set, command ''). */
 export const EntrySchema = withRule(
   v.strictObject({ index: entryIndexSchema, term: entryTermSchema, command: commandSchema, config: v.optional(ConfigurationSchema) }),
-  (e) => (e.config !== undefined && e.command !== '' ? `a configuration entry's command must be '', got ${JSON.stringify(e.command)}` : null),
+  (e) =>
+    e.config !== undefined && e.command !== '' ? `a configuration entry's command must be '', got ${JSON.stringify(e.command)}` : null,
 );
 
 function hasOwn(o: object, key: string): boolean {
@@ -242,7 +243,12 @@ export const EntryListSchema = v.custom<Entry[]>(
 
 /** A snapshot (§7): index 0 (nothing compacted) if and only if term 0. */
 export const SnapshotSchema = withRule(
-  v.strictObject({ lastIncludedIndex: indexSchema, lastIncludedTerm: termSchema, data: kvDataSchema, config: v.optional(ConfigurationSchema) }),
+  v.strictObject({
+    lastIncludedIndex: indexSchema,
+    lastIncludedTerm: termSchema,
+    data: kvDataSchema,
+    config: v.optional(ConfigurationSchema),
+  }),
   (s) =>
     (s.lastIncludedIndex === 0) === (s.lastIncludedTerm === 0)
       ? null

@@ -265,7 +265,10 @@ export class Schedule {
    */
   memberLeader(): number | null {
     const members = new Set(this.members());
-    const views = this.cluster.ids.filter((id) => members.has(id)).map((id) => this.cluster.node(id)).filter((v) => v.alive);
+    const views = this.cluster.ids
+      .filter((id) => members.has(id))
+      .map((id) => this.cluster.node(id))
+      .filter((v) => v.alive);
     const highest = Math.max(...views.map((v) => v.term));
     return views.find((v) => v.role === 'leader' && v.term === highest)?.id ?? null;
   }
@@ -342,7 +345,10 @@ export class Schedule {
     let last = -1;
     const leader = liveLeader(this.cluster);
     // With membership changes: the configuration settled too (no learner left, nothing pending).
-    if (this.extensions && (leader === null || this.cluster.node(leader).configChangePending || this.cluster.node(leader).config.learners.length > 0)) {
+    if (
+      this.extensions &&
+      (leader === null || this.cluster.node(leader).configChangePending || this.cluster.node(leader).config.learners.length > 0)
+    ) {
       return false;
     }
     for (const id of this.members()) {

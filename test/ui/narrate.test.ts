@@ -99,11 +99,31 @@ const beyondFigure2: [ClusterEvent, string][] = [
     'Node 2 would not vote for node 3 in term 5 (pre-vote denied): it heard from leader 1 only 40 ms ago, less than the shortest election timeout',
   ],
   [
-    { kind: 'config', at: 1, node: 1, term: 2, index: 7, config: { voters: [1, 2, 3], learners: [4] }, committed: false, reason: '' },
+    {
+      kind: 'config',
+      at: 1,
+      node: 1,
+      term: 2,
+      index: 7,
+      config: { voters: [1, 2, 3], learners: [4] },
+      committed: false,
+      inForce: true,
+      reason: '',
+    },
     'Node 1 now uses the configuration of entry 7 (voters 1, 2, 3; learner 4), in force as soon as it is in the log (thesis §4.1)',
   ],
   [
-    { kind: 'config', at: 1, node: 1, term: 2, index: 8, config: { voters: [1, 2, 3, 4], learners: [] }, committed: true, reason: '' },
+    {
+      kind: 'config',
+      at: 1,
+      node: 1,
+      term: 2,
+      index: 8,
+      config: { voters: [1, 2, 3, 4], learners: [] },
+      committed: true,
+      inForce: false,
+      reason: '',
+    },
     'Node 1: the configuration of entry 8 (voters 1, 2, 3, 4) is committed (thesis §4.1)',
   ],
   [
