@@ -136,21 +136,8 @@ export function refreshConfig(s: NodeState): void {
     reason: `its configuration is now ${describeConfig(config)} (§4.1: the latest in its log, committed or not)`,
   });
   if (s.role === 'leader') trackMembers(s);
-  if (s.transferee !== 0 && !isVoter(config, s.transferee)) {
-    // The target left the voters: nothing to hand over to (thesis §3.10).
-    const to = s.transferee;
-    s.transferee = 0;
-    s.transferDeadlineMs = Infinity;
-    s.emit({
-      at: s.now,
-      kind: 'transfer',
-      node: s.id,
-      term: s.currentTerm,
-      to,
-      phase: 'abandoned',
-      reason: `node ${to} is no longer a voter, so it takes commands again (§3.10)`,
-    });
-  }
+  // The target left the voters: nothing to hand over to (thesis §3.10).
+  if (s.transferee !== 0 && !isVoter(config, s.transferee)) s.abandonTransfer('is no longer a voter');
 }
 
 function sameConfig(a: Configuration, b: Configuration): boolean {

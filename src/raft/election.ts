@@ -78,13 +78,7 @@ export function handlePreVote(s: NodeState, m: PreVote, now: number): void {
       sinceMs: s.role === 'leader' ? 0 : now - s.leaderContactAt,
     };
   } else if (!isUpToDate(s, m.lastLogIndex, m.lastLogTerm)) {
-    why = {
-      code: 'log-more-up-to-date',
-      lastIndex: s.lastIndex,
-      lastTerm: s.lastTerm,
-      candidateLastIndex: m.lastLogIndex,
-      candidateLastTerm: m.lastLogTerm,
-    };
+    why = logMoreUpToDate(s, m);
   } else {
     granted = true;
     why = { code: 'candidate-up-to-date' };
@@ -141,13 +135,7 @@ export function handleRequestVote(s: NodeState, m: RequestVote, now: number): vo
     why = { code: 'already-voted', votedFor: s.votedFor, term: s.currentTerm };
   } else if (!isUpToDate(s, m.lastLogIndex, m.lastLogTerm) && !faults.has('vote-without-log-check')) {
     // §5.4.1: deny the vote if the voter's own log is more up-to-date.
-    why = {
-      code: 'log-more-up-to-date',
-      lastIndex: s.lastIndex,
-      lastTerm: s.lastTerm,
-      candidateLastIndex: m.lastLogIndex,
-      candidateLastTerm: m.lastLogTerm,
-    };
+    why = logMoreUpToDate(s, m);
   } else {
     granted = true;
     why = { code: 'candidate-up-to-date' };
@@ -181,6 +169,17 @@ export function handleRequestVote(s: NodeState, m: RequestVote, now: number): vo
     reason: why ? describeWhy(why) : faultReason!,
   });
   s.send({ type: 'RequestVoteReply', from: s.id, to: m.from, term: s.currentTerm, voteGranted: granted });
+}
+
+/** §5.4.1: why a (pre-)vote is denied: this voter's log is more up to date than the candidate's. */
+function logMoreUpToDate(s: NodeState, m: { readonly lastLogIndex: number; readonly lastLogTerm: number }): Why {
+  return {
+    code: 'log-more-up-to-date',
+    lastIndex: s.lastIndex,
+    lastTerm: s.lastTerm,
+    candidateLastIndex: m.lastLogIndex,
+    candidateLastTerm: m.lastLogTerm,
+  };
 }
 
 /**

@@ -26,7 +26,6 @@ import {
 import type { KvStateMachine } from './kv';
 import { Progress, progressRecords } from './progress';
 import {
-  abandonTransfer,
   appendAndReplicate,
   appendOwn,
   broadcastHeartbeat,
@@ -231,7 +230,7 @@ export class RaftNode {
       }
       if (now >= s.transferDeadlineMs) {
         if (s.transferee !== NONE)
-          abandonTransfer(s); // thesis §3.10
+          s.abandonTransfer('did not take over within an election timeout'); // thesis §3.10
         else s.transferDeadlineMs = Infinity;
       }
       if (now >= s.heartbeatDeadlineMs) {

@@ -14,7 +14,6 @@ import { maybeCompact } from './snapshot';
 import type { Progress } from './progress';
 import type { NodeState } from './state';
 import {
-  NONE,
   type AppendEntries,
   type AppendEntriesReply,
   type Configuration,
@@ -376,15 +375,7 @@ export function startTransfer(s: NodeState, to: NodeId, now: number): boolean {
   if (s.role !== 'leader' || to === s.id || !s.voter(to)) return false;
   s.transferee = to;
   s.transferDeadlineMs = now + s.config.electionTimeoutMs[1];
-  s.emit({
-    at: s.now,
-    kind: 'transfer',
-    node: s.id,
-    term: s.currentTerm,
-    to,
-    phase: 'started',
-    reason: `it stops taking commands and hands leadership to node ${to} (§3.10)`,
-  });
+  s.emitTransfer(to, 'started', `it stops taking commands and hands leadership to node ${to} (§3.10)`);
   const pr = s.progress.get(to);
   if (!pr) return true;
   if (pr.matchIndex === s.lastIndex) sendTimeoutNow(s, to);
@@ -393,33 +384,9 @@ export function startTransfer(s: NodeState, to: NodeId, now: number): boolean {
 }
 
 function sendTimeoutNow(s: NodeState, to: NodeId): void {
-  s.emit({
-    at: s.now,
-    kind: 'transfer',
-    node: s.id,
-    term: s.currentTerm,
-    to,
-    phase: 'timeoutNow',
-    reason: `node ${to} holds its whole log, so it tells it to start an election now (§3.10)`,
-  });
+  s.emitTransfer(to, 'timeoutNow', `node ${to} holds its whole log, so it tells it to start an election now (§3.10)`);
   const m: TimeoutNow = { type: 'TimeoutNow', from: s.id, to, term: s.currentTerm };
   s.send(m);
-}
-
-/** The transfer did not lead to an election within an election timeout: take commands again (§3.10). */
-export function abandonTransfer(s: NodeState): void {
-  const to = s.transferee;
-  s.transferee = NONE;
-  s.transferDeadlineMs = Infinity;
-  s.emit({
-    at: s.now,
-    kind: 'transfer',
-    node: s.id,
-    term: s.currentTerm,
-    to,
-    phase: 'abandoned',
-    reason: `node ${to} did not take over within an election timeout, so it takes commands again (§3.10)`,
-  });
 }
 
 /** Thesis §3.10: TimeoutNow from the leader of this term — a voter starts an election at once (no pre-vote). */

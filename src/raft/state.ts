@@ -125,6 +125,19 @@ export class NodeState {
     this.quorum = majority(conf.voters.length);
   }
 
+  /** A leadership transfer event (thesis §3.10), as the leader sees it. */
+  emitTransfer(to: NodeId, phase: 'started' | 'timeoutNow' | 'abandoned', reason: string): void {
+    this.emit({ at: this.now, kind: 'transfer', node: this.id, term: this.currentTerm, to, phase, reason });
+  }
+
+  /** Ends a transfer in progress without an election (thesis §3.10): the leader takes commands again. */
+  abandonTransfer(why: string): void {
+    const to = this.transferee;
+    this.transferee = NONE;
+    this.transferDeadlineMs = Infinity;
+    this.emitTransfer(to, 'abandoned', `node ${to} ${why}, so it takes commands again (§3.10)`);
+  }
+
   /** Is this node a voter of the configuration in force? Only voters campaign (§4.2.1). */
   get isVoter(): boolean {
     return this.conf.voters.includes(this.id);
