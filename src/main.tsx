@@ -4,6 +4,8 @@ import { exposeApi } from './expose';
 import { createLab, openDiskSession, workersAvailable, type LabOptions } from './store';
 import { App } from './ui/App';
 import { browserDefaults } from './ui/browserDefaults';
+import { registerAppUpdates } from './ui/pwa';
+import { UpdatePrompt } from './ui/UpdatePrompt';
 
 /**
  * Every node runs in its own Web Worker with its disk in IndexedDB; this tab's
@@ -48,12 +50,15 @@ const lessonId = search.get('lesson');
 if (lessonId !== null) void lab.store.getState().openLesson(lessonId, { embed: search.get('embed') === '1' });
 // window.raftLab: the headless API, plus the running lab for browser tests and the console.
 exposeApi({ lab });
+// Offline after the first visit (issue 14): the service worker, registered once the page has loaded, and its update prompt.
+const updates = registerAppUpdates();
 
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
       <App lab={lab} />
+      <UpdatePrompt updates={updates} />
     </StrictMode>,
   );
 }
