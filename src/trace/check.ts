@@ -113,11 +113,10 @@ export class TraceMonitor {
       const key = `${e.node}:${e.term}`;
       const before = this.votes.get(key);
       if (before !== undefined && before !== e.candidate) {
-        const names = this.cluster.imported.names;
         this.report(
           'One Vote Per Term',
           e.node,
-          `One Vote Per Term (Figure 2, §5.2) violated: node ${names.nameOf(e.node)} voted for node ${names.nameOf(before)} and then for node ${names.nameOf(e.candidate)} in term ${e.term}; ` +
+          `One Vote Per Term (Figure 2, §5.2) violated: node ${e.node} voted for node ${before} and then for node ${e.candidate} in term ${e.term}; ` +
             'a server votes for at most one candidate in a term (votedFor is persistent)',
         );
       } else {
@@ -128,11 +127,10 @@ export class TraceMonitor {
       if (view.role !== 'leader' || e.commitIndex <= view.snapshotIndex) return;
       const entry = view.log[e.commitIndex - view.snapshotIndex - 1];
       if (entry && entry.term !== view.term && entry.term !== 0) {
-        const names = this.cluster.imported.names;
         this.report(
           'Current-Term Commit',
           e.node,
-          `Current-Term Commit (§5.4.2, Figure 8) violated: leader ${names.nameOf(e.node)} of term ${view.term} advanced commitIndex to ${e.commitIndex}, an entry of term ${entry.term}; ` +
+          `Current-Term Commit (§5.4.2, Figure 8) violated: leader ${e.node} of term ${view.term} advanced commitIndex to ${e.commitIndex}, an entry of term ${entry.term}; ` +
             'a leader commits only entries of its own term by counting replicas (older ones commit with them)',
         );
       }

@@ -102,8 +102,8 @@ function termAt(f: Fold, index: number): number | undefined {
   return f.log[index - f.snapshotIndex - 1]?.term;
 }
 
-/** Send/receive pairs, found before playing: a message is in flight from its send to its receive. */
-interface Pairing {
+/** Send/receive pairs, found before playing: a message is in flight from its send to its receive. Read-only once made. */
+export interface Pairing {
   /** Message id of the send at event i, or of the receive at event i. */
   readonly messageOf: Map<number, number>;
   /** Time each message arrives (or is dropped), if the trace shows it. */
@@ -219,7 +219,8 @@ export function toMessage(from: NodeId, to: NodeId, msg: TraceMessage): Message 
 export class TraceCluster implements Cluster {
   readonly ids: readonly NodeId[];
   private readonly folds = new Map<NodeId, Fold>();
-  private readonly pairing: Pairing;
+  /** The trace's send/receive pairs (shared by every cluster of one trace: the app's seeks, a pairing made in the import worker). */
+  readonly pairing: Pairing;
   private readonly messages = new Map<number, InFlightMessage>();
   private readonly history: ClusterEvent[] = [];
   private readonly listeners = new Set<(e: ClusterEvent) => void>();
@@ -232,13 +233,16 @@ export class TraceCluster implements Cluster {
   private readonly voteEvents: boolean;
   private readonly votesKnown: boolean;
 
-  constructor(readonly imported: ImportedTrace) {
+  constructor(
+    readonly imported: ImportedTrace,
+    pairing?: Pairing,
+  ) {
     this.ids = imported.names.ids;
     for (const id of this.ids) {
       this.folds.set(id, newFold());
       this.appliedLists.set(id, []);
     }
-    this.pairing = pairMessages(imported.events);
+    this.pairing = pairing ?? pairMessages(imported.events);
     this.voteEvents = imported.events.some((e) => e.kind === 'vote');
     this.votesKnown = this.voteEvents || imported.events.some((e) => e.kind === 'send' && e.msg.type === 'RequestVoteReply');
   }
@@ -513,11 +517,10 @@ export class TraceCluster implements Cluster {
             at,
             node,
             term: f.term,
-            reason: said(`node ${names.nameOf(node)} started an election for term ${f.term}`),
+            reason: said(`node ${node} started an election for term ${f.term}`),
           });
         }
-        if (newTerm)
-          this.emit({ kind: 'term', at, node, term: f.term, reason: said(`node ${names.nameOf(node)} is now in term ${f.term}`) });
+        if (newTerm) this.emit({ kind: 'term', at, node, term: f.term, reason: said(`node ${node} is now in term ${f.term}`) });
         if (role !== undefined && (role !== f.role || newTerm)) {
           f.role = role;
           f.votes = new Set(role === 'candidate' && f.vote === node ? [node] : []);
@@ -529,7 +532,7 @@ export class TraceCluster implements Cluster {
             node,
             role,
             term: f.term,
-            reason: said(`node ${names.nameOf(node)} became ${role} in term ${f.term}`),
+            reason: said(`node ${node} became ${role} in term ${f.term}`),
           });
         }
         if (e.commitIndex !== undefined && e.commitIndex !== f.commitIndex) this.commit(f, node, e.commitIndex, at);
@@ -615,7 +618,7 @@ export class TraceCluster implements Cluster {
         f.votes = new Set();
         f.commitIndex = f.snapshotIndex;
         f.lastApplied = f.snapshotIndex;
-        this.emit({ kind: 'crash', at, node, reason: said(`node ${names.nameOf(node)} crashed`), cause: 'failure' });
+        this.emit({ kind: 'crash', at, node, reason: said(`node ${node} crashed`), cause: 'failure' });
         break;
       case 'restart':
         // Volatile state starts over (Figure 2); the state machine from the snapshot (§7).
@@ -636,7 +639,6 @@ export class TraceCluster implements Cluster {
 
   /** Figure 2, RequestVote receiver: the node's answer (its votedFor, if granted). */
   private vote(f: Fold, node: NodeId, term: number, candidate: NodeId, granted: boolean, at: number, reason: string | null): void {
-    const names = this.imported.names;
     if (term > f.term) {
       f.term = term;
       f.leader = 0;
@@ -652,7 +654,7 @@ export class TraceCluster implements Cluster {
       granted,
       reason:
         reason ??
-        `node ${names.nameOf(node)} ${granted ? 'granted' : 'refused'} its vote to node ${names.nameOf(candidate)} in term ${term} (trace line ${this.imported.events[this.position - 1]!.line})`,
+        `node ${node} ${granted ? 'granted' : 'refused'} its vote to node ${candidate} in term ${term} (trace line ${this.imported.events[this.position - 1]!.line})`,
     });
     this.persisted(f, node, at);
   }
