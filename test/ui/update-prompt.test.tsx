@@ -105,6 +105,10 @@ describe('the one-time offline notice', () => {
     sw.signalUpdate();
     expect(screen.getByRole('status')).toHaveTextContent(READY);
     expect(screen.queryByText('Raft Lab now works offline.')).toBeNull();
+    // Even if the worker reports "offline ready" after the update (workbox can), the offer stays alone.
+    sw.signalOfflineReady();
+    expect(screen.getByRole('status')).toHaveTextContent(READY);
+    expect(screen.queryByText('Raft Lab now works offline.')).toBeNull();
   });
 
   it('a failed registration is a warning, not a page error: the lab runs on, only not offline', () => {
