@@ -31,7 +31,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js'],
+    files: ['eslint.config.js', 'bin/**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
   {
@@ -90,5 +90,6 @@ export default tseslint.config(
   },
   { files: ['src/sim/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: upward(['worker', 'store', 'ui']) }] } },
   { files: ['src/worker/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: upward(['store', 'ui']) }] } },
+  { files: ['src/trace/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: upward(['worker', 'store', 'ui']) }] } },
   { files: ['src/store/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: upward(['ui']) }] } },
 );
