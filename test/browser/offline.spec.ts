@@ -6,6 +6,7 @@
 // deployment is offered, not forced: "A new version of Raft Lab is ready."
 // with Reload to update / Later. Each test has a fresh browser context, so no
 // service worker outlives its test or serves one spec's build to another.
+import AxeBuilder from '@axe-core/playwright';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { failOnPageErrors } from './fixtures';
@@ -17,6 +18,12 @@ const READY = 'A new version of Raft Lab is ready.';
 const nodeWorkers = (page: Page) => page.workers().filter((w) => w.url().includes('node.worker'));
 
 failOnPageErrors();
+
+/** axe's violations in the prompt's corner (the rest of the page is a11y.spec.ts's). */
+async function promptViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).include('.update-prompt-region').analyze();
+  return results.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+}
 
 /** A static server of the preview's build under a subpath, on its own origin (so its service worker is its own). */
 interface Deployment {
@@ -139,6 +146,7 @@ test('after one visit the app loads and runs with the network off', async ({ pag
   await page.goto('./');
   // The one-time notice, once everything is cached.
   await expect(page.getByRole('status').filter({ hasText: 'Raft Lab now works offline.' })).toBeVisible(WAIT);
+  expect(await promptViolations(page)).toEqual([]);
   await firstVisit(page);
 
   await context.setOffline(true);
@@ -192,6 +200,10 @@ test('a new deployment is offered, not forced: Later hides the offer, Reload to 
     await expect(prompt.getByRole('button', { name: 'Reload to update' })).toBeVisible();
     // Polite: the focus stays where it was.
     expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
+    expect(await promptViolations(page)).toEqual([]);
+    await page.keyboard.press('m'); // and in the dark theme
+    await expect(page.locator('.lab.theme-dark')).toHaveCount(1);
+    expect(await promptViolations(page)).toEqual([]);
 
     await prompt.getByRole('button', { name: 'Later' }).click();
     await expect(page.getByText(READY)).toHaveCount(0);
@@ -202,7 +214,7 @@ test('a new deployment is offered, not forced: Later hides the offer, Reload to 
     // The next load asks again; this time: reload to update.
     await page.reload();
     await expect(prompt).toBeVisible(WAIT);
-    const reloaded = page.waitForEvent('load');
+    const reloaded = page.waitForEvent('load', WAIT);
     await prompt.getByRole('button', { name: 'Reload to update' }).click();
     await reloaded;
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, WAIT);
