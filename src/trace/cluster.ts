@@ -500,7 +500,21 @@ export class TraceCluster implements Cluster {
     const said = (fallback: string): string => (e.reason ? `${e.reason} ${from}` : `${fallback} ${from}`);
     switch (e.kind) {
       case 'state': {
-        if (e.voters) f.voters = e.voters.map((n) => names.idOf(n)).sort((a, b) => a - b);
+        if (e.voters) {
+          // The configuration in force at it (thesis §4.1): majorities are counted among these voters.
+          f.voters = e.voters.map((n) => names.idOf(n)).sort((a, b) => a - b);
+          this.emit({
+            kind: 'config',
+            at,
+            node,
+            term: f.term,
+            index: lastIndex(f),
+            config: { voters: f.voters, learners: [] },
+            committed: false,
+            inForce: true,
+            reason: said(`node ${node}'s voters are ${f.voters.join(', ') || 'none'}`),
+          });
+        }
         const newTerm = e.term !== undefined && e.term !== f.term;
         if (newTerm) {
           // Figure 2: a new term starts with no vote and no leader known.

@@ -115,6 +115,9 @@ export function traceEventsOf(e: ClusterEvent): TraceEvent[] {
       return [{ t: e.at, node: name(e.node), kind: 'crash', reason: e.reason }];
     case 'restart':
       return [{ t: e.at, node: name(e.node), kind: 'restart' }];
+    case 'added':
+      // A node added later starts in no configuration; it learns one from the leader (thesis §4.2.1).
+      return [{ t: e.at, node: name(e.node), kind: 'state', voters: [] }];
     default:
       return [];
   }
@@ -125,9 +128,26 @@ export function traceMeta(ids: readonly NodeId[], source: string): TraceMeta {
   return { kind: 'meta', format: TRACE_FORMAT, version: TRACE_VERSION, nodes: ids.map(name), source };
 }
 
-/** A whole run as NDJSON text (a meta line, then one event per line). */
-export function exportNdjson(ids: readonly NodeId[], events: readonly ClusterEvent[], source = 'Raft Lab'): string {
+/**
+ * A whole run as NDJSON text (a meta line, then one event per line).
+ * `initialVoters`: the founding configuration (1..nodes of the run's
+ * options), stated at time 0 so that the checker counts majorities as the
+ * run did once members come and go (thesis §4.1); omitted, every node of
+ * the trace is a voter.
+ */
+export function exportNdjson(
+  ids: readonly NodeId[],
+  events: readonly ClusterEvent[],
+  source = 'Raft Lab',
+  initialVoters?: readonly NodeId[],
+): string {
   const lines = [JSON.stringify(traceMeta(ids, source))];
+  const t = events[0]?.at ?? 0;
+  if (initialVoters) {
+    for (const id of initialVoters) {
+      lines.push(JSON.stringify({ t, node: name(id), kind: 'state', voters: initialVoters.map(name) } satisfies TraceEvent));
+    }
+  }
   for (const e of events) for (const t of traceEventsOf(e)) lines.push(JSON.stringify(t));
   return `${lines.join('\n')}\n`;
 }

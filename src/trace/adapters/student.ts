@@ -148,7 +148,11 @@ export class StudentConverter implements LineConverter {
       t = Number(given);
     }
     if (t === null) return this.lastT; // no clock on this line: same time as the last
-    this.t0 ??= given !== undefined ? 0 : t; // a prefix clock starts wherever it starts
+    if (given !== undefined) {
+      this.lastT = t; // t= is ms from the run's start, as it stands
+      return t;
+    }
+    this.t0 ??= t; // a prefix clock starts wherever it starts
     this.lastT = Math.max(0, t - this.t0);
     return this.lastT;
   }
