@@ -15,6 +15,8 @@ import { TraceImportError } from './reader';
 
 /** More events than this and the import stops (about 1 GB of trace). */
 export const MAX_TRACE_EVENTS = 5_000_000;
+/** How much of a file's start is read to tell its format. */
+export const DETECT_LIMIT = 1_000_000;
 
 export function converterFor(format: TraceFormatName): LineConverter {
   switch (format) {
@@ -36,10 +38,10 @@ export function parseFormatName(name: string): TraceFormatName {
 /**
  * The format of a trace from its first lines: JSON with an `event` holding
  * a `name` is etcd's; JSON with a `kind` is Raft Lab's; a line with the
- * `RL` marker is a student's. Null if none of them.
+ * `RL` marker is a student's. Null if none of them (in the first DETECT_LIMIT characters).
  */
 export function detectFormat(head: string): TraceFormatName | null {
-  const lines = head.split('\n', 200);
+  const lines = head.slice(0, DETECT_LIMIT).split('\n');
   // The last piece may be a cut line.
   if (lines.length > 1) lines.pop();
   for (const raw of lines) {
@@ -101,8 +103,11 @@ export class TraceImporter {
     this.bytes += chunk.length;
     if (!this.stream) {
       this.head += chunk;
-      // Enough to tell the format: a few whole lines, or 64 KB.
-      if (this.head.length < 65_536 && this.head.split('\n').length < 20) return;
+      // Held until the format shows (a student's log may open with many other prints), up to DETECT_LIMIT.
+      if (!this.format) {
+        this.format = detectFormat(this.head);
+        if (!this.format && this.head.length < DETECT_LIMIT) return;
+      }
       this.open();
       const head = this.head;
       this.head = '';

@@ -86,3 +86,15 @@ describe('TraceImporter, chunk by chunk', () => {
     expect(() => importTrace(crowd)).toThrow(/more than 64 nodes/);
   });
 });
+
+describe('format detection while streaming', () => {
+  it("a student's log that opens with 500 other prints is still detected, chunk by chunk", () => {
+    const text = `${'Test (3A): initial election ...\n'.repeat(500)}000010 VOTE S0 RL node=0 ev=state term=1 role=Candidate\n`;
+    const importer = new TraceImporter();
+    for (let i = 0; i < text.length; i += 1000) importer.push(text.slice(i, i + 1000));
+    const trace = importer.finish();
+    expect(trace.format).toBe('student');
+    expect(trace.events).toHaveLength(1);
+    expect(trace.events[0]!.line).toBe(501);
+  });
+});
