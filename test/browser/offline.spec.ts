@@ -181,8 +181,9 @@ test('after one visit the app loads and runs with the network off', async ({ pag
 });
 
 test('a new deployment is offered, not forced: Later hides the offer, Reload to update switches to it', async ({ page, baseURL }) => {
-  // registration.update() takes about 60 s to fetch sw.js under Playwright (measured here: about 1 s in
-  // the same Chromium without Playwright attached): hence the longer timeout.
+  // Under Playwright, registration.update() can wait about 60 s before it fetches sw.js (seen when this
+  // spec runs alone; a few seconds in the whole suite; about 1 s in the same Chromium without
+  // Playwright attached): hence the longer timeout.
   test.slow();
   const site = await deployUnder(baseURL!, '/raft-lab/');
   try {
