@@ -569,7 +569,8 @@ export class TraceCluster implements Cluster {
           duplicate: false,
         };
         this.messages.set(id, message);
-        if (!this.voteEvents && payload.type === 'RequestVoteReply') this.replyAsVote(f, node, payload.term, to, payload.voteGranted, at);
+        // A trace without vote events: a RequestVoteReply sent is the vote it carries.
+        if (!this.voteEvents && payload.type === 'RequestVoteReply') this.vote(f, node, payload.term, to, payload.voteGranted, at, null);
         this.counts.messages += 1;
         this.counts.bytes += JSON.stringify(payload).length;
         this.counts.byType[payload.type] = (this.counts.byType[payload.type] ?? 0) + 1;
@@ -671,11 +672,6 @@ export class TraceCluster implements Cluster {
         `node ${node} ${granted ? 'granted' : 'refused'} its vote to node ${candidate} in term ${term} (trace line ${this.imported.events[this.position - 1]!.line})`,
     });
     this.persisted(f, node, at);
-  }
-
-  /** A trace without vote events: a RequestVoteReply sent is the vote it carries. */
-  private replyAsVote(f: Fold, node: NodeId, term: number, candidate: NodeId, granted: boolean, at: number): void {
-    this.vote(f, node, term, candidate, granted, at, null);
   }
 
   /** What a received RPC tells the view: the leader it heard from, votes, matchIndex. */
