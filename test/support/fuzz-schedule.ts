@@ -219,7 +219,13 @@ export class Schedule {
     this.cluster = createCluster(this.options);
     this.monitor = attachSafetyMonitor(this.cluster, { throwOnViolation: true });
     this.record = new CommitRecord(this.cluster);
+    this.cluster.subscribe((e) => {
+      if (e.kind === 'removed') this.removed.add(e.node);
+    });
   }
+
+  /** Nodes whose removal committed (thesis §4.1): they left `ids`. */
+  private readonly removed = new Set<number>();
 
   note(action: string): void {
     this.actions.push(`${this.cluster.now()}ms ${action}`);
@@ -242,7 +248,19 @@ export class Schedule {
     let roll = this.rng() * (this.extensions ? TOTAL_WEIGHT_WITH_EXTENSIONS : TOTAL_WEIGHT);
     for (const [weight, action] of actions) {
       roll -= weight;
-      if (roll < 0) return action(this);
+      if (roll < 0) {
+        try {
+          await action(this);
+        } catch (err) {
+          // An action picked a node, waited, and the node's removal committed
+          // meanwhile: the cluster rightly refuses the id (it left `ids`).
+          // Only that refusal, and only for a node seen removed, is the harness's.
+          const got = /^id must be a node id in .*, got (\d+)$/.exec(err instanceof Error ? err.message : '');
+          if (!got || !this.removed.has(Number(got[1]))) throw err;
+          this.note(`refused: node ${got[1]} was removed meanwhile`);
+        }
+        return;
+      }
     }
   }
 
