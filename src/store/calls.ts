@@ -4,6 +4,7 @@
  * failure becomes a notice and nothing else.
  */
 import type { Cluster } from '../sim';
+import { ImportedTraceError } from '../trace';
 import type { LabGet, LabState } from './labTypes';
 import { errorText } from './noticesSlice';
 import type { NoticeArea } from './types';
@@ -33,7 +34,8 @@ export function clusterCalls(get: LabGet): ClusterCalls {
       } catch (err) {
         if (get().cluster === c) {
           get().sync();
-          get().notify(area, 'error', errorText(err));
+          // An imported trace refuses every action; said in its banner, which is always on show.
+          get().notify(err instanceof ImportedTraceError ? 'trace' : area, 'error', errorText(err));
         }
         return undefined;
       }
@@ -45,7 +47,7 @@ export function clusterCalls(get: LabGet): ClusterCalls {
         get().sync();
         return true;
       } catch (err) {
-        get().notify(area, 'error', errorText(err));
+        get().notify(err instanceof ImportedTraceError ? 'trace' : area, 'error', errorText(err));
         return false;
       }
     },

@@ -7,6 +7,7 @@
  */
 import type { NodeId } from '../raft';
 import type { Cluster, InFlightMessage, NetworkOptions } from '../sim';
+import { TraceCluster } from '../trace';
 import { clusterCalls } from './calls';
 import { makeCluster, type ClusterConfig } from './clusterFactory';
 import { ClusterFeed, EMPTY_NARRATION, type NarrationBuffers } from './feed';
@@ -185,7 +186,14 @@ export function createClusterSlice(
         .filter((l) => l.seq > newestBefore)
         .sort((a, b) => a.seq - b.seq);
       set({ lastStep: { at: get().cluster.now(), lines } });
-      if (done === false) notify('app', 'info', 'Nothing is scheduled: every node is down and no message is in flight.');
+      if (done === false)
+        notify(
+          'app',
+          'info',
+          get().cluster instanceof TraceCluster
+            ? 'The trace has ended: every event in it has been shown.'
+            : 'Nothing is scheduled: every node is down and no message is in flight.',
+        );
       return done === true;
     },
 

@@ -9,6 +9,8 @@
  * carries on from it, exactly as replaying the cut log would.
  */
 import { RunReplayer, restoreCluster, type Cluster } from '../sim';
+import { TraceCluster } from '../trace';
+import { TraceSeeker } from './traceSeek';
 import { HISTORY_NOTICE_LIMIT } from './defaults';
 import type { FlushFollower, LabGet, LabSet, OnNewCluster } from './labTypes';
 import { errorText } from './noticesSlice';
@@ -83,10 +85,19 @@ export function createHistorySlice(set: LabSet, get: LabGet): { slice: HistorySl
     return replayer.replayer;
   };
 
+  /** An imported trace's seeker (issue 14): no engine to replay, the trace played again from its start. */
+  let traceSeeker: { cluster: TraceCluster; seeker: TraceSeeker } | null = null;
+  const traceSeekerFor = (cluster: TraceCluster): TraceSeeker => {
+    if (traceSeeker?.cluster !== cluster) traceSeeker = { cluster, seeker: new TraceSeeker(cluster) };
+    return traceSeeker.seeker;
+  };
+
   /** The replayer's seeks, one at a time (they share its frontier cluster): the background warm-up and the user's. */
   let queue: Promise<unknown> = Promise.resolve();
   const seekOn = (live: Cluster, target: { after: number }): Promise<Cluster> => {
-    const next = queue.then(() => replayerFor(live).seek(target));
+    const next = queue.then(() =>
+      live instanceof TraceCluster ? traceSeekerFor(live).seek(target.after) : replayerFor(live).seek(target),
+    );
     queue = next.catch(() => undefined);
     return next;
   };
@@ -117,7 +128,8 @@ export function createHistorySlice(set: LabSet, get: LabGet): { slice: HistorySl
     const live = get().cluster;
     warming = setTimeout(() => {
       const s = get();
-      if (s.cluster !== live || s.playing || s.review !== null || draining) {
+      // An imported trace's seeker needs no warming (it keeps its own frontier).
+      if (s.cluster !== live || s.playing || s.review !== null || draining || live instanceof TraceCluster) {
         warming = null;
         return;
       }
@@ -146,7 +158,8 @@ export function createHistorySlice(set: LabSet, get: LabGet): { slice: HistorySl
       const live = get().cluster;
       try {
         const { frame, past } = await frameAt(live, target);
-        void past.destroy();
+        // A trace seeker's cluster is its own (the frontier of the next seek).
+        if (!(past instanceof TraceCluster)) void past.destroy();
         // Shown only if still wanted: not left meanwhile, not replaced by a newer seek or another cluster.
         if (wanted === null && get().review === target && get().cluster === live) {
           // The nodes of then: a node added later is not drawn yet, one removed since is (issue 13).
@@ -190,6 +203,10 @@ export function createHistorySlice(set: LabSet, get: LabGet): { slice: HistorySl
       }
       const position = s.review;
       const live = s.cluster;
+      if (live instanceof TraceCluster) {
+        s.notify('trace', 'info', 'This is an imported trace: Continue from here is off (there is no engine to go on with).');
+        return false;
+      }
       const dropped = live.actions().filter((a) => (a.after ?? 0) > position).length;
       const done = await s.replaceCluster(
         async (config) => {
@@ -242,6 +259,7 @@ export function createHistorySlice(set: LabSet, get: LabGet): { slice: HistorySl
       playingBefore = false;
       wanted = null;
       replayer = null;
+      traceSeeker = null;
       queue = Promise.resolve();
       if (warming !== null) clearTimeout(warming);
       warming = null;

@@ -39,6 +39,21 @@ export { selectLesson, type LessonProgress, type LessonReveal } from './lessonSl
 export { LESSONS } from './lessons';
 export { selectCaptions, selectTour } from './tourSlice';
 export { FIGURE3_PROPERTIES, selectSafetyBreaks, type SafetyBreak } from './safetySlice';
+export {
+  TRACE_PROBLEMS_SHOWN,
+  selectImported,
+  selectTrace,
+  selectTraceCheck,
+  selectTraceFailure,
+  selectTraceFormat,
+  selectTraceImport,
+  type TraceCheck,
+  type TraceFailure,
+  type TraceImportState,
+  type TraceInfo,
+} from './traceSlice';
+export { TRACE_FORMATS, type TraceFormatName, type TraceProblem, type TraceViolation } from '../trace';
+export type { ImportSource } from '../trace/import-protocol';
 export { FAULTS, LAB_FAULT_NAMES, parseFaults, selectFaults, type FaultInfo, type LabFaultName } from './faultsSlice';
 export { explainSelection, selectWhyVersion, type WhyLine } from './whySlice';
 export { STATE_WORDING, WHY_WORDING, wordWhy, type WhyWording } from './whyWording';

@@ -31,6 +31,8 @@ import { createSelectionSlice } from './selectionSlice';
 import { createSettingsSlice, type SettingsInit } from './settingsSlice';
 import { createShareSlice } from './shareSlice';
 import { createTourSlice } from './tourSlice';
+import { createTraceSlice } from './traceSlice';
+import type { ImportTransport } from '../trace/import-client';
 import { createSpaceTimeSlice } from './spaceTimeSlice';
 import { createWhySlice } from './whySlice';
 import { parseClusterSize, parseSeed, parseSnapshotThreshold, parseTiming } from './validate';
@@ -59,6 +61,8 @@ export interface LabOptions extends SettingsInit {
   transport?: 'inline' | 'worker';
   /** The tab's IndexedDB disks (worker transport). */
   storage?: LabStorage;
+  /** Where trace imports run: 'auto' (default: a worker where there is one, else on the page). */
+  traceImport?: ImportTransport;
 }
 
 export interface Lab {
@@ -122,7 +126,10 @@ export function createLab(options: LabOptions = {}): Lab {
     const share = createShareSlice(set, get, (...args) => onNewCluster(...args), options.storage ?? null);
     // Their parts in a reset, applied together; the feed subscribes to the new cluster before the monitor, as at creation.
     const tour = createTourSlice(set, get);
-    const concerns = [cluster, safety, history, command, explain, notices, selection, spaceTime, share, why, tour];
+    // Imported traces (issue 14): after the notices (which a new cluster clears), so its state is the last word.
+    const trace = createTraceSlice(set, get, options.traceImport ?? 'auto');
+    followers.push(trace.follower);
+    const concerns = [cluster, safety, history, command, explain, notices, selection, spaceTime, share, why, tour, trace];
     const onNewCluster: OnNewCluster = (next, nextConfig, current) =>
       Object.assign({}, ...concerns.map((c) => c.onNewCluster(next, nextConfig, current))) as Partial<LabState>;
     return {
@@ -137,6 +144,7 @@ export function createLab(options: LabOptions = {}): Lab {
       ...share.slice,
       ...tour.slice,
       ...why.slice,
+      ...trace.slice,
       ...createFaultsSlice(get),
       ...createResetSlice(set, get, onNewCluster, options.storage ?? null),
       ...createLessonSlice(set, get),

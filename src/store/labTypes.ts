@@ -15,6 +15,7 @@ import type { HistorySlice } from './historySlice';
 import type { LessonSlice } from './lessonSlice';
 import type { MembershipSlice } from './membershipSlice';
 import type { TourSlice } from './tourSlice';
+import type { TraceSlice } from './traceSlice';
 import type { NetworkSlice } from './networkSlice';
 import type { NodeActionsSlice } from './nodeSlice';
 import type { NoticesSlice } from './noticesSlice';
@@ -44,7 +45,8 @@ export type LabState = ClusterSlice &
   ShareSlice &
   TourSlice &
   WhySlice &
-  FaultsSlice;
+  FaultsSlice &
+  TraceSlice;
 export type LabStore = StoreApi<LabState>;
 export type LabSet = LabStore['setState'];
 export type LabGet = LabStore['getState'];

@@ -243,6 +243,10 @@ export function createShareSlice(
     shared: null,
 
     async shareLink() {
+      if (get().trace) {
+        notify('error', 'This is an imported trace: a share link is off (a link replays Raft Lab runs; share the trace file itself).');
+        return null;
+      }
       await settle();
       // The moment on show: the timeline's, once rebuilt (a seek still running: the live moment).
       const frame = get().review !== null ? get().reviewFrame : null;

@@ -42,7 +42,7 @@ export interface NarrationLine {
 }
 
 /** Where a notice is shown: each panel shows its own. */
-export type NoticeArea = 'command' | 'cluster' | 'network' | 'node' | 'timers' | 'membership' | 'transfer' | 'app';
+export type NoticeArea = 'command' | 'cluster' | 'network' | 'node' | 'timers' | 'membership' | 'transfer' | 'app' | 'trace';
 
 /** A message for the user: the result of an action, or why it was refused. */
 export interface Notice {

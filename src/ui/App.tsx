@@ -4,7 +4,7 @@
  * panel. Pass a `lab` (tests, main.tsx) or let App make one.
  */
 import { useEffect, useState } from 'react';
-import { createLab, selectConfig, selectEmbed, selectPresenter, selectShareHash, selectTheme, type Lab } from '../store';
+import { createLab, selectConfig, selectEmbed, selectImported, selectPresenter, selectShareHash, selectTheme, type Lab } from '../store';
 import { ActivityPanel } from './ActivityPanel';
 import { BreakRaft } from './BreakRaft';
 import { browserDefaults, hashOf } from './browserDefaults';
@@ -23,7 +23,13 @@ import { SafetyPanel } from './SafetyPanel';
 import { ShortcutsOverlay } from './ShortcutsOverlay';
 import { SpaceTimeDiagram } from './SpaceTimeDiagram';
 import { TopBar } from './TopBar';
+import { TraceBanner } from './TraceBanner';
+import { TraceDrop } from './TraceDrop';
+import { TracePanel } from './TracePanel';
 import './styles.css';
+
+/** Labs that have read the page's `?trace=<url>` (once each, even under StrictMode's double effects). */
+const tracedFromUrl = new WeakSet<Lab>();
 
 function focusCommand(): void {
   document.querySelector<HTMLInputElement>('[data-command-input]')?.focus();
@@ -36,6 +42,16 @@ function Shell() {
   const config = useLab(selectConfig);
   const embed = useLab(selectEmbed);
   const shareHash = useLab(selectShareHash);
+  // An imported trace on show (issue 14): read-only, so the panels that act on the engine make way for the trace's.
+  const imported = useLab(selectImported);
+
+  useEffect(() => {
+    // `?trace=<url>`: a trace file of this site, imported at start-up (another origin is refused with a notice).
+    if (tracedFromUrl.has(lab) || typeof location === 'undefined') return;
+    tracedFromUrl.add(lab);
+    const url = new URLSearchParams(location.search).get('trace');
+    if (url) void lab.store.getState().importTraceUrl(url);
+  }, [lab]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -66,6 +82,7 @@ function Shell() {
   return (
     <div className={`lab theme-${theme}${presenter ? ' is-presenter' : ''}${embed ? ' is-embed' : ''}`}>
       <TopBar />
+      <TraceBanner />
       <main className="layout">
         <div className="stage">
           <ClusterView />
@@ -74,18 +91,20 @@ function Shell() {
         <LogsPanel />
         <SpaceTimeDiagram />
         <aside className="sidebar" aria-label="Controls">
-          <LessonsMenu />
-          <LessonPanel />
-          <TourPanel />
-          <CommandBox />
+          {!imported && <LessonsMenu />}
+          {!imported && <LessonPanel />}
+          {!imported && <TourPanel />}
+          {!imported && <CommandBox />}
           <SafetyPanel />
-          <ClusterSettings />
-          <BreakRaft />
-          <NetworkPanel />
+          <TracePanel />
+          {!imported && <ClusterSettings />}
+          {!imported && <BreakRaft />}
+          {!imported && <NetworkPanel />}
           <ActivityPanel />
         </aside>
       </main>
       <ShortcutsOverlay />
+      {!embed && <TraceDrop />}
     </div>
   );
 }

@@ -4,7 +4,7 @@
  * geometry.ts. React owns every element; D3 only computes.
  */
 import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
-import { selectIds, selectPresenter, selectReview } from '../store';
+import { selectIds, selectImported, selectPresenter, selectReview } from '../store';
 import { ringLayoutOf, type RingLayout } from './geometry';
 import { useLab, useLabApi } from './LabContext';
 import { Legend } from './Legend';
@@ -56,6 +56,7 @@ export function ClusterView() {
   const ids = useLab(selectIds);
   const presenter = useLab(selectPresenter);
   const review = useLab(selectReview);
+  const imported = useLab(selectImported);
   // Presenter mode lays the ring out in the drawing's own pixels (an ellipse that fills it), so text keeps its size.
   const view = useRef<HTMLDivElement>(null);
   const size = useBoxSize(view, presenter);
@@ -123,12 +124,14 @@ export function ClusterView() {
         )}
       </div>
       {/* In the past, the timeline's controls take the timer controls' place (same row: nothing moves). */}
-      {review === null ? <TimerControls /> : <PastBar />}
-      <MembershipControls />
+      {review !== null ? <PastBar /> : imported ? null : <TimerControls />}
+      {!imported && <MembershipControls />}
       <Legend />
       <StepStatus />
       <p className="cluster-hint">
-        Click a node to inspect it, a link to cut or restore it, a moving message to drop it. Press ? for keys.
+        {imported
+          ? 'An imported trace, read-only: click a node to inspect it; links and messages follow the trace. Press ? for keys.'
+          : 'Click a node to inspect it, a link to cut or restore it, a moving message to drop it. Press ? for keys.'}
       </p>
     </section>
   );

@@ -8,6 +8,7 @@ import { useEffect, type ReactNode } from 'react';
 import {
   describeConfig,
   selectCommitUnknown,
+  selectImported,
   selectLeader,
   selectMembership,
   selectNode,
@@ -178,6 +179,7 @@ export function Inspector() {
   const node = useLab(selectNode(selected ?? 0));
   const newest = useLab(selectLeader);
   const membership = useLab(selectMembership(selected ?? 0));
+  const imported = useLab(selectImported);
   if (selected === null || !node) {
     return (
       <div className="panel inspector is-empty">
@@ -225,16 +227,25 @@ export function Inspector() {
           it, and its uncommitted entries will be discarded when it hears from node {newest?.id} (§5.3, §5.4).
         </p>
       )}
-      <Actions node={node} />
-      <NoticeLine area="node" />
-      <TransferLeadership node={node} />
-      <NoticeLine area="transfer" />
+      {imported ? (
+        <p className="muted inspector-readonly">
+          An imported trace: crash, restart, disconnect, time out and leadership transfer are off (there is no engine; the node does what
+          the trace says).
+        </p>
+      ) : (
+        <>
+          <Actions node={node} />
+          <NoticeLine area="node" />
+          <TransferLeadership node={node} />
+          <NoticeLine area="transfer" />
+        </>
+      )}
       <div className="state-cols">
         <Durable node={node} />
         <Volatile node={node} />
       </div>
       {node.alive && node.role === 'leader' && <LeaderProgress node={node} />}
-      <LinkToggles id={node.id} />
+      {!imported && <LinkToggles id={node.id} />}
     </section>
   );
 }

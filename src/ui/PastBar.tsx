@@ -7,7 +7,7 @@
  * layout does not move.
  */
 import { useState } from 'react';
-import { selectCaptions, selectHistorySize, selectReview, selectReviewAt, type LabState } from '../store';
+import { selectCaptions, selectHistorySize, selectImported, selectReview, selectReviewAt, type LabState } from '../store';
 import { useLab, useLabApi } from './LabContext';
 import { formatVirtualTime } from './VirtualClock';
 
@@ -20,6 +20,8 @@ export function PastBar() {
   const size = useLab(selectHistorySize);
   const seeking = useLab(selectSeeking);
   const captions = useLab(selectCaptions);
+  // An imported trace cannot be forked or captioned (both live on in a Raft Lab run): those controls are left out.
+  const imported = useLab(selectImported);
   const [text, setText] = useState('');
   if (review === null) return null;
   const last = size - 1;
@@ -35,43 +37,47 @@ export function PastBar() {
       <button type="button" className="btn" onClick={() => void lab.driver.step()} title="One event forward (→)">
         Forward one event
       </button>
-      <button
-        type="button"
-        className="btn btn-primary"
-        disabled={seeking}
-        onClick={() => void lab.store.getState().continueFromHere()}
-        title="Fork the run here: later actions are dropped and the cluster goes on from this moment"
-      >
-        Continue from here
-      </button>
-      {/* "Your own lesson": caption this moment; Share carries the captions, and the link plays them as a lesson. */}
-      <form
-        className="caption-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (lab.store.getState().addCaption(text)) setText('');
-        }}
-      >
-        <input
-          type="text"
-          value={text}
-          onChange={(e) => setText(e.currentTarget.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Escape') e.currentTarget.blur();
-          }}
-          aria-label="Caption for this moment"
-          placeholder="Caption for this moment"
-          maxLength={500}
-        />
-        <button type="submit" className="btn">
-          Add caption
+      {!imported && (
+        <button
+          type="button"
+          className="btn btn-primary"
+          disabled={seeking}
+          onClick={() => void lab.store.getState().continueFromHere()}
+          title="Fork the run here: later actions are dropped and the cluster goes on from this moment"
+        >
+          Continue from here
         </button>
-        {captions.length > 0 && (
-          <button type="button" className="btn btn-quiet" onClick={() => void lab.store.getState().startTour()}>
-            Play {captions.length} caption{captions.length === 1 ? '' : 's'}
+      )}
+      {/* "Your own lesson": caption this moment; Share carries the captions, and the link plays them as a lesson. */}
+      {!imported && (
+        <form
+          className="caption-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (lab.store.getState().addCaption(text)) setText('');
+          }}
+        >
+          <input
+            type="text"
+            value={text}
+            onChange={(e) => setText(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') e.currentTarget.blur();
+            }}
+            aria-label="Caption for this moment"
+            placeholder="Caption for this moment"
+            maxLength={500}
+          />
+          <button type="submit" className="btn">
+            Add caption
           </button>
-        )}
-      </form>
+          {captions.length > 0 && (
+            <button type="button" className="btn btn-quiet" onClick={() => void lab.store.getState().startTour()}>
+              Play {captions.length} caption{captions.length === 1 ? '' : 's'}
+            </button>
+          )}
+        </form>
+      )}
     </div>
   );
 }

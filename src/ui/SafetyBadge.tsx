@@ -4,7 +4,7 @@
  * Safety) are checked after every event. A correct Raft keeps this green
  * under any fault; a violation is announced and explained.
  */
-import { selectSafety } from '../store';
+import { selectSafety, selectTraceCheck } from '../store';
 import { Icon } from './Icon';
 import { useLab } from './LabContext';
 import { formatVirtualTime } from './VirtualClock';
@@ -14,6 +14,17 @@ const CHECKED =
 
 export function SafetyBadge() {
   const safety = useLab(selectSafety);
+  const check = useLab(selectTraceCheck);
+  if (check?.state === 'done' && check.count > 0) {
+    // An imported trace: what the whole-trace check found (the Safety panel lists it, with jumps).
+    const v = check.violations[0]!;
+    return (
+      <p className="safety-badge is-violated" title={v.message}>
+        <Icon name="warning" /> {v.property} violated at trace line {v.line} (node {v.node})
+        {check.count > 1 ? `, ${check.count} violations` : ''}
+      </p>
+    );
+  }
   if (safety.first === null) {
     return (
       <p className="safety-badge is-safe" title={CHECKED}>

@@ -6,9 +6,10 @@
  * are on, it says Raft is broken on purpose.
  */
 import { useId } from 'react';
-import { FAULTS, FIGURE3_PROPERTIES, selectFaults, selectSafetyBreaks } from '../store';
+import { FAULTS, FIGURE3_PROPERTIES, selectFaults, selectImported, selectSafetyBreaks } from '../store';
 import { Icon } from './Icon';
 import { useLab, useLabApi } from './LabContext';
+import { TraceSafety } from './TraceSafety';
 import { formatVirtualTime } from './VirtualClock';
 import './safety.css';
 
@@ -25,7 +26,17 @@ export function SafetyPanel() {
   const lab = useLabApi();
   const breaks = useLab(selectSafetyBreaks);
   const faults = useLab(selectFaults);
+  const imported = useLab(selectImported);
   const id = useId();
+  if (imported) {
+    // An imported trace: the whole-trace check's violations, each with its trace line and a jump to it.
+    return (
+      <section className="panel safety-panel" aria-labelledby={`${id}-title`}>
+        <h2 id={`${id}-title`}>Safety</h2>
+        <TraceSafety />
+      </section>
+    );
+  }
   return (
     <section className="panel safety-panel" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Safety</h2>

@@ -5,7 +5,7 @@
  * embed layout it is the "Open in Raft Lab" link instead.
  */
 import { useRef, useState } from 'react';
-import { selectEmbed, selectOpeningRun } from '../store';
+import { selectEmbed, selectImported, selectOpeningRun } from '../store';
 import { EmbedLink } from './EmbedLink';
 import { useLab, useLabApi } from './LabContext';
 import { copyText, ShareDialog, type CopyOutcome } from './ShareDialog';
@@ -20,6 +20,7 @@ export function ShareMenu() {
 function ShareButton() {
   const lab = useLabApi();
   const opening = useLab(selectOpeningRun);
+  const imported = useLab(selectImported);
   const button = useRef<HTMLButtonElement>(null);
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -41,9 +42,13 @@ function ShareButton() {
         ref={button}
         className="btn btn-quiet share-button"
         onClick={() => void share()}
-        disabled={busy || opening}
+        disabled={busy || opening || imported}
         aria-haspopup="dialog"
-        title="Share: pause and copy a link to this exact moment of the run"
+        title={
+          imported
+            ? 'Share is off for an imported trace: a link replays Raft Lab runs (share the trace file itself)'
+            : 'Share: pause and copy a link to this exact moment of the run'
+        }
       >
         <svg className="icon btn-icon" viewBox="0 0 16 16" width="1em" height="1em" aria-hidden="true" focusable="false">
           {/* Three joined dots, the usual share mark (Icon.tsx's shapes are the view's own; this one is Share's). */}
