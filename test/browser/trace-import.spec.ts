@@ -7,7 +7,7 @@
 // show as it was; axe finds nothing in the imported view.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCluster } from '../../src/sim';
@@ -126,6 +126,42 @@ test('bad lines are listed with their reasons; a file that is not a trace is ref
   await expect(banner).toBeVisible(WAIT);
   await banner.getByText(/lines could not be read/).click();
   await expect(banner.getByRole('listitem').first()).toHaveText(/^line 2: .*term/);
+});
+
+test('a file dropped on the page imports (with a hint while dragging); ?trace= imports a same-origin file and refuses another origin', async ({
+  page,
+  context,
+}) => {
+  await open(page);
+  const text = readFileSync(join(FIXTURES, 'student-lab.log'), 'utf8');
+  const drag = await page.evaluateHandle((body) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([body], 'dropped.log'));
+    return dt;
+  }, text);
+  await page.dispatchEvent('main', 'dragenter', { dataTransfer: drag });
+  await expect(page.getByText(/^Drop the trace file to import it/)).toBeVisible();
+  await page.dispatchEvent('main', 'dragover', { dataTransfer: drag });
+  await page.dispatchEvent('main', 'drop', { dataTransfer: drag });
+  await expect(page.getByText(/^Drop the trace file to import it/)).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Imported trace' }).getByRole('heading')).toHaveText(
+    /^Imported trace: dropped\.log — student, \d+ events, 3 nodes$/,
+    WAIT,
+  );
+
+  // ?trace=: fetched by the import worker from this origin (served here by the test).
+  await context.route('**/traces/lab.log', (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: text }));
+  await page.goto('./?trace=traces/lab.log');
+  await expect(page.getByRole('region', { name: 'Imported trace' }).getByRole('heading')).toHaveText(
+    /^Imported trace: lab\.log — student, \d+ events, 3 nodes$/,
+    WAIT,
+  );
+  await page.goto('./?trace=https://example.com/lab.log');
+  await expect(page.getByRole('region', { name: 'Traces' }).getByRole('alert')).toHaveText(
+    /Traces are imported only from this site \(http:\/\/localhost:\d+\); https:\/\/example\.com is another origin/,
+    WAIT,
+  );
+  await expect(page.getByRole('region', { name: 'Imported trace' })).toHaveCount(0);
 });
 
 test.describe('a 50 MB trace', () => {
