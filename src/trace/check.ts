@@ -22,7 +22,10 @@ export interface TraceViolation {
   readonly message: string;
   /** The node, as the trace names it. */
   readonly node: string;
+  /** Its id here (as the messages and the views name it). */
   readonly nodeId: NodeId;
+  /** "node 3", or "node 3 (2 in the trace)" where the trace names it otherwise. */
+  readonly label: string;
   /** Time in the trace (ms from its start). */
   readonly at: number;
   /** The trace line that revealed it (1-based). */
@@ -142,11 +145,13 @@ export class TraceMonitor {
     const limit = this.options.maxViolations ?? 100;
     const position = this.cluster.processed();
     const e = this.cluster.eventAt(position - 1);
+    const name = this.cluster.imported.names.nameOf(nodeId);
     const violation: TraceViolation = {
       property,
       message,
-      node: this.cluster.imported.names.nameOf(nodeId),
+      node: name,
       nodeId,
+      label: name === String(nodeId) ? `node ${nodeId}` : `node ${nodeId} (${name} in the trace)`,
       at: this.cluster.now(),
       line: e?.line ?? 0,
       position,

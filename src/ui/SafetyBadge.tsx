@@ -20,7 +20,7 @@ export function SafetyBadge() {
     const v = check.violations[0]!;
     return (
       <p className="safety-badge is-violated" title={v.message}>
-        <Icon name="warning" /> {v.property} violated at line {v.line} (node {v.node}){check.count > 1 ? `, ${check.count} violations` : ''}
+        <Icon name="warning" /> {v.property} violated at line {v.line} ({v.label}){check.count > 1 ? `, ${check.count} violations` : ''}
       </p>
     );
   }

@@ -46,7 +46,7 @@ export function TraceSafety() {
               <Icon name="warning" /> violated
             </span>
             <span className="safety-detail">
-              node {v.node}, trace line {v.line}, at {formatVirtualTime(v.at)}: {v.message}
+              {v.label}, trace line {v.line}, at {formatVirtualTime(v.at)}: {v.message}
             </span>
             <button
               type="button"

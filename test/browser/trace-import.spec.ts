@@ -103,7 +103,7 @@ test('the planted double vote is reported with its line, and Show jumps to it', 
   const safety = page.getByRole('region', { name: 'Safety' });
   const row = safety.getByRole('listitem').filter({ hasText: /^One Vote Per Term/ });
   await expect(row).toContainText('node 3 (2 in the trace), trace line 17', WAIT);
-  await expect(page.getByText(/One Vote Per Term violated at line 17 \(node 2\)/)).toBeVisible();
+  await expect(page.getByText(/One Vote Per Term violated at line 17 \(node 3 \(2 in the trace\)\)/)).toBeVisible();
   await row.getByRole('button', { name: 'Show One Vote Per Term at line 17' }).click();
   // Node S2 (3 here) has just voted for S1 (2) in term 3, having voted for S0 (1): the ring shows it.
   await expect.poll(() => state<number>(page, 's.nodes.find((n) => n.id === 3).votedFor'), WAIT).toBe(2);

@@ -22,7 +22,7 @@ describe('planted bugs in hand-written traces', () => {
     expect(report.violations[0]!.message).toBe(
       'One Vote Per Term (Figure 2, §5.2) violated: node 3 voted for node 1 and then for node 2 in term 3; a server votes for at most one candidate in a term (votedFor is persistent)',
     );
-    expect(report.violations[0]).toMatchObject({ nodeId: 3, at: 235, position: 17 });
+    expect(report.violations[0]).toMatchObject({ nodeId: 3, label: 'node 3 (2 in the trace)', at: 235, position: 17 });
   });
 
   it('an old-term commit (etcd format): Current-Term Commit at line 24', () => {

@@ -1,6 +1,7 @@
 // The read-only TraceCluster, rule by rule: how trace events fold into each
 // node's Figure 2 state, and that every action refuses.
 import { describe, expect, it } from 'vitest';
+import type { Cluster } from '../../src/sim';
 import { checkTrace, etcdToTrace, importTrace, ImportedTraceError, TraceCluster } from '../../src/trace';
 
 const ndjson = (events: object[]): string => events.map((e) => JSON.stringify(e)).join('\n');
@@ -134,7 +135,8 @@ describe('etcd: a follower appends only what it accepts (Figure 2, receiver rule
 
 describe('read-only', () => {
   it('every action refuses with the same message, and nothing changes', async () => {
-    const c = new TraceCluster(importTrace(ndjson([{ t: 0, node: '1', kind: 'state', term: 1 }])));
+    // Through the Cluster interface, as the store calls it.
+    const c: Cluster = new TraceCluster(importTrace(ndjson([{ t: 0, node: '1', kind: 'state', term: 1 }])));
     await expect(c.start(1, 'x')).rejects.toThrow(ImportedTraceError);
     await expect(c.crash(1)).rejects.toThrow(/This is an imported trace: crashing a node is off/);
     await expect(c.addNode()).rejects.toThrow(ImportedTraceError);

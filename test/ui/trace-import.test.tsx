@@ -103,8 +103,8 @@ describe('Import trace in the app', () => {
     const row = within(safety)
       .getAllByRole('listitem')
       .find((li) => li.textContent?.startsWith('One Vote Per Term'))!;
-    expect(row).toHaveTextContent(/node 2, trace line 17/);
-    expect(screen.getByText(/One Vote Per Term violated at line 17 \(node 2\)/)).toBeInTheDocument();
+    expect(row).toHaveTextContent(/node 3 \(2 in the trace\), trace line 17/);
+    expect(screen.getByText(/One Vote Per Term violated at line 17 \(node 3 \(2 in the trace\)\)/)).toBeInTheDocument();
     const check = lab.store.getState().traceCheck;
     const position = check?.state === 'done' ? check.violations.find((v) => v.property === 'One Vote Per Term')!.position : -1;
     await act(async () => {
