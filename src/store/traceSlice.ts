@@ -12,7 +12,7 @@
  * whole trace with the safety monitor (TraceMonitor) and its violations are
  * listed, each with the timeline position to jump to.
  */
-import type { Cluster } from '../sim';
+import { TRACE_LIMIT, type Cluster } from '../sim';
 import { exportNdjson, TraceCluster, type TraceFormatName, type TraceProblem, type TraceViolation } from '../trace';
 import { ImportCancelled, startTraceImport, type ImportHandle, type ImportProgress, type ImportTransport } from '../trace/import-client';
 import type { ImportSource } from '../trace/import-protocol';
@@ -242,7 +242,12 @@ export function createTraceSlice(
     exportTrace() {
       const s = get();
       if (s.cluster instanceof TraceCluster) return null;
-      return exportNdjson(s.everIds, s.cluster.trace(), `Raft Lab, ${s.config.nodes} nodes, seed ${s.config.seed}`);
+      const events = s.cluster.trace();
+      // The cluster keeps its last TRACE_LIMIT events: a longer run exports only those, and says so.
+      const cut = events.length >= TRACE_LIMIT ? `, only its last ${TRACE_LIMIT.toLocaleString('en')} events` : '';
+      // The founding voters (thesis §4.1), so majorities are counted as the run did once members come and go.
+      const founders = Array.from({ length: s.config.nodes }, (_, i) => i + 1);
+      return exportNdjson(s.everIds, events, `Raft Lab, ${s.config.nodes} nodes, seed ${s.config.seed}${cut}`, founders);
     },
 
     async showTraceMoment(position) {

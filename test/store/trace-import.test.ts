@@ -185,6 +185,12 @@ describe('importing a trace into the store', () => {
     await l.store.getState().advance(1500);
     const text = l.store.getState().exportTrace()!;
     expect(text.split('\n')[0]).toMatch(/"kind":"meta"/);
+    // Then the founding configuration, so a re-import counts majorities as the run did (§4.1).
+    const voters = text
+      .split('\n')
+      .slice(1, 6)
+      .map((line) => JSON.parse(line) as { node: string; voters?: string[] });
+    expect(voters.map((v) => [v.node, v.voters])).toEqual(['1', '2', '3', '4', '5'].map((n) => [n, ['1', '2', '3', '4', '5']]));
     const nodesThen = l.store.getState().nodes.map((n) => [n.role, n.term, n.votedFor, n.log.length]);
     await l.store.getState().importTrace(fileOf(text, 'raft-lab-trace.ndjson'));
     const s = () => l.store.getState();
