@@ -70,7 +70,7 @@ function yieldToPage(): Promise<void> {
 }
 
 /** Map entries put in per slice when unpacking the pairing. */
-const UNPACK_SLICE = 50_000;
+const UNPACK_SLICE = 20_000;
 
 /** The pairing back as TraceCluster's Maps, a slice at a time. */
 async function unpackPairing(packed: PackedPairing): Promise<Pairing> {

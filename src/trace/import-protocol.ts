@@ -20,7 +20,7 @@ import type { LocatedEvent, TraceMeta } from './format';
 import type { TraceProblem } from './reader';
 
 /** Events per `events` message: small enough that the page receives one well inside a frame. */
-export const IMPORT_BATCH_EVENTS = 10_000;
+export const IMPORT_BATCH_EVENTS = 5_000;
 /** Wall ms between `progress` (and `checking`) messages. */
 export const IMPORT_PROGRESS_MS = 100;
 /** Violations the whole-trace check sends back at most (it counts them all). */
