@@ -185,7 +185,9 @@ export function Inspector() {
       <div className="panel inspector is-empty">
         <NodesSummary />
         <p className="muted inspector-hint">
-          Click a node (or press its number key) to see its durable and volatile state, and to crash, restart, disconnect or time it out.
+          {imported
+            ? 'Click a node (or press its number key) to see its durable and volatile state, as the trace shows it.'
+            : 'Click a node (or press its number key) to see its durable and volatile state, and to crash, restart, disconnect or time it out.'}
         </p>
       </div>
     );

@@ -45,6 +45,9 @@ describe('Import trace in the app', () => {
     expect(screen.queryByRole('button', { name: /Align timers/ })).toBeNull();
     expect(screen.getByRole('button', { name: 'Share' })).toBeDisabled();
     expect(screen.getAllByRole('button', { name: /^Node \d, / })).toHaveLength(3);
+    // The empty inspector's hint does not offer what is off.
+    expect(screen.getByText(/durable and volatile state, as the trace shows it/)).toBeInTheDocument();
+    expect(screen.queryByText(/to crash, restart, disconnect or time it out/)).toBeNull();
     // Step through the trace until node 1 leads (playback works).
     for (let i = 0; i < 60 && !screen.queryByRole('button', { name: /^Node 1, leader, term 2/ }); i++) {
       await act(async () => {
