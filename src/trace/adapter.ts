@@ -22,6 +22,15 @@ export interface LineConverter {
   readonly meta: TraceMeta | null;
 }
 
+/** One line as JSON, or the reason it is not (for the JSON formats' converters). */
+export function parseJsonLine(text: string): { readonly json: unknown } | string {
+  try {
+    return { json: JSON.parse(text) as unknown };
+  } catch (err) {
+    return `not JSON (${(err as Error).message})`;
+  }
+}
+
 /** The result of converting a whole trace. */
 export interface Converted {
   readonly events: LocatedEvent[];

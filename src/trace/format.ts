@@ -9,6 +9,7 @@
  * fails if the two drift).
  */
 import * as v from 'valibot';
+import { MESSAGE_TYPES } from '../raft';
 
 export const TRACE_FORMAT = 'raft-lab-trace';
 export const TRACE_VERSION = 1;
@@ -32,25 +33,13 @@ const TraceEntrySchema = v.object({
 });
 export type TraceEntry = v.InferOutput<typeof TraceEntrySchema>;
 
-export const MESSAGE_KINDS = [
-  'RequestVote',
-  'RequestVoteReply',
-  'AppendEntries',
-  'AppendEntriesReply',
-  'InstallSnapshot',
-  'InstallSnapshotReply',
-  'PreVote',
-  'PreVoteReply',
-  'TimeoutNow',
-] as const;
-
 /**
  * An RPC as a trace states it: Figure 2's field names, each optional except
  * `type` and `term` (a trace says what it knows). `entries` is the list, or
  * only how many there were.
  */
 const TraceMessageSchema = v.looseObject({
-  type: v.picklist(MESSAGE_KINDS),
+  type: v.picklist(MESSAGE_TYPES),
   term: Count,
   lastLogIndex: v.optional(Count),
   lastLogTerm: v.optional(Count),

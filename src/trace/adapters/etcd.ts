@@ -14,7 +14,7 @@
  * are not in the trace: entries show as their index and term only.
  */
 import * as v from 'valibot';
-import { convert, type Converted, type LineConverter } from '../adapter';
+import { convert, parseJsonLine, type Converted, type LineConverter } from '../adapter';
 import { describeIssues, TraceEventSchema, type LocatedEvent, type TraceEntry, type TraceMessage, type TraceRole } from '../format';
 
 const Id = v.union([v.string(), v.pipe(v.number(), v.integer(), v.minValue(0))]);
@@ -104,12 +104,9 @@ export class EtcdConverter implements LineConverter {
   private lastT = 0;
 
   line(text: string, line: number, out: (e: LocatedEvent) => void): string | null {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      return `not JSON (${(err as Error).message})`;
-    }
+    const read = parseJsonLine(text);
+    if (typeof read === 'string') return read;
+    const json = read.json;
     const parsed = v.safeParse(EtcdLine, json);
     if (!parsed.success) return describeIssues(parsed.issues);
     const { tag, ts, event } = parsed.output;

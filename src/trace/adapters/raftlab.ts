@@ -1,6 +1,6 @@
 /** Raft Lab's own format (docs/trace-format.md): each line one JSON event, checked against the schema. */
 import * as v from 'valibot';
-import { convert, type Converted, type LineConverter } from '../adapter';
+import { convert, parseJsonLine, type Converted, type LineConverter } from '../adapter';
 import { describeIssues, TraceEventSchema, TraceMetaSchema, type LocatedEvent, type TraceMeta } from '../format';
 
 export class RaftLabConverter implements LineConverter {
@@ -8,12 +8,9 @@ export class RaftLabConverter implements LineConverter {
   private seenEvent = false;
 
   line(text: string, line: number, out: (e: LocatedEvent) => void): string | null {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      return `not JSON (${(err as Error).message})`;
-    }
+    const read = parseJsonLine(text);
+    if (typeof read === 'string') return read;
+    const json = read.json;
     if (typeof json === 'object' && json !== null && (json as { kind?: unknown }).kind === 'meta') {
       if (this.seenEvent || this.meta) return 'a meta line must be the first line';
       const meta = v.safeParse(TraceMetaSchema, json);
