@@ -5,6 +5,7 @@
  * focus goes back to Share (the caller's onClose).
  */
 import { useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { downloadText } from './download';
 import { MAX_RUN_BYTES, selectOpeningRun, selectShared } from '../store';
 import { useLab, useLabApi } from './LabContext';
 import { NoticeLine } from './NoticeLine';
@@ -37,19 +38,6 @@ export function embedUrl(url: string): string {
 /** The HTML to paste into a page. */
 export function embedCode(url: string): string {
   return `<iframe src="${embedUrl(url).replace(/&/g, '&amp;').replace(/"/g, '&quot;')}" width="${EMBED_WIDTH}" height="${EMBED_HEIGHT}" title="Raft Lab" loading="lazy" style="border:0"></iframe>`;
-}
-
-/** Offers `text` as a download named `name` (a Blob URL, revoked once the click has been taken). */
-function download(text: string, name: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.rel = 'noopener';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 const FOCUSABLE = 'button:not(:disabled), input:not([type="file"]):not(:disabled), textarea, a[href]';
@@ -123,7 +111,7 @@ export function ShareDialog({ copy, onCopy, onClose }: { copy: CopyOutcome; onCo
     const text = s.exportRunFile();
     if (text === null) return;
     const name = s.runFileName();
-    download(text, name);
+    downloadText(text, name, 'application/json');
     setStatus(`Saved the run as ${name}.`);
   };
 

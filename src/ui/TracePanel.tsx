@@ -8,6 +8,7 @@
  * with the bad lines it found.
  */
 import { useId, useRef, useState } from 'react';
+import { downloadText } from './download';
 import {
   selectImported,
   selectTraceFailure,
@@ -28,19 +29,6 @@ export const FORMAT_LABELS: Record<TraceFormatName, string> = {
   student: 'student DPrintf lines (RL …)',
   raftlab: 'Raft Lab NDJSON',
 };
-
-/** Offers `text` as a download named `name` (an <a download> on a Blob URL, revoked once the click has been taken). */
-export function downloadText(text: string, name: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/x-ndjson' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.rel = 'noopener';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 const MB = 1024 * 1024;
 function sizeText(bytes: number): string {
@@ -154,7 +142,7 @@ export function TracePanel() {
             onClick={() => {
               const text = lab.store.getState().exportTrace();
               if (text === null) return;
-              downloadText(text, 'raft-lab-trace.ndjson');
+              downloadText(text, 'raft-lab-trace.ndjson', 'application/x-ndjson');
               setDownloaded(true);
             }}
             title="Save this run as a Raft Lab trace (NDJSON, one event per line), to diff or import again"
