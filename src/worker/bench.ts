@@ -2,8 +2,10 @@
  * In-page benchmarks (run in Chromium by `npm run bench`): the worker
  * transport's delivered messages per second, batched (the default) and
  * unbatched (one message per input, the dispatch before batching), beside
- * two baselines measured in the same page: a raw postMessage round-trip loop
- * to an echo worker, and a raw lock-step IndexedDB commit loop.
+ * baselines measured in the same page: a raw postMessage round-trip loop to
+ * an echo worker, a raw lock-step IndexedDB commit loop, and the origin's
+ * IndexedDB commit rate with one writer per node — from which the ceiling
+ * that Figure 2's durability rule puts on any transport is computed.
  */
 import { createCluster, registerTransport, type NetworkOptions } from '../sim';
 import { workerTransport } from './index';
@@ -52,6 +54,30 @@ export interface TransportBench {
   appNetworkMessagesPerCommand: number;
   /** Lock-step IndexedDB readwrite transactions (one small put, relaxed durability) per wall-second, on the main thread. */
   rawIdbCommitsPerSec: number;
+  /**
+   * IndexedDB commits per wall-second for the whole origin with one writer
+   * per node at once (5 workers, each lock-step on its own database, as the
+   * nodes' disks are). Chromium commits an origin's transactions one after
+   * another, so this barely grows with the number of writers.
+   */
+  originIdbCommitsPerSec: number;
+  /**
+   * Client load, 1–10 ms delays, counted on the inline run (the same
+   * history): messages delivered per commit at a follower. Figure 2: a
+   * follower persists before it acknowledges, and with one append in flight
+   * per follower (src/raft/progress.ts) its next news comes only after its
+   * answer — so no two of its commits can ever be merged, by any transport.
+   */
+  deliveredPerFollowerCommit: number;
+  appNetworkDeliveredPerFollowerCommit: number;
+  /**
+   * The most any transport that keeps Figure 2's rule on this origin's
+   * IndexedDB could deliver per wall-second under this load, even if
+   * messaging, the engine and the leader's own disk (thesis §10.2.1) cost
+   * nothing: originIdbCommitsPerSec × deliveredPerFollowerCommit.
+   */
+  workerDurabilityCeilingPerSec: number;
+  workerAppNetworkDurabilityCeilingPerSec: number;
 }
 
 interface LoadFigures {
@@ -59,6 +85,8 @@ interface LoadFigures {
   msPerCommand: number;
   startMsPerCommand: number;
   messagesPerCommand: number;
+  /** Commits at followers (persist events of nodes other than the leader) per delivered message's worth: delivered / those commits. */
+  deliveredPerFollowerCommit: number;
 }
 
 async function underLoad(
@@ -69,12 +97,16 @@ async function underLoad(
 ): Promise<LoadFigures> {
   const cluster = createCluster({ nodes: 5, seed: 11, transport, network });
   let delivered = 0;
+  let followerCommits = 0;
+  let leader = 0;
   cluster.subscribe((e) => {
     if (e.kind === 'deliver') delivered++;
+    else if (e.kind === 'persist' && e.node !== leader) followerCommits++;
   });
   await cluster.runFor(1000);
-  const leader = cluster.ids.find((id) => cluster.node(id).role === 'leader') ?? 1;
+  leader = cluster.ids.find((id) => cluster.node(id).role === 'leader') ?? 1;
   delivered = 0;
+  followerCommits = 0;
   let commands = 0;
   let startMs = 0;
   const t0 = performance.now();
@@ -94,6 +126,7 @@ async function underLoad(
     msPerCommand: ms / commands,
     startMsPerCommand: startMs / commands,
     messagesPerCommand: delivered / commands,
+    deliveredPerFollowerCommit: followerCommits === 0 ? Infinity : delivered / followerCommits,
   };
 }
 
@@ -160,9 +193,35 @@ async function rawIdbCommits(count: number): Promise<number> {
   return count / seconds;
 }
 
+/**
+ * The origin's IndexedDB commits per second with `writers` lock-step writers
+ * at once, each in its own worker on its own database (as the nodes' disks).
+ */
+async function originIdbCommits(writers: number, count: number): Promise<number> {
+  const workers = Array.from({ length: writers }, () => spawnEchoWorker());
+  const tag = Math.random().toString(36).slice(2);
+  try {
+    const t0 = performance.now();
+    await Promise.all(
+      workers.map(
+        (worker, i) =>
+          new Promise<void>((resolve, reject) => {
+            worker.onmessage = (ev: MessageEvent<{ error?: string }>) =>
+              ev.data.error ? reject(new Error(`IndexedDB bench worker: ${ev.data.error}`)) : resolve();
+            worker.postMessage({ benchIdbCommits: { dbName: `raftlab-bench-origin-${tag}-${i}`, count } });
+          }),
+      ),
+    );
+    return (writers * count) / ((performance.now() - t0) / 1000);
+  } finally {
+    for (const w of workers) w.terminate();
+  }
+}
+
 export async function benchTransport(virtualMs = 2000): Promise<TransportBench> {
   const rawRoundTripsPerSec = await rawRoundTrips(5000);
   const rawIdbCommitsPerSec = await rawIdbCommits(500);
+  const originIdbCommitsPerSec = await originIdbCommits(5, 300);
   const appNetwork: NetworkOptions = { delayMs: [15, 25] };
   const idle = await underLoad('worker', virtualMs * 10, false);
   const client = await underLoad('worker', virtualMs);
@@ -193,5 +252,10 @@ export async function benchTransport(virtualMs = 2000): Promise<TransportBench> 
     messagesPerCommand: inline.messagesPerCommand,
     appNetworkMessagesPerCommand: inlineApp.messagesPerCommand,
     rawIdbCommitsPerSec,
+    originIdbCommitsPerSec,
+    deliveredPerFollowerCommit: inline.deliveredPerFollowerCommit,
+    appNetworkDeliveredPerFollowerCommit: inlineApp.deliveredPerFollowerCommit,
+    workerDurabilityCeilingPerSec: originIdbCommitsPerSec * inline.deliveredPerFollowerCommit,
+    workerAppNetworkDurabilityCeilingPerSec: originIdbCommitsPerSec * inlineApp.deliveredPerFollowerCommit,
   };
 }
