@@ -24,6 +24,7 @@ import type {
   NetworkOptions,
   NodeView,
   ResolvedClusterOptions,
+  ResumedMembership,
   StartResult,
 } from './types';
 
@@ -90,6 +91,18 @@ export class SimCluster implements Cluster {
    * the history does not depend on which worker answers first. Later calls
    * wait for the boot to finish.
    */
+  /**
+   * Before boot: the membership a stored cluster had (createCluster's
+   * `membership`). Every id up to `highest` gets a slot, those not in
+   * `current` marked removed; the added ones in `current` are joining — a
+   * committed configuration without them does not shut them down until one
+   * with them has committed (thesis §4.1: their own log tells them the rest).
+   */
+  resumeMembership(m: ResumedMembership): void {
+    const joining = m.current.filter((id) => id > this.options.nodes);
+    this.nodes.loadMembership(m.highest, { current: m.current, joining, confSeen: 0 });
+  }
+
   boot(): void {
     const r = this.nodes.bootAll();
     if (!r) return;

@@ -1,7 +1,8 @@
 import { SimCluster, resolveOptions } from './cluster';
 import { checkCheckpoint, type ClusterCheckpoint } from './checkpoint';
 import { transportFactory } from './transports';
-import type { Cluster, ClusterOptions } from './types';
+import type { Cluster, ClusterOptions, ResolvedClusterOptions, ResumedMembership } from './types';
+import { checkInteger, describe } from './validate';
 
 /**
  * Creates a cluster of `opts.nodes` Raft nodes (ids 1..n) with every node
@@ -9,7 +10,9 @@ import type { Cluster, ClusterOptions } from './types';
  * Throws an Error naming the bad option, before anything is built.
  */
 export function createCluster(opts: ClusterOptions): Cluster {
-  let options = resolveOptions(opts);
+  const { membership: resumed, ...rest } = isObject(opts) ? opts : { membership: undefined };
+  let options = resolveOptions(isObject(opts) ? rest : opts);
+  const membership = resumed === undefined ? null : checkMembership(resumed, options);
   let cluster: SimCluster;
   if (options.transport === 'worker') {
     const factory = transportFactory('worker');
@@ -22,8 +25,33 @@ export function createCluster(opts: ClusterOptions): Cluster {
   } else {
     cluster = new SimCluster(options);
   }
+  if (membership) cluster.resumeMembership(membership);
   cluster.boot();
   return cluster;
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** Checks ClusterOptions.membership against the other options; throws naming what is wrong. */
+function checkMembership(value: unknown, options: ResolvedClusterOptions): ResumedMembership {
+  if (options.transport !== 'worker' || options.storageKey === '') {
+    throw new Error("membership resumes a stored cluster: it needs transport 'worker' and a storageKey");
+  }
+  if (!isObject(value)) throw new Error(`membership must be { highest, current }, got ${describe(value)}`);
+  const { highest, current, ...extra } = value;
+  const unknown = Object.keys(extra);
+  if (unknown.length > 0) throw new Error(`membership.${unknown[0]} is not a known field; known: highest, current`);
+  const top = checkInteger('membership.highest', highest, options.nodes, 99);
+  if (!Array.isArray(current) || current.length === 0) {
+    throw new Error(`membership.current must be a non-empty array of node ids, got ${describe(current)}`);
+  }
+  const ids: number[] = [];
+  for (const [i, id] of current.entries()) {
+    const n = checkInteger(`membership.current[${i}]`, id, 1, top);
+    if (ids.length > 0 && n <= ids[ids.length - 1]!) throw new Error('membership.current must be in increasing id order, without repeats');
+    ids.push(n);
+  }
+  return { highest: top, current: ids };
 }
 
 /** Where a restored cluster runs. */

@@ -14,6 +14,7 @@ export type {
   ClusterEvent,
   ClusterOptions,
   ResolvedClusterOptions,
+  ResumedMembership,
   ClusterStats,
   DiskSummary,
   DropReason,

@@ -59,6 +59,24 @@ export interface ClusterOptions {
    * from a leader within the minimum election timeout ignore (Pre)RequestVote.
    */
   checkQuorum?: boolean;
+  /**
+   * Worker transport with a `storageKey` only: the membership the earlier
+   * cluster on these disks had when the page went away (issue 13's addNode
+   * and removeNode), so a reload brings back every node it had, added ones
+   * included, and not the removed ones. Each node in `current` recovers
+   * from its own disk; an added one learns its configuration from its log
+   * (thesis §4.1). Not part of creationOptions(): a replay or a link starts
+   * from the founding nodes.
+   */
+  membership?: ResumedMembership;
+}
+
+/** The node ids a stored cluster had (ClusterOptions.membership). */
+export interface ResumedMembership {
+  /** The highest id it ever had (ids are never reused): nodes..highest. */
+  readonly highest: NodeId;
+  /** Its nodes then, in id order: not removed. At least one. */
+  readonly current: readonly NodeId[];
 }
 
 /** What one node looks like now (a crashed node: what is on its disk). */

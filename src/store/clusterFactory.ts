@@ -4,7 +4,7 @@
  * `transport: 'worker'` and a storage key); tests and environments without
  * workers use the inline transport, the default here.
  */
-import { createCluster, type Cluster, type NetworkOptions } from '../sim';
+import { createCluster, type Cluster, type NetworkOptions, type ResumedMembership } from '../sim';
 import { DEFAULT_ELECTION_TIMEOUT_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEADER_NOOP } from './defaults';
 import type { LabFaultName } from './faultsSlice';
 
@@ -34,6 +34,8 @@ export interface ClusterConfig {
   readonly transport?: 'inline' | 'worker';
   /** Worker transport: names the IndexedDB disks; the same key resumes them. */
   readonly storageKey?: string;
+  /** Resuming those disks after a reload: the nodes the cluster had then, added ones included (createCluster's `membership`). */
+  readonly membership?: ResumedMembership;
 }
 
 /**
@@ -51,6 +53,10 @@ export interface LabStorage {
    * create its database again after the delete, and it would never go away.
    */
   reset(next: { nodes: number; seed: number }): Promise<{ storageKey: string; wipeReplaced: () => Promise<void> }>;
+  /** When resumed: the membership the cluster had when the page went away, or null for the founding nodes. */
+  readonly membership?: ResumedMembership | null;
+  /** Records the membership of the cluster on `storageKey` (if those are still the tab's disks), for the next reload. */
+  noteMembership?(storageKey: string, membership: ResumedMembership): void;
 }
 
 /** Makes the lab's cluster; throws (naming the bad option) before anything is built. */
@@ -60,6 +66,7 @@ export function makeCluster(config: ClusterConfig, network: NetworkOptions): Clu
     seed: config.seed,
     transport: config.transport ?? CLUSTER_TRANSPORT,
     ...(config.storageKey ? { storageKey: config.storageKey } : {}),
+    ...(config.membership ? { membership: config.membership } : {}),
     network,
     snapshotThreshold: config.snapshotThreshold,
     ...timingOptions(config),

@@ -3,7 +3,7 @@
  * cluster (src/worker/session.ts keeps the choice per tab and guards it with
  * a Web Lock against a duplicated tab).
  */
-import { claim, loadSession, resetSession, saveSession, sweepAbandonedClusters, type SessionInfo } from '../worker/session';
+import { claim, loadSession, resetSession, saveMembership, saveSession, sweepAbandonedClusters, type SessionInfo } from '../worker/session';
 import { deleteClusterStorage, freshStorageKey } from '../worker';
 import type { LabStorage } from './clusterFactory';
 import { DEFAULT_NODES, DEFAULT_SEED } from './defaults';
@@ -51,7 +51,9 @@ export function openDiskSession(wanted: { nodes?: string | number; seed?: string
     onLost();
   });
   if (saved && !sameRun) {
-    void claim(saved.storageKey).then((owned) => (owned ? deleteClusterStorage(saved.storageKey, saved.nodes) : undefined));
+    void claim(saved.storageKey).then((owned) =>
+      owned ? deleteClusterStorage(saved.storageKey, saved.membership?.highest ?? saved.nodes) : undefined,
+    );
   }
   let resetting: Promise<void> = Promise.resolve();
   return {
@@ -61,6 +63,13 @@ export function openDiskSession(wanted: { nodes?: string | number; seed?: string
     resumed,
     nodes: first.nodes,
     seed: first.seed,
+    membership: resumed ? (saved?.membership ?? null) : null,
+    noteMembership(storageKey, membership) {
+      // Only for the tab's own disks (not another tab's, after a duplicated tab lost them).
+      if (current?.storageKey !== storageKey) return;
+      current = { ...current, membership: { highest: membership.highest, current: [...membership.current] } };
+      saveMembership(storageKey, membership);
+    },
     reset(next) {
       // One at a time, so each reset replaces the disks the previous one handed out
       // (the store already serialises its resets; this keeps the session safe on its own).
@@ -69,7 +78,8 @@ export function openDiskSession(wanted: { nodes?: string | number; seed?: string
         current = await resetSession(null, next);
         return {
           storageKey: current.storageKey,
-          wipeReplaced: () => (replaced ? deleteClusterStorage(replaced.storageKey, replaced.nodes) : Promise.resolve()),
+          wipeReplaced: () =>
+            replaced ? deleteClusterStorage(replaced.storageKey, replaced.membership?.highest ?? replaced.nodes) : Promise.resolve(),
         };
       });
       resetting = job.then(

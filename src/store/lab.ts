@@ -105,6 +105,7 @@ export function createLab(options: LabOptions = {}): Lab {
     ...(faults.value.length > 0 ? { faults: faults.value } : {}),
     ...(options.transport ? { transport: options.transport } : {}),
     ...(options.storage ? { storageKey: options.storage.storageKey } : {}),
+    ...(options.storage?.resumed && options.storage.membership ? { membership: options.storage.membership } : {}),
   };
 
   const store = createStore<LabState>()((set, get) => {
@@ -156,6 +157,7 @@ export function createLab(options: LabOptions = {}): Lab {
   });
   const state = store.getState();
   state.sync();
+  if (options.storage?.noteMembership) keepMembership(store, options.storage);
   if (problems.length > 0) {
     state.notify('cluster', 'error', `${problems.join(' ')} Using ${config.nodes} nodes, seed ${config.seed}.`);
   } else if (options.storage?.resumed) {
@@ -166,4 +168,22 @@ export function createLab(options: LabOptions = {}): Lab {
     );
   }
   return { store, driver: new Driver(store, options.clock ?? 'raf') };
+}
+
+/**
+ * Saves the live cluster's membership whenever it changes (addNode, a
+ * committed removal), so a reload of the tab brings back the same nodes
+ * (issue 13; src/worker/session.ts). Only for a cluster on the tab's disks.
+ */
+function keepMembership(store: LabStore, storage: LabStorage): void {
+  store.subscribe((s, prev) => {
+    if (s.ids === prev.ids && s.everIds === prev.everIds) return;
+    // The cluster on the tab's disks, not an imported trace or a fork's rehearsal.
+    const made = s.cluster.creationOptions();
+    const key = made.storageKey;
+    if (made.transport !== 'worker' || !key || key !== storage.storageKey) return;
+    const highest = Math.max(s.everIds.length, ...s.ids);
+    if (highest === made.nodes && s.ids.length === made.nodes) return; // the founders, unchanged
+    storage.noteMembership?.(key, { highest, current: [...s.ids] });
+  });
 }

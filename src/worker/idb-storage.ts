@@ -29,7 +29,12 @@ export const DISK_FORMAT = 1;
 
 /** The database name of one node of one cluster (clusters in other tabs use other keys). */
 export function databaseName(storageKey: string, id: number): string {
-  return `raftlab:${storageKey}:node-${id}`;
+  return `${databasePrefix(storageKey)}${id}`;
+}
+
+/** What every node database of one cluster's name starts with (the node id follows). */
+export function databasePrefix(storageKey: string): string {
+  return `raftlab:${storageKey}:node-`;
 }
 
 function request<T>(req: IDBRequest<T>): Promise<T> {

@@ -4,7 +4,7 @@
  * createCluster (src/sim stays free of upward imports).
  */
 import { registerTransport, type Transport, type TransportFactory } from '../sim';
-import { databaseName, deleteDatabase } from './idb-storage';
+import { databaseName, databasePrefix, deleteDatabase } from './idb-storage';
 import type { NodePort } from './runtime';
 import { DEFAULT_ANSWER_TIMEOUT_MS, WorkerRuntime } from './runtime';
 import { holdLock } from './locks';
@@ -27,8 +27,16 @@ export function freshStorageKey(): string {
 }
 
 /** Deletes every node database of the cluster stored under `storageKey` ("Reset cluster"). */
-export async function deleteClusterStorage(storageKey: string, nodes: number): Promise<void> {
-  await Promise.all(Array.from({ length: nodes }, (_, i) => deleteDatabase(databaseName(storageKey, i + 1))));
+export async function deleteClusterStorage(storageKey: string, nodes: number, factory: IDBFactory = indexedDB): Promise<void> {
+  const names = new Set(Array.from({ length: nodes }, (_, i) => databaseName(storageKey, i + 1)));
+  // Nodes added later (addNode) have databases past `nodes`: list them where the browser can.
+  if (typeof factory.databases === 'function') {
+    const prefix = databasePrefix(storageKey);
+    for (const db of await factory.databases().catch(() => [])) {
+      if (db.name?.startsWith(prefix) && /^\d+$/.test(db.name.slice(prefix.length))) names.add(db.name);
+    }
+  }
+  await Promise.all([...names].map((name) => deleteDatabase(name, factory)));
 }
 
 /** How the worker transport drives its workers (internal: tests and benchmarks, not a cluster option). */

@@ -7,6 +7,7 @@
  * tab that cannot take the lock starts a fresh cluster instead of writing to
  * another tab's databases.
  */
+import type { ResumedMembership } from '../sim';
 import { deleteClusterStorage, freshStorageKey } from './index';
 import { lockName } from './locks';
 
@@ -14,6 +15,12 @@ export interface SessionInfo {
   storageKey: string;
   nodes: number;
   seed: number;
+  /**
+   * The cluster's membership once it changed (addNode, a committed removal):
+   * what a reload resumes (createCluster's `membership`). Absent: the
+   * founding nodes 1..nodes.
+   */
+  membership?: ResumedMembership;
 }
 
 const ITEM = 'raftlab.session';
@@ -27,10 +34,43 @@ export function loadSession(store: Pick<globalThis.Storage, 'getItem'> | undefin
     if (typeof v.storageKey !== 'string' || !/^[\w.-]{1,64}$/.test(v.storageKey)) return null;
     if (typeof v.nodes !== 'number' || !Number.isInteger(v.nodes) || v.nodes < 1 || v.nodes > 9) return null;
     if (typeof v.seed !== 'number' || !Number.isInteger(v.seed) || v.seed < 0 || v.seed > 0xffffffff) return null;
-    return { storageKey: v.storageKey, nodes: v.nodes, seed: v.seed };
+    const membership = membershipOf(v.membership, v.nodes);
+    return { storageKey: v.storageKey, nodes: v.nodes, seed: v.seed, ...(membership ? { membership } : {}) };
   } catch {
     return null;
   }
+}
+
+/**
+ * A saved membership if it is one a cluster of `nodes` founders can have
+ * (ids 1..highest, highest >= nodes, current increasing), else null: the
+ * reload then boots the founders, as before memberships were saved.
+ */
+function membershipOf(x: unknown, nodes: number): ResumedMembership | null {
+  if (typeof x !== 'object' || x === null) return null;
+  const { highest, current } = x as Partial<ResumedMembership>;
+  if (typeof highest !== 'number' || !Number.isInteger(highest) || highest < nodes || highest > 99) return null;
+  if (!Array.isArray(current) || current.length === 0) return null;
+  let last = 0;
+  for (const id of current as unknown[]) {
+    if (typeof id !== 'number' || !Number.isInteger(id) || id <= last || id > highest) return null;
+    last = id;
+  }
+  return { highest, current: [...(current as number[])] };
+}
+
+/**
+ * Records the membership of the cluster on `storageKey` in the saved session
+ * (if that is still the tab's), so a reload brings back the same nodes.
+ */
+export function saveMembership(
+  storageKey: string,
+  membership: ResumedMembership,
+  store: Pick<globalThis.Storage, 'getItem' | 'setItem'> | undefined = globalThis.sessionStorage,
+): void {
+  const saved = loadSession(store);
+  if (saved?.storageKey !== storageKey) return;
+  saveSession({ ...saved, membership: { highest: membership.highest, current: [...membership.current] } }, store);
 }
 
 export function saveSession(info: SessionInfo, store: Pick<globalThis.Storage, 'setItem'> | undefined = globalThis.sessionStorage): void {
@@ -66,7 +106,7 @@ export function claim(storageKey: string): Promise<boolean> {
 
 /** "Reset cluster": wipes the old disks and starts a new session with these settings. */
 export async function resetSession(old: SessionInfo | null, next: { nodes: number; seed: number }): Promise<SessionInfo> {
-  if (old) await deleteClusterStorage(old.storageKey, old.nodes);
+  if (old) await deleteClusterStorage(old.storageKey, old.membership?.highest ?? old.nodes);
   const fresh = { storageKey: freshStorageKey(), nodes: next.nodes, seed: next.seed };
   await claim(fresh.storageKey);
   saveSession(fresh);

@@ -89,6 +89,54 @@ test('a page reload resumes every node from its disk; Reset cluster wipes the di
     .toBe(0);
 });
 
+test('a reload after Add node and Remove node brings back the added node from its disk and not the removed one (issue 13)', async ({
+  page,
+}) => {
+  const leader = await leaderId(page);
+  await submitAndCommit(page, 'a=1');
+  await page.getByRole('button', { name: 'Add node' }).click();
+  await expect(nodeButton(page, 6)).toBeVisible(WAIT);
+  await expect.poll(() => nodeWorkers(page).length, WAIT).toBe(6);
+  // Node 6 catches up with the log (a learner first, then a voter: thesis §4.2.1).
+  await expect.poll(async () => (await logLabels(page, 6)).some((l) => l.includes('a=1') && !/uncommitted/.test(l)), WAIT).toBe(true);
+  // One change at a time (§4.1): the promotion must commit before a removal is taken.
+  await expect.poll(async () => (await logLabels(page, leader)).some((l) => /voters 1, 2, 3, 4, 5, 6, committed/.test(l)), WAIT).toBe(true);
+  const removed = leader === 1 ? 2 : 1;
+  await page.getByRole('combobox', { name: 'Node to remove' }).selectOption(String(removed));
+  await page.getByRole('button', { name: 'Remove node' }).click();
+  await expect(nodeButton(page, removed)).toHaveCount(0, WAIT);
+  const members = [1, 2, 3, 4, 5, 6].filter((id) => id !== removed);
+  const logs = new Map<number, string[]>();
+  for (const id of members) logs.set(id, await logLabels(page, id));
+
+  await page.reload();
+  await expect(page.getByText(/Resumed this tab's cluster from disk/)).toBeVisible(WAIT);
+  await expect.poll(() => nodeWorkers(page).length, WAIT).toBe(5);
+  await expect(nodeButton(page, removed)).toHaveCount(0);
+  // The added node is back with its own log (§5.1), not an empty one.
+  expect((await logLabels(page, 6)).some((l) => l.includes('a=1'))).toBe(true);
+  expect((await logLabels(page, 6)).length).toBeGreaterThanOrEqual(logs.get(6)!.length);
+  await leaderId(page);
+  await page.getByRole('textbox', { name: 'Command' }).fill('b=2');
+  await page.getByRole('button', { name: 'Submit' }).click();
+  for (const id of members) {
+    await expect.poll(async () => (await logLabels(page, id)).some((l) => l.includes('b=2') && !/uncommitted/.test(l)), WAIT).toBe(true);
+  }
+  // Reset cluster wipes every disk, the added node's too.
+  const disks = await page.evaluate(async () =>
+    (await indexedDB.databases()).map((d) => d.name ?? '').filter((n) => n.startsWith('raftlab:')),
+  );
+  expect(disks).toHaveLength(6);
+  await page.getByRole('button', { name: 'Reset cluster' }).click();
+  await expect(page.getByText(/New cluster: 5 nodes/)).toBeVisible(WAIT);
+  await expect
+    .poll(async () => {
+      const names = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''));
+      return names.filter((n) => disks.includes(n)).length;
+    }, WAIT)
+    .toBe(0);
+});
+
 test('twenty clicks on Reset cluster in one tick leave one cluster: five workers, five disks (issue 7)', async ({ page }) => {
   await expect.poll(() => nodeWorkers(page).length, WAIT).toBe(5);
   const databases = async () =>
