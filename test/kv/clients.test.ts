@@ -68,11 +68,12 @@ describe('key–value clients through the log (linearizable under faults)', () =
 });
 
 describe('a bug switch seen by the clients (the checker finds what Raft promised them broken)', () => {
-  it.each([
+  const switches: [FaultName, number, string][] = [
     ['vote-without-log-check', 4, '§5.4.1: a leader elected without the committed entries loses them'],
     ['vote-without-log-check', 5, '§5.4.1'],
     ['keep-conflicting-entries', 3, '§5.3: a follower keeps an entry the leader overwrote'],
-  ] as const)('%s, seed %i: not linearizable (%s); the same run without it is', async (fault, seed) => {
+  ];
+  it.each(switches)('%s, seed %i: not linearizable (%s); the same run without it is', async (fault, seed) => {
     const broken = await faultyRun(5, seed, 'inline', 'log', [fault]);
     const r = checkLinearizable(broken.history);
     expect(r.ok).toBe(false);

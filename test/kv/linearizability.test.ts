@@ -97,7 +97,7 @@ describe('linearizability (Herlihy & Wing): hand-made histories', () => {
     if (r.ok === 'unknown') expect(r.explanation).toMatch(/gave up on key "x" after 50 search steps/);
   });
 
-  it.each([
+  const malformed: [string, unknown[], RegExp][] = [
     ['a call after its return', [put(1, 'x', 'a', 10, 5)], /history\[0\]\.ret must be a number >= call/],
     ['an unknown kind', [{ client: 1, input: { kind: 'cas', key: 'x' } as unknown as KvInput, call: 0, ret: 1 }], /kind must be 'get'/],
     ['a get without its output', [{ client: 1, input: { kind: 'get', key: 'x' }, call: 0, ret: 1 }], /output must be the string/],
@@ -107,8 +107,9 @@ describe('linearizability (Herlihy & Wing): hand-made histories', () => {
       [{ client: 1, input: { kind: 'put', key: 'x' } as unknown as KvInput, call: 0, ret: 1 }],
       /value must be a string/,
     ],
-  ])('refuses a malformed history (%s) with a clear message', (_what, h, message) => {
-    expect(() => checkLinearizable(h)).toThrow(message);
+  ];
+  it.each(malformed)('refuses a malformed history (%s) with a clear message', (_what, h, message) => {
+    expect(() => checkLinearizable(h as KvOperation[])).toThrow(message);
   });
 });
 
