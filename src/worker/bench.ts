@@ -9,6 +9,7 @@
  */
 import { createCluster, registerTransport, type NetworkOptions } from '../sim';
 import { workerTransport } from './index';
+import { timeLockStepCommits } from './idb-commit-loop';
 import { spawnEchoWorker } from './spawn';
 
 export interface TransportBench {
@@ -167,30 +168,8 @@ async function rawRoundTrips(count: number): Promise<number> {
 
 /** Lock-step IndexedDB commits: what one persisted input costs at least, whatever the transport does. */
 async function rawIdbCommits(count: number): Promise<number> {
-  const name = `raftlab-bench-idb-${Math.random().toString(36).slice(2)}`;
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const req = indexedDB.open(name, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore('log', { keyPath: 'index' });
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('open failed'));
-  });
-  const once = (i: number) =>
-    new Promise<void>((resolve, reject) => {
-      const tx = db.transaction('log', 'readwrite', { durability: 'relaxed' });
-      tx.objectStore('log').put({ index: i, term: 3, command: 'k=v' });
-      tx.oncomplete = () => resolve();
-      tx.onabort = () => reject(tx.error ?? new Error('aborted'));
-    });
-  for (let i = 0; i < 50; i++) await once(i); // warm-up
-  const t0 = performance.now();
-  for (let i = 0; i < count; i++) await once(i);
-  const seconds = (performance.now() - t0) / 1000;
-  db.close();
-  await new Promise<void>((resolve) => {
-    const req = indexedDB.deleteDatabase(name);
-    req.onsuccess = req.onerror = req.onblocked = () => resolve();
-  });
-  return count / seconds;
+  const r = await timeLockStepCommits(`raftlab-bench-idb-${Math.random().toString(36).slice(2)}`, count, 50);
+  return r.count / (r.ms / 1000);
 }
 
 /**
