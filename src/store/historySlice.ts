@@ -242,9 +242,12 @@ export function createHistorySlice(set: LabSet, get: LabGet): { slice: HistorySl
   return {
     slice,
     follower: {
+      // In the flush's own update: a second set() would run every subscriber's selector again, every sync.
+      derive: (before) => {
+        const size = before.cluster.processed() + 1;
+        return size === before.historySize ? {} : { historySize: size };
+      },
       after: (_before, after) => {
-        const size = after.cluster.processed() + 1;
-        if (size !== after.historySize) set({ historySize: size });
         if (!after.playing && after.review === null) warmUp();
         const notice = after.notices.command ?? null;
         const last = notices[notices.length - 1];

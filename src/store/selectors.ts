@@ -20,6 +20,10 @@ export const selectGeneration = (s: LabState) => s.generation;
 export const selectSelectedNode = (s: LabState) => s.selectedNode;
 export const selectPlaying = (s: LabState) => s.playing;
 export const selectSpeed = (s: LabState) => s.speed;
+/** Above this speed, views that nobody can read at every sync (the Events list, the space-time diagram out of sight) calm down. */
+export const CALM_ABOVE_SPEED = 1;
+/** Playing faster than CALM_ABOVE_SPEED. */
+export const selectFast = (s: LabState) => s.playing && s.speed > CALM_ABOVE_SPEED;
 export const selectTheme = (s: LabState) => s.theme;
 export const selectPresenter = (s: LabState) => s.presenter;
 export const selectReducedMotion = (s: LabState) => s.reducedMotion;
@@ -37,6 +41,18 @@ export const selectCommandNoticeOnShow = (s: LabState) => (s.reviewFrame ? s.rev
 /** Virtual ms of the history frame on show, or null when live. */
 export const selectReviewAt = (s: LabState) => s.reviewFrame?.at ?? null;
 export const selectLeader = (s: LabState): NodeSnapshot | undefined => liveLeader(s.nodes);
+/**
+ * The live leader's id and term, or undefined: the same object for as long
+ * as they stay the same (the leader's snapshot changes with every append and
+ * commit), for views that show only who leads.
+ */
+let leaderMark: { readonly id: NodeId; readonly term: number } | undefined;
+export const selectLeaderMark = (s: LabState): { readonly id: NodeId; readonly term: number } | undefined => {
+  const l = liveLeader(s.nodes);
+  if (!l) return (leaderMark = undefined);
+  if (leaderMark?.id !== l.id || leaderMark.term !== l.term) leaderMark = { id: l.id, term: l.term };
+  return leaderMark;
+};
 /** The largest last index over all logs (how wide the log panel is). */
 export const selectMaxIndex = (s: LabState) => s.nodes.reduce((m, n) => Math.max(m, n.snapshotIndex + n.log.length), 0);
 

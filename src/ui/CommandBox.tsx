@@ -5,18 +5,43 @@
  * bad input, gets a clear message; nothing is sent.
  */
 import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { characterCount, MAX_COMMAND_LENGTH, selectCommandNoticeOnShow, selectCommandTarget, selectLeader, selectNodes } from '../store';
+import {
+  characterCount,
+  liveLeader,
+  MAX_COMMAND_LENGTH,
+  selectCommandNoticeOnShow,
+  selectCommandTarget,
+  selectIds,
+  type LabState,
+} from '../store';
 import { useLab, useLabApi } from './LabContext';
 import { NoticeLine } from './NoticeLine';
 
+/**
+ * Where a command would go now, in words: a string, so the box re-renders
+ * only when the words change, not with every store sync (the nodes'
+ * snapshots change with every heartbeat). While reviewing history, the
+ * nodes are that moment's.
+ */
+export const selectDestination = (s: LabState): string => {
+  const leader = liveLeader(s.nodes);
+  const target = s.commandTarget;
+  const chosen = target === 'leader' ? undefined : s.nodes.find((n) => n.id === target);
+  if (chosen) {
+    return chosen.role === 'leader' && chosen.alive
+      ? `Goes to node ${chosen.id}, a leader of term ${chosen.term}${leader && leader.id !== chosen.id ? ` (node ${leader.id} leads a newer term)` : ''}.`
+      : `Goes to node ${chosen.id}, which is ${chosen.alive ? (chosen.role === 'candidate' ? 'a candidate' : 'a follower') : 'crashed'}: it will refuse.`;
+  }
+  return leader ? `Goes to leader node ${leader.id} (term ${leader.term}).` : 'No leader at the moment.';
+};
+
 export function CommandBox() {
   const lab = useLabApi();
-  // While reviewing history, both are that moment's: its leader and its note.
-  const leader = useLab(selectLeader);
+  // While reviewing history, both are that moment's: where it would go and its note.
+  const destination = useLab(selectDestination);
   const notice = useLab(selectCommandNoticeOnShow);
   const target = useLab(selectCommandTarget);
-  const nodes = useLab(selectNodes);
-  const chosen = target === 'leader' ? undefined : nodes.find((n) => n.id === target);
+  const ids = useLab(selectIds);
   const [text, setText] = useState('');
   const input = useRef<HTMLInputElement>(null);
   const id = useId();
@@ -69,23 +94,16 @@ export function CommandBox() {
             }}
           >
             <option value="leader">Newest leader</option>
-            {nodes.map((n) => (
-              <option key={n.id} value={n.id}>
-                Node {n.id}
+            {ids.map((n) => (
+              <option key={n} value={n}>
+                Node {n}
               </option>
             ))}
           </select>
         </div>
       </form>
       <p id={`${id}-hint`} className="hint">
-        {chosen
-          ? chosen.role === 'leader' && chosen.alive
-            ? `Goes to node ${chosen.id}, a leader of term ${chosen.term}${leader && leader.id !== chosen.id ? ` (node ${leader.id} leads a newer term)` : ''}.`
-            : `Goes to node ${chosen.id}, which is ${chosen.alive ? (chosen.role === 'candidate' ? 'a candidate' : 'a follower') : 'crashed'}: it will refuse.`
-          : leader
-            ? `Goes to leader node ${leader.id} (term ${leader.term}).`
-            : 'No leader at the moment.'}{' '}
-        <code>key=value</code> sets a key; up to {MAX_COMMAND_LENGTH} characters{typed > 0 ? ` (${typed} typed)` : ''}.
+        {destination} <code>key=value</code> sets a key; up to {MAX_COMMAND_LENGTH} characters{typed > 0 ? ` (${typed} typed)` : ''}.
       </p>
       <NoticeLine area="command" shown={notice} />
     </section>

@@ -9,7 +9,7 @@ import {
   describeConfig,
   selectCommitUnknown,
   selectImported,
-  selectLeader,
+  selectLeaderMark,
   selectMembership,
   selectNode,
   selectSelectedNode,
@@ -177,7 +177,7 @@ export function Inspector() {
   const lab = useLabApi();
   const selected = useLab(selectSelectedNode);
   const node = useLab(selectNode(selected ?? 0));
-  const newest = useLab(selectLeader);
+  const newest = useLab(selectLeaderMark);
   const membership = useLab(selectMembership(selected ?? 0));
   const imported = useLab(selectImported);
   if (selected === null || !node) {

@@ -1,9 +1,9 @@
 /** Who leads now, announced politely when it changes. */
-import { selectLeader } from '../store';
+import { selectLeaderMark } from '../store';
 import { useLab } from './LabContext';
 
 export function LeaderSummary() {
-  const leader = useLab(selectLeader);
+  const leader = useLab(selectLeaderMark);
   const id = leader?.id;
   const term = leader?.term;
   return (

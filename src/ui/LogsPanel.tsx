@@ -1,5 +1,5 @@
 /** Every node's log, one row each, aligned by index; scrolls, and follows the newest entries. */
-import { useEffect, useLayoutEffect, useRef, useState, type CSSProperties } from 'react';
+import { useEffect, useRef, useState, type CSSProperties } from 'react';
 import { characterCount, selectIds, selectMaxIndex, selectPresenter, showCommand, type LabState } from '../store';
 import { useLab } from './LabContext';
 import { LogRow } from './LogRow';
@@ -89,10 +89,20 @@ export function LogsPanel() {
     return () => observer.disconnect();
   }, []);
   const atEnd = useRef(true);
-  useLayoutEffect(() => {
+  const rows = useRef<HTMLDivElement>(null);
+  // Follows the newest entries: when the rows grow wider, scrolled to the end if it was there. From a
+  // ResizeObserver, which reports after layout: reading scrollWidth in a layout effect forced a layout of the
+  // whole page in every commit that added an entry (docs/performance.md). Without one (jsdom) nothing scrolls.
+  useEffect(() => {
     const el = scroller.current;
-    if (el && atEnd.current) el.scrollLeft = el.scrollWidth;
-  }, [maxIndex]);
+    const content = rows.current;
+    if (!el || !content || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (atEnd.current) el.scrollLeft = el.scrollWidth;
+    });
+    observer.observe(content);
+    return () => observer.disconnect();
+  }, []);
   const columns = Math.max(maxIndex, 1);
   return (
     <section className="panel logs-panel" aria-labelledby="logs-title">
@@ -107,27 +117,31 @@ export function LogsPanel() {
         tabIndex={0}
         role="group"
         aria-labelledby="logs-title"
-        style={{ '--cols': columns, '--cell': `${cellWidthPx(longest, columns, panelWidth, typeScale)}px` } as CSSProperties}
+        style={{ '--cell': `${cellWidthPx(longest, columns, panelWidth, typeScale)}px` } as CSSProperties}
         onScroll={(e) => {
           const el = e.currentTarget;
           atEnd.current = el.scrollLeft + el.clientWidth >= el.scrollWidth - 8;
         }}
       >
-        <div className="log-row log-index-row" aria-hidden="true">
-          <div className="log-label">index</div>
-          <div className="log-track">
-            <div className="log-list">
-              {Array.from({ length: columns }, (_, i) => (
-                <span key={i} className="log-index" style={{ gridColumnStart: i + 1 }}>
-                  {i + 1}
-                </span>
-              ))}
+        {/* As wide as every column: the rows fill it. Its own width, not a custom property the rows inherit,
+            which restyled every entry of every log each time an entry was added. */}
+        <div className="log-rows" ref={rows} style={{ minWidth: `calc(10rem + ${columns} * var(--cell) + 1rem)` }}>
+          <div className="log-row log-index-row" aria-hidden="true">
+            <div className="log-label">index</div>
+            <div className="log-track">
+              <div className="log-list">
+                {Array.from({ length: columns }, (_, i) => (
+                  <span key={i} className="log-index" style={{ gridColumnStart: i + 1 }}>
+                    {i + 1}
+                  </span>
+                ))}
+              </div>
             </div>
           </div>
+          {ids.map((id) => (
+            <LogRow key={id} id={id} />
+          ))}
         </div>
-        {ids.map((id) => (
-          <LogRow key={id} id={id} />
-        ))}
       </div>
     </section>
   );

@@ -286,6 +286,22 @@ export function MessageCanvas({ layout, hoveredId, onHover }: Props) {
   const onHoverRef = useRef(onHover);
   onHoverRef.current = onHover;
 
+  // The canvas's CSS size, followed by a ResizeObserver (its callback runs after layout, when reading it is free):
+  // read in the frame listener it would force a layout whenever a React commit outside the frame dirtied the page.
+  const boxSize = useRef<{ width: number; height: number } | null>(null);
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      boxSize.current = { width: canvas.clientWidth, height: canvas.clientHeight };
+    });
+    observer.observe(canvas);
+    return () => {
+      observer.disconnect();
+      boxSize.current = null;
+    };
+  }, []);
+
   useFrame((now) => {
     const canvas = canvasRef.current;
     if (!canvas) return;
@@ -296,8 +312,8 @@ export function MessageCanvas({ layout, hoveredId, onHover }: Props) {
     const ctx = canvas.getContext?.('2d', { willReadFrequently: true });
     if (!ctx) return; // jsdom, or a browser without canvas: the In flight list still works
     const dpr = window.devicePixelRatio || 1;
-    const width = canvas.clientWidth;
-    const height = canvas.clientHeight;
+    // Until the observer's first report (and without one: jsdom), measured here.
+    const { width, height } = boxSize.current ?? { width: canvas.clientWidth, height: canvas.clientHeight };
     if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
       canvas.width = Math.round(width * dpr);
       canvas.height = Math.round(height * dpr);

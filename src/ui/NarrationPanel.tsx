@@ -4,9 +4,10 @@
  * with the space-time diagram: the lines of the mark selected there are
  * highlighted, and a line's button selects its mark in the diagram.
  */
-import { useId, useMemo } from 'react';
+import { memo, useId, useMemo } from 'react';
 import {
   NARRATION_CATEGORIES,
+  selectFast,
   selectIds,
   selectNarration,
   selectNarrationFilter,
@@ -16,7 +17,7 @@ import {
   type NarrationLine,
 } from '../store';
 import { useLab, useLabApi } from './LabContext';
-import { useHeld } from './useOnScreen';
+import { CALM_HOLD_MS, useHeld } from './useOnScreen';
 import { formatVirtualTime } from './VirtualClock';
 
 const CATEGORY_LABEL: Record<NarrationCategory, string> = {
@@ -29,11 +30,6 @@ const CATEGORY_LABEL: Record<NarrationCategory, string> = {
 
 /** How many lines the panel shows at most. */
 const SHOWN = 150;
-
-/** While the run plays faster than this, the list changes at most every HOLD_MS (it would churn dozens of lines per sync). */
-const CALM_ABOVE_SPEED = 1;
-const HOLD_MS = 500;
-const selectFast = (s: LabState) => s.playing && s.speed > CALM_ABOVE_SPEED;
 
 /** The diagram's selected mark, as the narration matches it: its time and node. */
 let placeCache: { id: number; place: string | null } | null = null;
@@ -58,16 +54,44 @@ function markOf(s: LabState, line: NarrationLine): number | null {
   return mark ? mark.id : null;
 }
 
+/** Which kinds and whose events to show: its own component, so it does not re-render with every sync as the list's panel does. */
+const NarrationFilter = memo(function NarrationFilter() {
+  const lab = useLabApi();
+  const filter = useLab(selectNarrationFilter);
+  const ids = useLab(selectIds);
+  const id = useId();
+  const s = () => lab.store.getState();
+  return (
+    <div className="narration-filter" role="group" aria-label="Which events to show">
+      {NARRATION_CATEGORIES.map((c) => (
+        <label key={c} className={`filter-chip cat-${c}`}>
+          <input type="checkbox" checked={filter.categories[c]} onChange={(e) => s().setNarrationCategory(c, e.currentTarget.checked)} />
+          {CATEGORY_LABEL[c]}
+        </label>
+      ))}
+      <label htmlFor={`${id}-node`} className="visually-hidden">
+        Events of node
+      </label>
+      <select id={`${id}-node`} value={filter.node} onChange={(e) => s().setNarrationNode(Number(e.currentTarget.value))}>
+        <option value={0}>All nodes</option>
+        {ids.map((n) => (
+          <option key={n} value={n}>
+            Node {n}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+});
+
 export function NarrationPanel() {
   const lab = useLabApi();
   const fast = useLab(selectFast);
-  // At speed it changes twice a second (issue 12: a layout per change, dozens of lines each).
-  const narration = useHeld(useLab(selectNarration), fast ? HOLD_MS : 0);
+  // At speed (selectFast) it changes twice a second (issue 12: a layout per change, dozens of lines each).
+  const narration = useHeld(useLab(selectNarration), fast ? CALM_HOLD_MS : 0);
   const filter = useLab(selectNarrationFilter);
-  const ids = useLab(selectIds);
   const reviewAt = useLab(selectReviewAt);
   const place = useLab(selectMarkPlace);
-  const id = useId();
   const lines = useMemo(() => {
     const until = reviewAt ?? Infinity;
     const chosen: NarrationLine[] = [];
@@ -78,7 +102,6 @@ export function NarrationPanel() {
     chosen.sort((a, b) => b.seq - a.seq);
     return chosen.slice(0, SHOWN);
   }, [narration, filter, reviewAt]);
-  const s = () => lab.store.getState();
   // The same lines and selection give the very same elements, so React skips the list (it re-renders with every sync).
   const list = useMemo(
     () =>
@@ -114,25 +137,7 @@ export function NarrationPanel() {
   );
   return (
     <div className="narration-panel">
-      <div className="narration-filter" role="group" aria-label="Which events to show">
-        {NARRATION_CATEGORIES.map((c) => (
-          <label key={c} className={`filter-chip cat-${c}`}>
-            <input type="checkbox" checked={filter.categories[c]} onChange={(e) => s().setNarrationCategory(c, e.currentTarget.checked)} />
-            {CATEGORY_LABEL[c]}
-          </label>
-        ))}
-        <label htmlFor={`${id}-node`} className="visually-hidden">
-          Events of node
-        </label>
-        <select id={`${id}-node`} value={filter.node} onChange={(e) => s().setNarrationNode(Number(e.currentTarget.value))}>
-          <option value={0}>All nodes</option>
-          {ids.map((n) => (
-            <option key={n} value={n}>
-              Node {n}
-            </option>
-          ))}
-        </select>
-      </div>
+      <NarrationFilter />
       {reviewAt !== null && (
         <p className="narration-past">Events up to {formatVirtualTime(reviewAt)}, the moment on show (Live returns to now).</p>
       )}

@@ -1,10 +1,51 @@
 /** Every node at a glance (shown where the inspector goes when no node is selected). */
-import { selectNodes } from '../store';
+import { memo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { nodeById, selectIds } from '../store';
 import { useLab } from './LabContext';
 import { ROLE_LETTER, roleWord } from './roles';
 
+/**
+ * One node's row: it re-renders only when what it shows changes (a node's
+ * snapshot also changes with its timers, which the table does not show).
+ */
+const SummaryRow = memo(function SummaryRow({ id }: { id: number }) {
+  const row = useLab(
+    useShallow((s) => {
+      const n = nodeById(s.nodes, id);
+      return n
+        ? {
+            role: roleWord(n),
+            connected: n.connected,
+            term: n.term,
+            votedFor: n.votedFor,
+            last: n.snapshotIndex + n.log.length,
+            commit: n.commitIndex,
+          }
+        : null;
+    }),
+  );
+  if (!row) return null;
+  return (
+    <tr>
+      <th scope="row">{id}</th>
+      <td>
+        <span className={`chip role-${row.role}`} aria-hidden="true">
+          {ROLE_LETTER[row.role]}
+        </span>{' '}
+        {row.role}
+        {!row.connected && <span className="unplugged-text"> unplugged</span>}
+      </td>
+      <td>{row.term}</td>
+      <td>{row.votedFor === 0 ? '–' : row.votedFor}</td>
+      <td>{row.last}</td>
+      <td>{row.commit}</td>
+    </tr>
+  );
+});
+
 export function NodesSummary() {
-  const nodes = useLab(selectNodes);
+  const ids = useLab(selectIds);
   return (
     <table className="summary-table">
       <caption>Every node at a glance</caption>
@@ -19,25 +60,9 @@ export function NodesSummary() {
         </tr>
       </thead>
       <tbody>
-        {nodes.map((n) => {
-          const role = roleWord(n);
-          return (
-            <tr key={n.id}>
-              <th scope="row">{n.id}</th>
-              <td>
-                <span className={`chip role-${role}`} aria-hidden="true">
-                  {ROLE_LETTER[role]}
-                </span>{' '}
-                {role}
-                {!n.connected && <span className="unplugged-text"> unplugged</span>}
-              </td>
-              <td>{n.term}</td>
-              <td>{n.votedFor === 0 ? '–' : n.votedFor}</td>
-              <td>{n.snapshotIndex + n.log.length}</td>
-              <td>{n.commitIndex}</td>
-            </tr>
-          );
-        })}
+        {ids.map((id) => (
+          <SummaryRow key={id} id={id} />
+        ))}
       </tbody>
     </table>
   );

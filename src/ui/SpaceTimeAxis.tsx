@@ -1,7 +1,8 @@
 /** The space-time diagram's time axis, its "now" line and the cursor at the moment on show. */
+import { memo } from 'react';
 import { AXIS_HEIGHT, timeTicks, xOf, type SpaceTimePalette, type TimeView } from './spaceTimeLayout';
 
-export function SpaceTimeAxis({
+export const SpaceTimeAxis = memo(function SpaceTimeAxis({
   view,
   range,
   width,
@@ -58,4 +59,4 @@ export function SpaceTimeAxis({
       )}
     </g>
   );
-}
+});

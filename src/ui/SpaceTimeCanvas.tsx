@@ -3,11 +3,11 @@
  * buttons and marks (spaceTimeDrawing.ts says why). Its data attributes
  * say what it drew, for tests and the curious: jsdom paints nothing.
  */
-import { useLayoutEffect, useRef } from 'react';
+import { memo, useLayoutEffect, useRef } from 'react';
 import { paintDrawing, type Drawing } from './spaceTimeDrawing';
 import type { SpaceTimePalette } from './spaceTimeLayout';
 
-export function SpaceTimeCanvas({
+export const SpaceTimeCanvas = memo(function SpaceTimeCanvas({
   drawing,
   shift,
   width,
@@ -52,4 +52,4 @@ export function SpaceTimeCanvas({
       data-duplicates={drawing.duplicates.length / 2}
     />
   );
-}
+});

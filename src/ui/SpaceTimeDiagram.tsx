@@ -12,6 +12,7 @@
 import { useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import {
   selectEverIds,
+  selectFast,
   selectIds,
   selectNowMs,
   selectReviewAt,
@@ -42,7 +43,7 @@ import {
 } from './spaceTimeLayout';
 import { SpaceTimeMarks } from './SpaceTimeMarks';
 import { useTimeZoom } from './spaceTimeZoom';
-import { useOnScreen } from './useOnScreen';
+import { CALM_HOLD_MS, useHeld, useOnScreen } from './useOnScreen';
 import './spaceTime.css';
 
 /** Width before the first measurement (and in jsdom, which lays nothing out), px. */
@@ -73,11 +74,17 @@ export function SpaceTimeDiagram({ cursorMs, onExportSvg }: SpaceTimeDiagramProp
   // Scrolled out of sight, the canvas is not painted (the browser would rasterise it anyway); it is when back.
   // Everything else — the message and mark buttons, the status line — follows the run wherever it is.
   const onScreen = useOnScreen(plotRef);
-  const version = useLab(selectSpaceTimeVersion);
+  // Out of sight while the run plays fast, it follows the run twice a second (as the Events list does at speed):
+  // its buttons and status line still tell the live state, but most store syncs no longer rebuild them (a
+  // few hundred arrows' attributes and labels each time, in the frame that synced: docs/performance.md).
+  const calm = useLab(selectFast) && !onScreen;
+  const liveVersion = useLab(selectSpaceTimeVersion);
+  const liveNow = useLab(selectNowMs);
+  const moment = useMemo(() => ({ version: liveVersion, storeNow: liveNow }), [liveVersion, liveNow]);
+  const { version, storeNow } = useHeld(moment, calm ? CALM_HOLD_MS : 0);
   // A lane for every node the cluster has had (a removed node's history stays on show, issue 13).
   const ids = useLab(selectEverIds);
   const present = useLab(selectIds);
-  const storeNow = useLab(selectNowMs);
   const reviewAt = useLab(selectReviewAt);
   const theme = useLab(selectTheme);
   const selectedMessage = useLab(selectSelectedMessage);
@@ -128,7 +135,8 @@ export function SpaceTimeDiagram({ cursorMs, onExportSvg }: SpaceTimeDiagramProp
     if (following) syncView(view);
   }, [following, view, syncView]);
 
-  const range = visibleRange(view, width);
+  // The same object while the view stays put, so the memoised axis skips a sync that moved nothing.
+  const range = useMemo(() => visibleRange(view, width), [view, width]);
   const [from, to] = range;
   // `version` says when the record changed (it is mutable): recompute the window then, or when the view moves.
   const messages = useMemo(() => record.messagesIn(from, to, nowMs), [record, from, to, nowMs, version]); // eslint-disable-line react-hooks/exhaustive-deps

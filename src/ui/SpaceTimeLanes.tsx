@@ -3,9 +3,10 @@
  * labels "Node N" as buttons beside it (HTML, so they are ordinary
  * controls) that select the node, as its button on the ring does.
  */
+import { memo } from 'react';
 import { laneY, type SpaceTimePalette } from './spaceTimeLayout';
 
-export function SpaceTimeLaneLines({
+export const SpaceTimeLaneLines = memo(function SpaceTimeLaneLines({
   ids,
   width,
   selectedNode,
@@ -32,9 +33,9 @@ export function SpaceTimeLaneLines({
       ))}
     </g>
   );
-}
+});
 
-export function SpaceTimeLaneLabels({
+export const SpaceTimeLaneLabels = memo(function SpaceTimeLaneLabels({
   ids,
   present,
   selectedNode,
@@ -69,4 +70,4 @@ export function SpaceTimeLaneLabels({
       )}
     </div>
   );
-}
+});

@@ -26,6 +26,9 @@ export function useOnScreen(ref: RefObject<Element | null>, margin = '0px'): boo
   return onScreen;
 }
 
+/** How long a calmed view holds what it shows while the run plays fast (selectFast), wall ms: twice a second. */
+export const CALM_HOLD_MS = 500;
+
 /**
  * `value` as last shown: it follows `value` at most once every
  * `minIntervalMs` of wall time. For views of things that change with every
