@@ -16,6 +16,7 @@ import {
 } from '../store';
 import { useLab, useLabApi } from './LabContext';
 import { NoticeLine } from './NoticeLine';
+import { NodeOptions } from './NodeOptions';
 
 /**
  * Where a command would go now, in words: a string, so the box re-renders
@@ -94,11 +95,7 @@ export function CommandBox() {
             }}
           >
             <option value="leader">Newest leader</option>
-            {ids.map((n) => (
-              <option key={n} value={n}>
-                Node {n}
-              </option>
-            ))}
+            <NodeOptions ids={ids} />
           </select>
         </div>
       </form>

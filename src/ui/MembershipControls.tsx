@@ -9,6 +9,7 @@ import { useId, useState } from 'react';
 import { selectIds, selectSelectedNode } from '../store';
 import { useLab, useLabApi } from './LabContext';
 import { NoticeLine } from './NoticeLine';
+import { NodeOptions } from './NodeOptions';
 
 export function MembershipControls() {
   const lab = useLabApi();
@@ -43,11 +44,7 @@ export function MembershipControls() {
           onChange={(e) => setChoice({ id: Number(e.currentTarget.value), under: selected })}
           className="select-node"
         >
-          {ids.map((n) => (
-            <option key={n} value={n}>
-              Node {n}
-            </option>
-          ))}
+          <NodeOptions ids={ids} />
         </select>
         <button
           type="button"

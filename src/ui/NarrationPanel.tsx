@@ -19,6 +19,7 @@ import {
 import { useLab, useLabApi } from './LabContext';
 import { CALM_HOLD_MS, useHeld } from './useOnScreen';
 import { formatVirtualTime } from './VirtualClock';
+import { NodeOptions } from './NodeOptions';
 
 const CATEGORY_LABEL: Record<NarrationCategory, string> = {
   election: 'Elections',
@@ -74,11 +75,7 @@ const NarrationFilter = memo(function NarrationFilter() {
       </label>
       <select id={`${id}-node`} value={filter.node} onChange={(e) => s().setNarrationNode(Number(e.currentTarget.value))}>
         <option value={0}>All nodes</option>
-        {ids.map((n) => (
-          <option key={n} value={n}>
-            Node {n}
-          </option>
-        ))}
+        <NodeOptions ids={ids} />
       </select>
     </div>
   );

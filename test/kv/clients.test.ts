@@ -6,14 +6,11 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { runKvClients, type KvClientOptions } from '../../src/kv/clients';
 import { checkLinearizable } from '../../src/kv/linearizability';
-import { createCluster, registerTransport, type Cluster, type FaultName, type NetworkOptions } from '../../src/sim';
+import { createCluster, type Cluster, type FaultName, type NetworkOptions } from '../../src/sim';
 import { createRandom } from '../../src/sim/prng';
-import { createLoopbackPort, IdbStorage, workerTransport } from '../../src/worker';
+import { registerLoopbackIdbTransport } from '../worker/fixtures';
 
-registerTransport(
-  'worker',
-  workerTransport(() => createLoopbackPort({ openStorage: (name) => IdbStorage.open(name) })),
-);
+registerLoopbackIdbTransport();
 
 /** Every 60–200 virtual ms: crash a node, restart one, cut a random minority off, or heal — never more than a minority down. */
 function nemesis(cluster: Cluster, seed: number): NonNullable<KvClientOptions['each']> {

@@ -5,14 +5,12 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Entry } from '../../src/raft';
-import { createCluster, registerTransport, type Cluster } from '../../src/sim';
-import { createLoopbackPort, databaseName, IdbStorage, workerTransport } from '../../src/worker';
+import { createCluster, type Cluster } from '../../src/sim';
+import { databaseName, IdbStorage } from '../../src/worker';
 import { DISK_FORMAT } from '../../src/worker/idb-storage';
+import { registerLoopbackIdbTransport } from './fixtures';
 
-registerTransport(
-  'worker',
-  workerTransport(() => createLoopbackPort({ openStorage: (name) => IdbStorage.open(name) })),
-);
+registerLoopbackIdbTransport();
 
 const clusters: Cluster[] = [];
 afterEach(async () => {

@@ -1,5 +1,6 @@
 // Shared test data for the worker protocol and host tests.
-import type { WorkerNodeSettings } from '../../src/worker';
+import { registerTransport } from '../../src/sim';
+import { createLoopbackPort, IdbStorage, workerTransport, type WorkerNodeSettings } from '../../src/worker';
 
 /** Node 1 of a 5-node cluster, with `patch` applied. */
 export function workerSettings(patch: Partial<WorkerNodeSettings> = {}): WorkerNodeSettings {
@@ -18,4 +19,16 @@ export function workerSettings(patch: Partial<WorkerNodeSettings> = {}): WorkerN
     checkQuorum: false,
     ...patch,
   };
+}
+
+/**
+ * Registers the worker transport over the in-process loopback port with
+ * IndexedDB disks (fake-indexeddb, imported by the test file first): the
+ * real host code, as in a worker, with disks that outlive a cluster.
+ */
+export function registerLoopbackIdbTransport(): void {
+  registerTransport(
+    'worker',
+    workerTransport(() => createLoopbackPort({ openStorage: (name) => IdbStorage.open(name) })),
+  );
 }

@@ -5,13 +5,11 @@
 // outlive the cluster (a storageKey is given), as they outlive a page.
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCluster, registerTransport, type Cluster } from '../../src/sim';
-import { createLoopbackPort, deleteClusterStorage, IdbStorage, workerTransport } from '../../src/worker';
+import { createCluster, type Cluster } from '../../src/sim';
+import { deleteClusterStorage } from '../../src/worker';
+import { registerLoopbackIdbTransport } from './fixtures';
 
-registerTransport(
-  'worker',
-  workerTransport(() => createLoopbackPort({ openStorage: (name) => IdbStorage.open(name) })),
-);
+registerLoopbackIdbTransport();
 
 const clusters: Cluster[] = [];
 afterEach(async () => {
