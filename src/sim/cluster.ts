@@ -86,12 +86,6 @@ export class SimCluster implements Cluster {
   }
 
   /**
-   * Boots every node (the first life of each); called once by createCluster.
-   * Runtimes start in parallel but their outputs are taken in id order, so
-   * the history does not depend on which worker answers first. Later calls
-   * wait for the boot to finish.
-   */
-  /**
    * Before boot: the membership a stored cluster had (createCluster's
    * `membership`). Every id up to `highest` gets a slot, those not in
    * `current` marked removed; the added ones in `current` are joining — a
@@ -103,6 +97,12 @@ export class SimCluster implements Cluster {
     this.nodes.loadMembership(m.highest, { current: m.current, joining, confSeen: 0 });
   }
 
+  /**
+   * Boots every node (the first life of each); called once by createCluster.
+   * Runtimes start in parallel but their outputs are taken in id order, so
+   * the history does not depend on which worker answers first. Later calls
+   * wait for the boot to finish.
+   */
   boot(): void {
     const r = this.nodes.bootAll();
     if (!r) return;
